@@ -1,0 +1,16 @@
+"""Future Skills MLOps: retrain, audit, serve and monitor the Future Skills HR model."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .exceptions import FutureSkillsError  # noqa: E402
+
+
+def predict(frame_or_records, **kwargs):
+    """Score (job role, skill) pairs with the production model; see :mod:`future_skills.serving`."""
+    from .serving import predict as _predict
+
+    return _predict(frame_or_records, **kwargs)
+
+
+__all__ = ["FutureSkillsError", "predict", "__version__"]

@@ -1,0 +1,48 @@
+"""What a run ran on: Python, key package versions and the git commit."""
+from __future__ import annotations
+
+import platform
+import subprocess
+from importlib import metadata
+
+from .paths import REPO_ROOT
+
+TRACKED_PACKAGES: tuple[str, ...] = (
+    "scikit-learn", "pandas", "numpy", "scipy", "joblib", "matplotlib",
+    "papermill", "nbconvert", "nbformat", "sqlalchemy", "pyarrow", "future-skills",
+)
+
+
+def package_versions(names: tuple[str, ...] = TRACKED_PACKAGES) -> dict[str, str]:
+    """Installed versions of ``names``; missing ones are reported as ``"not installed"``."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_commit() -> str:
+    """The repository's HEAD commit, with ``-dirty`` when the tree has changes; ``unknown`` outside git."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO_ROOT,
+            capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return f"{commit}-dirty" if dirty else commit
+
+
+def environment_info() -> dict:
+    """The ``environment`` block of model metadata and run manifests."""
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": package_versions(),
+    }
