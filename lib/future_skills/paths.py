@@ -127,6 +127,24 @@ def metadata_filename(version: str) -> str:
     return f"future_skills_model_{version}.json"
 
 
+def report_paths(version: str) -> dict[str, str]:
+    """Report locations relative to the project root, as stored in metadata["reports"]."""
+    reports = {"index": f"reports/{version}/index.html"}
+    for notebook, step in NOTEBOOK_STEPS.items():
+        reports[step] = f"reports/{version}/{notebook.replace('.ipynb', '.html')}"
+    return reports
+
+
+def relative_to_root(path: Path | str, root: Path | None = None) -> str:
+    """``path`` relative to the project root when inside it (portable in JSON), else absolute."""
+    base = root or project_root()
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(base).as_posix()
+    except ValueError:
+        return str(resolved)
+
+
 def get_paths(root: Path | str | None = None) -> ProjectPaths:
     """Paths under ``root`` (default: :func:`project_root`)."""
     return ProjectPaths(Path(root).resolve() if root is not None else project_root())
