@@ -1,0 +1,71 @@
+"""Run one pipeline notebook with papermill and turn its failure into one clear sentence."""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+from .exceptions import NotebookExecutionError
+from .paths import NOTEBOOKS_DIR
+
+
+@dataclass
+class StepResult:
+    """What happened when one notebook ran."""
+
+    notebook: str
+    output_path: Path
+    seconds: float
+    status: str  # "succeeded" | "failed"
+    error: str | None = None
+    cell: int | None = None
+
+
+def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *,
+                 kernel: str | None = None, progress: bool = True, cwd: Path | None = None) -> StepResult:
+    """Execute ``notebooks/<notebook>`` into ``output_path`` with ``parameters``.
+
+    Raises :class:`NotebookExecutionError` naming the notebook, the failing cell and the
+    error; the partially executed notebook (with papermill's error banner) is kept at
+    ``output_path`` for diagnosis.
+    """
+    started = time.perf_counter()
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(NOTEBOOKS_DIR / notebook),
+            str(output_path),
+            parameters=parameters,
+            kernel_name=kernel,
+            progress_bar=progress and sys.stderr.isatty(),
+            cwd=str(cwd) if cwd else None,
+            report_mode=False,
+        )
+    except PapermillExecutionError as exc:
+        cell = exc.exec_count if exc.exec_count is not None else exc.cell_index
+        error = f"{exc.ename}: {first_line(exc.evalue)}"
+        raise NotebookExecutionError(
+            f"Notebook {notebook} failed at cell {cell} with {error}; the executed notebook is kept at "
+            f"{output_path} for diagnosis.",
+            notebook=notebook, cell=cell, error=error,
+        ) from exc
+    except Exception as exc:  # kernel could not start, notebook unreadable, ...
+        error = f"{type(exc).__name__}: {first_line(str(exc))}"
+        raise NotebookExecutionError(
+            f"Notebook {notebook} could not be executed ({error}); check the kernel (--kernel) and the installation.",
+            notebook=notebook, cell=None, error=error,
+        ) from exc
+    return StepResult(notebook, output_path, time.perf_counter() - started, "succeeded")
+
+
+def first_line(text: str | None) -> str:
+    """The first non-empty line of ``text`` (error values can span many lines)."""
+    for line in (text or "").splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
