@@ -1,0 +1,173 @@
+"""End to end: ``run_retrain.py`` twice (v1 then v2) in a temporary root, as a user runs it."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parents[1]
+DESIGN_KEYS = {
+    "model_version", "training_date", "training_duration_seconds", "dataset", "hyperparameters", "metrics",
+    "feature_importance_top10", "model_sha256", "run_id", "git_commit", "environment", "reports",
+}
+DATASET_KEYS = {"csv_path", "sha256", "total_samples", "features_used", "class_distribution"}
+REPORT_KEYS = {"index", "export", "train", "evaluate", "drift"}
+
+pytestmark = pytest.mark.slow
+
+
+def retrain(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "FUTURE_SKILLS_HOME": str(root)}
+    return subprocess.run([sys.executable, str(REPO / "run_retrain.py"), *args], env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Every file under the generated folders with its sha256: to show that nothing changed."""
+    digest = {}
+    for folder in ("models", "runs", "reports"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and not path.name.endswith(".lock"):
+                digest[str(path.relative_to(root))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("e2e")
+    first = retrain(root, "--version", "v1", "--n-estimators", "30", "--auto-promote")
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = retrain(root, "--version", "v2", "--n-estimators", "40")
+    assert second.returncode == 0, second.stdout + second.stderr
+    return root
+
+
+def test_models_and_metadata_have_every_design_key(two_versions: Path):
+    for version in ("v1", "v2"):
+        assert (two_versions / "models" / f"future_skills_model_{version}.pkl").stat().st_size > 0
+        meta = json.loads((two_versions / "models" / f"future_skills_model_{version}.json").read_text())
+        assert DESIGN_KEYS <= meta.keys()
+        assert DATASET_KEYS <= meta["dataset"].keys()
+        assert REPORT_KEYS <= meta["reports"].keys()
+        assert meta["model_version"] == version
+        assert set(meta["metrics"]["per_class"]) == {"LOW", "MEDIUM", "HIGH"}
+        assert meta["model_sha256"] == hashlib.sha256(
+            (two_versions / "models" / f"future_skills_model_{version}.pkl").read_bytes()).hexdigest()
+    v2 = json.loads((two_versions / "models" / "future_skills_model_v2.json").read_text())
+    assert v2["hyperparameters"]["n_estimators"] == 40
+    assert v2["evaluation"]["production_version"] == "v1"
+
+
+def test_registry_has_v1_in_production_and_v2_as_candidate(two_versions: Path):
+    registry = json.loads((two_versions / "models" / "registry.json").read_text())
+    assert registry["production"] == "v1"
+    assert registry["versions"]["v1"]["status"] == "production"
+    assert registry["versions"]["v2"]["status"] == "candidate"
+    markdown = (two_versions / "models" / "MODEL_REGISTRY.md").read_text()
+    assert "| Version | Date | Dataset | Samples | Accuracy | F1-Score | N_estimators | Status | Notes |" in markdown
+    assert "| v1 |" in markdown and "| v2 |" in markdown
+
+
+def test_executed_notebooks_carry_the_injected_version(two_versions: Path):
+    for name in ("01_export", "02_train", "03_evaluate", "04_drift"):
+        nb = nbformat.read(two_versions / "runs" / "v2" / f"{name}.ipynb", as_version=4)
+        injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert injected and 'version = "v2"' in injected[0].source
+        assert nb.metadata["papermill"]["exception"] is not True
+    manifest = json.loads((two_versions / "runs" / "v2" / "run.json").read_text())
+    assert manifest["status"] == "succeeded"
+    assert [s["status"] for s in manifest["steps"]] == ["succeeded"] * 4
+
+
+def test_html_reports_have_no_code_and_no_network_assets(two_versions: Path):
+    reports = two_versions / "reports" / "v2"
+    for name in ("index", "01_export", "02_train", "03_evaluate", "04_drift"):
+        soup = BeautifulSoup((reports / f"{name}.html").read_text(), "html.parser")
+        assert not soup.select(".jp-InputArea, .jp-CodeMirrorEditor, .input_area"), name
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
+            for element in soup.find_all(tag):
+                value = element.get(attr) or ""
+                assert not value.startswith(("http:", "https:", "//")), (name, value)
+        for img in soup.find_all("img"):
+            assert img["src"].startswith("data:image/"), name
+    index = BeautifulSoup((reports / "index.html").read_text(), "html.parser")
+    assert index.find(id="verdict") is not None and index.find(id="criteria") is not None
+    assert index.find(id="comparison") is not None
+    links = {a["href"] for a in index.select("#reports a")}
+    assert links == {"01_export.html", "02_train.html", "03_evaluate.html", "04_drift.html"}
+
+
+def test_an_existing_version_is_refused_and_nothing_changes(two_versions: Path):
+    before = tree_digest(two_versions)
+    again = retrain(two_versions, "--version", "v1")
+    assert again.returncode != 0
+    assert "already exists" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert tree_digest(two_versions) == before
+
+
+def test_a_bad_version_string_is_refused_with_one_sentence(tmp_path: Path):
+    result = retrain(tmp_path, "--version", "2")
+    assert result.returncode != 0
+    assert "Invalid model version '2'" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
+
+
+@pytest.fixture(scope="module")
+def demo_csv(tmp_path_factory) -> Path:
+    """A valid dataset CSV exported from a throw-away demo database."""
+    from future_skills.database import export_dataset
+    from future_skills.demo_data import build_demo_database
+
+    folder = tmp_path_factory.mktemp("csv")
+    db = build_demo_database(folder / "hr.sqlite")
+    frame = export_dataset(f"sqlite:///{db}")
+    path = folder / "dataset.csv"
+    frame.iloc[: len(frame) // 2].to_csv(path, index=False)
+    return path
+
+
+def test_dataset_csv_is_what_the_model_is_trained_on(tmp_path: Path, demo_csv: Path):
+    import pandas as pd
+
+    result = retrain(tmp_path, "--version", "v1", "--dataset-csv", str(demo_csv), "--n-estimators", "20")
+    assert result.returncode == 0, result.stdout + result.stderr
+    meta = json.loads((tmp_path / "models" / "future_skills_model_v1.json").read_text())
+    frame = pd.read_csv(demo_csv)
+    assert meta["dataset"]["total_samples"] == len(frame)
+    assert meta["dataset"]["class_distribution"] == {
+        level: int((frame["future_need_level"] == level).sum()) for level in ("LOW", "MEDIUM", "HIGH")
+    }
+    assert not (tmp_path / "data" / "future_skills_hr.sqlite").exists()  # no database was needed
+
+
+def test_a_bad_csv_fails_in_the_export_notebook_and_publishes_nothing(tmp_path: Path, demo_csv: Path):
+    import pandas as pd
+
+    frame = pd.read_csv(demo_csv)
+    frame.loc[3, "trend_score"] = 250.0
+    bad = tmp_path / "bad.csv"
+    frame.to_csv(bad, index=False)
+    result = retrain(tmp_path, "--version", "v1", "--dataset-csv", str(bad), "--n-estimators", "20")
+    assert result.returncode != 0
+    assert "01_export.ipynb" in result.stderr and "trend_score" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list((tmp_path / "models").glob("future_skills_model_*"))
+    registry = tmp_path / "models" / "registry.json"
+    assert not registry.exists() or "v1" not in json.loads(registry.read_text())["versions"]
+    index = (tmp_path / "reports" / "v1" / "index.html").read_text()
+    assert "FAILED" in index and 'href="01_export.html"' in index
+    assert (tmp_path / "reports" / "v1" / "01_export.html").exists()
+    assert json.loads((tmp_path / "runs" / "v1" / "run.json").read_text())["status"] == "failed"
+    assert not (tmp_path / "runs" / "v1" / "model").exists()
+
+    fixed = retrain(tmp_path, "--version", "v1", "--dataset-csv", str(demo_csv), "--n-estimators", "20")
+    assert fixed.returncode == 0, fixed.stderr
+    assert list(tmp_path.joinpath("runs").glob("v1.failed-*")), "the failed run is kept aside"

@@ -1,0 +1,84 @@
+"""HTML reports: no code, no network assets, embedded images, FAILED banner, languages."""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from future_skills.exceptions import FutureSkillsError
+from future_skills.reports import export_notebook_html, make_html_exporter, render_template, write_run_index
+
+PNG = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005"
+    "0001ff8c2a4a8a0000000049454e44ae426082")).decode()
+
+
+def executed_notebook(tmp_path: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# A report\n\nPlain words for the reader."),
+        nbformat.v4.new_code_cell("secret_code = 42", outputs=[
+            nbformat.v4.new_output("stream", name="stderr", text="UserWarning: noisy library\n"),
+            nbformat.v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
+            nbformat.v4.new_output("execute_result", data={"text/plain": "'visible result'"}, execution_count=1),
+        ], execution_count=1),
+        nbformat.v4.new_markdown_cell("$x^2$ maths would load MathJax from a CDN in the default template"),
+    ]
+    path = tmp_path / "executed.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_notebook_html_has_no_code_no_stderr_and_embedded_images(tmp_path: Path):
+    html_path = export_notebook_html(executed_notebook(tmp_path), tmp_path / "out.html", make_html_exporter())
+    text = html_path.read_text()
+    soup = BeautifulSoup(text, "html.parser")
+    assert "secret_code" not in text
+    assert "noisy library" not in text
+    assert "visible result" in text and "Plain words for the reader." in text
+    images = soup.find_all("img")
+    assert images and all(img["src"].startswith("data:image/png;base64,") for img in images)
+    for tag, attr in (("script", "src"), ("link", "href")):
+        for element in soup.find_all(tag):
+            assert not (element.get(attr) or "").startswith(("http", "//")), element
+    assert "cdnjs" not in text and "unpkg" not in text
+
+
+def test_failed_run_index_says_failed_and_links_the_notebook(tmp_path: Path):
+    context = {
+        "version": "v3", "run_date": "2026-01-01T10:00:00", "run_id": "v3-x", "status": "failed",
+        "failed": True, "failure": {"notebook": "02_train.ipynb (cell 4)", "error": "ValueError: boom",
+                                    "report": "02_train.html"},
+        "dataset": None, "verdict": "", "gate_passed": None, "criteria": [], "targets": [], "comparison": None,
+        "changes": None, "commands": None, "generated_at": "now", "git_commit": "abc",
+        "reports": [{"step": "export", "href": "01_export.html", "exists": True},
+                    {"step": "train", "href": "02_train.html", "exists": True},
+                    {"step": "evaluate", "href": "03_evaluate.html", "exists": False},
+                    {"step": "drift", "href": "04_drift.html", "exists": False}],
+    }
+    soup = BeautifulSoup(write_run_index(tmp_path / "index.html", context).read_text(), "html.parser")
+    failure = soup.find(id="failure")
+    assert "FAILED" in failure.get_text() and "02_train.ipynb (cell 4)" in failure.get_text()
+    assert "ValueError: boom" in failure.get_text()
+    assert failure.find("a")["href"] == "02_train.html"
+    assert soup.find(id="verdict") is None
+    assert [a["href"] for a in soup.select("#reports a")] == ["01_export.html", "02_train.html"]
+
+
+def test_french_index_uses_french_headings(tmp_path: Path):
+    context = {"version": "v2", "run_date": "d", "run_id": "r", "status": "candidate", "failed": False,
+               "failure": {}, "dataset": None, "verdict": "ok", "gate_passed": True,
+               "criteria": [{"id": "min_class_precision", "name": "x", "passed": True, "detail": "d"}],
+               "targets": [], "comparison": None, "changes": None, "commands": None, "reports": [],
+               "generated_at": "now", "git_commit": "abc"}
+    text = render_template("index.html.j2", context, lang="fr")
+    assert 'lang="fr"' in text and "Critères de mise en production" in text
+    assert "Précision minimale pour chaque classe" in text
+
+
+def test_unknown_language_is_a_clear_error():
+    with pytest.raises(FutureSkillsError, match="not supported"):
+        render_template("index.html.j2", {}, lang="de")
