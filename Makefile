@@ -9,10 +9,15 @@ MODEL_VERSION ?= v2
 N_ESTIMATORS ?= 200
 WINDOW ?= 30d
 PYTEST_ARGS ?=
+BY ?=
+COMMENT ?=
+A ?= v1
+B ?= v2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo test test-ml quick-test export-dataset train-model evaluate-model \
-        retrain-future-skills drift registry lab clean benchmark browser-deps
+        retrain-future-skills drift registry lab clean benchmark browser-deps \
+        approve reject promote rollback diff
 
 help: ## Show this help
 	@echo "Future Skills MLOps: make <target> [VAR=value]"
@@ -61,6 +66,21 @@ drift: $(STAMP) ## Drift report on the prediction log (WINDOW=30d)
 
 registry: $(STAMP) ## List the versions in the model registry
 	$(BIN)/future-skills registry
+
+approve: $(STAMP) ## Record approval: MODEL_VERSION=v2 BY="Claire Martin" COMMENT="ok"
+	$(BIN)/future-skills approve $(MODEL_VERSION) --by "$(BY)" --comment "$(COMMENT)"
+
+reject: $(STAMP) ## Reject a version: MODEL_VERSION=v2 BY="Claire Martin" COMMENT="why"
+	$(BIN)/future-skills reject $(MODEL_VERSION) --by "$(BY)" --comment "$(COMMENT)"
+
+promote: $(STAMP) ## Put an approved version whose gate passed into production: MODEL_VERSION=v2
+	$(BIN)/future-skills promote $(MODEL_VERSION)
+
+rollback: $(STAMP) ## Put the previous production version back into production
+	$(BIN)/future-skills rollback
+
+diff: $(STAMP) ## Compare two versions: A=v1 B=v2
+	$(BIN)/future-skills diff $(A) $(B)
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/

@@ -171,3 +171,33 @@ def test_a_bad_csv_fails_in_the_export_notebook_and_publishes_nothing(tmp_path: 
     fixed = retrain(tmp_path, "--version", "v1", "--dataset-csv", str(demo_csv), "--n-estimators", "20")
     assert fixed.returncode == 0, fixed.stderr
     assert list(tmp_path.joinpath("runs").glob("v1.failed-*")), "the failed run is kept aside"
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0"]
+
+
+def chromium() -> str:
+    import shutil
+
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not binary:
+        pytest.skip("Debian's chromium is not installed and `make browser-deps` could not install it here")
+    return binary
+
+
+@pytest.mark.parametrize("page", ["index.html", "03_evaluate.html"])
+def test_reports_render_offline_in_chromium_without_console_messages(two_versions: Path, tmp_path: Path, page: str):
+    binary = chromium()
+    url = (two_versions / "reports" / "v1" / page).as_uri()
+    dom = subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", url],
+                         capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == [], console
+    assert "<table" in dom.stdout
+    shot = tmp_path / "page.png"
+    subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=900,1400",
+                    f"--screenshot={shot}", url], capture_output=True, text=True, timeout=120)
+    assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -260,7 +260,7 @@ class _Run:
             return False
         operator = self.options.operator or getpass.getuser() or "operator"
         comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed)"
-        self.registry.approve(self.version, by=operator, comment=comment)
+        self.registry.approve(self.version, by=operator, comment=comment, decision="auto-approved")
         self.registry.promote(self.version, by=operator, comment=comment)
         return True
 
