@@ -1,0 +1,79 @@
+"""model_store.py: atomic save, sha256 checked before anything is unpickled."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import joblib
+import pytest
+
+from fixtures_model import make_dataset
+from future_skills.atomic import file_sha256
+from future_skills.exceptions import ModelIntegrityError, ModelNotFoundError
+from future_skills.model_store import load_model, save_model
+from future_skills.schema import FEATURES, LABEL
+from future_skills.training import build_pipeline
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    frame = make_dataset(n_roles=4, n_skills=5, seed=3)
+    pipeline = build_pipeline(n_estimators=10, random_state=0)
+    pipeline.fit(frame[list(FEATURES)], frame[LABEL])
+    return pipeline, frame
+
+
+def test_round_trip_gives_the_same_predictions(tmp_path: Path, fitted):
+    pipeline, frame = fitted
+    path = tmp_path / "models" / "model.pkl"
+    sha = save_model(pipeline, path)
+    assert sha == file_sha256(path) and len(sha) == 64
+    assert [p.name for p in path.parent.iterdir()] == ["model.pkl"]  # no temp file left behind
+    loaded = load_model(path, sha)
+    assert list(loaded.predict(frame[list(FEATURES)])) == list(pipeline.predict(frame[list(FEATURES)]))
+    assert load_model(path, None) is not None  # no hash to check: still loads
+
+
+def test_tampered_file_is_refused_before_unpickling(tmp_path: Path, fitted, monkeypatch):
+    path = tmp_path / "model.pkl"
+    sha = save_model(fitted[0], path)
+    with open(path, "ab") as handle:
+        handle.write(b"tampered")
+
+    def must_not_load(*args, **kwargs):
+        raise AssertionError("joblib.load was called on a file whose sha256 does not match")
+
+    monkeypatch.setattr(joblib, "load", must_not_load)
+    with pytest.raises(ModelIntegrityError) as info:
+        load_model(path, sha)
+    message = str(info.value)
+    assert "does not match the sha256 recorded in the registry" in message
+    assert f"expected {sha[:12]}" in message and "restore it or retrain" in message
+
+
+def test_missing_file_is_model_not_found(tmp_path: Path):
+    with pytest.raises(ModelNotFoundError, match="does not exist"):
+        load_model(tmp_path / "nope.pkl", "00" * 32)
+
+
+def test_unreadable_pickle_is_an_integrity_error(tmp_path: Path):
+    path = tmp_path / "broken.pkl"
+    path.write_bytes(b"this is not a pickle")
+    with pytest.raises(ModelIntegrityError, match="cannot be loaded"):
+        load_model(path, file_sha256(path))
+
+
+def test_a_pickle_that_is_not_a_model_is_refused(tmp_path: Path):
+    path = tmp_path / "dict.pkl"
+    joblib.dump({"not": "a model"}, path)
+    with pytest.raises(ModelIntegrityError, match="does not hold a model"):
+        load_model(path, file_sha256(path))
+
+
+def test_failed_dump_leaves_no_file(tmp_path: Path):
+    class Unpicklable:
+        def __reduce__(self):
+            raise TypeError("cannot pickle this")
+
+    with pytest.raises(TypeError):
+        save_model(Unpicklable(), tmp_path / "model.pkl")
+    assert list(tmp_path.iterdir()) == []
