@@ -90,7 +90,8 @@ def test_html_reports_have_no_code_and_no_network_assets(two_versions: Path):
     reports = two_versions / "reports" / "v2"
     for name in ("index", "01_export", "02_train", "03_evaluate", "04_drift"):
         soup = BeautifulSoup((reports / f"{name}.html").read_text(), "html.parser")
-        assert not soup.select(".jp-InputArea, .jp-CodeMirrorEditor, .input_area"), name
+        assert not soup.select(".jp-CodeCell .jp-InputArea, .jp-CodeMirrorEditor, .input_area"), name
+        assert "import " not in soup.get_text() and "from future_skills" not in soup.get_text(), name
         for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
             for element in soup.find_all(tag):
                 value = element.get(attr) or ""

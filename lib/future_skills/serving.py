@@ -1,0 +1,262 @@
+"""Score (job role, skill) pairs with the production model, fall back to rules, log every prediction.
+
+Which model: ``FUTURE_SKILLS_MODEL_PATH`` (a pickle; verified against the registry entry
+with that path, else its sidecar ``.json``'s ``model_sha256``), else
+``FUTURE_SKILLS_MODEL_VERSION`` (a registry version), else the registry's production entry.
+The sha256 is always verified before unpickling (:func:`model_store.load_model`); loaded
+models are cached per (path, sha256, mtime).
+
+Score (0–100) of the ML engine = expected need = ``100 · (0·P(LOW) + 0.5·P(MEDIUM) + 1·P(HIGH))``;
+the predicted level is the most probable one. The rules engine's score is its rule score
+(see :mod:`future_skills.rules`).
+
+When no model is usable, :func:`rules.rules_predict` answers (engine ``"rules"``) and the
+reason is reported ONCE per process and reason with :func:`warnings.warn`
+(:class:`RulesFallbackWarning`, shown on stderr).
+"""
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import monitoring
+from .exceptions import FutureSkillsError
+from .paths import get_paths
+from .rules import RULES_ENGINE, RULES_VERSION, rules_predict
+from .schema import CATEGORICAL_FEATURES, FEATURES, LEVELS, NUMERIC_FEATURES
+from .settings import ENV_MODEL_PATH, ENV_MODEL_VERSION, load_settings
+
+ML_ENGINE = "ML (RandomForest)"
+ID_COLUMNS: tuple[str, ...] = ("job_role_id", "skill_id")
+RESULT_COLUMNS: tuple[str, ...] = (
+    "job_role_id", "skill_id", "predicted_level", "score",
+    *(f"prob_{level}" for level in LEVELS), "engine", "model_version",
+)
+LEVEL_WEIGHTS: dict[str, float] = {"LOW": 0.0, "MEDIUM": 0.5, "HIGH": 1.0}
+UNKNOWN_CATEGORY = "unknown"
+
+_MODEL_CACHE: dict[tuple[str, str, int], Any] = {}
+_WARNED: set[str] = set()
+
+
+class RulesFallbackWarning(UserWarning):
+    """No ML model could be used; the rules engine answered."""
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model to serve: a pickle and the sha256 it must have, or None with the reason."""
+
+    path: Path | None
+    sha256: str | None
+    version: str | None
+    reason: str | None = None
+
+
+def ml_model_version(version: str) -> str:
+    """The ``model_version`` written in predictions and logs, e.g. ``ml_random_forest_v2``."""
+    return f"ml_random_forest_{version}"
+
+
+def clear_cache() -> None:
+    """Forget loaded models and the warnings already shown (tests, or after a promotion)."""
+    _MODEL_CACHE.clear()
+    _WARNED.clear()
+
+
+def _registry():
+    from .registry import Registry
+
+    return Registry(get_paths())
+
+
+def _entry_choice(entry: dict[str, Any], root: Path) -> ModelChoice:
+    if not entry.get("model_path"):
+        return ModelChoice(None, None, None, f"the registry entry of {entry.get('version')} has no model_path")
+    path = Path(entry["model_path"])
+    return ModelChoice(path if path.is_absolute() else root / path, entry.get("model_sha256"), entry["version"])
+
+
+def _pinned_path_choice(path: Path) -> ModelChoice:
+    """``FUTURE_SKILLS_MODEL_PATH``: find its sha256 in the registry, else in its sidecar JSON."""
+    root = get_paths().root
+    target = path.resolve()
+    try:
+        for entry in _registry().versions():
+            choice = _entry_choice(entry, root)
+            if choice.path is not None and choice.path.resolve() == target:
+                return choice
+    except FutureSkillsError:
+        pass  # no usable registry: try the sidecar
+    sidecar = path.with_suffix(".json")
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        return ModelChoice(path, meta["model_sha256"], str(meta.get("model_version") or path.stem))
+    except (OSError, ValueError, KeyError, TypeError):
+        return ModelChoice(None, None, None, f"{ENV_MODEL_PATH}={path} has no registry entry and no sidecar "
+                                             f"{sidecar.name} with its model_sha256, so it cannot be verified")
+
+
+def resolve_model() -> ModelChoice:
+    """Which model to serve, following the settings (see the module docstring); never raises."""
+    settings = load_settings()
+    if settings.model_path is not None:
+        return _pinned_path_choice(settings.model_path)
+    try:
+        registry = _registry()
+        if settings.model_version is not None:
+            return _entry_choice(registry.get(settings.model_version), get_paths().root)
+        entry = registry.production_entry()
+    except FutureSkillsError as exc:
+        pinned = f" ({ENV_MODEL_VERSION}={settings.model_version})" if settings.model_version else ""
+        return ModelChoice(None, None, None, f"the model registry cannot be used{pinned}: {exc}")
+    except ImportError as exc:
+        return ModelChoice(None, None, None, f"the model registry is not available ({exc})")
+    if not entry:
+        return ModelChoice(None, None, None, "no model is in production")
+    return _entry_choice(entry, get_paths().root)
+
+
+def load_serving_model(choice: ModelChoice) -> Any:
+    """The pipeline of ``choice``, sha256-verified, cached per (path, sha256, mtime)."""
+    from .model_store import load_model
+
+    if choice.sha256 is None:
+        raise FutureSkillsError(f"No sha256 is recorded for {choice.path}, so it cannot be verified.")
+    try:
+        mtime = os.stat(choice.path).st_mtime_ns
+    except OSError:
+        mtime = -1  # let load_model raise its ModelNotFoundError
+    key = (str(choice.path), choice.sha256, mtime)
+    if key not in _MODEL_CACHE:
+        _MODEL_CACHE[key] = load_model(choice.path, choice.sha256)
+    return _MODEL_CACHE[key]
+
+
+def _warn_once(reason: str) -> None:
+    if reason not in _WARNED:
+        _WARNED.add(reason)
+        warnings.warn(f"Future Skills: the rules engine answers because {reason}.", RulesFallbackWarning,
+                      stacklevel=3)
+
+
+def active_model() -> tuple[Any | None, ModelChoice]:
+    """The loaded model and its choice, or (None, choice with the reason) when rules must answer."""
+    choice = resolve_model()
+    if choice.reason is not None:
+        return None, choice
+    try:
+        return load_serving_model(choice), choice
+    except Exception as exc:  # noqa: BLE001 - any load failure (tampered, missing, unpicklable) means rules
+        reason = f"the model {choice.version} ({choice.path}) cannot be loaded: {exc}"
+        return None, ModelChoice(choice.path, choice.sha256, choice.version, reason)
+
+
+def engine_status() -> dict[str, Any]:
+    """Which engine would answer now, with the model version or the reason for the rules fallback."""
+    model, choice = active_model()
+    if model is None:
+        return {"engine": RULES_ENGINE, "model_version": RULES_VERSION, "reason": choice.reason}
+    return {"engine": ML_ENGINE, "model_version": ml_model_version(choice.version), "reason": None,
+            "model_path": str(choice.path)}
+
+
+def prepare_frame(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any]) -> pd.DataFrame:
+    """Validate the input pairs: IDs and numeric features required, names optional ("unknown")."""
+    if isinstance(frame_or_records, dict):
+        frame_or_records = [frame_or_records]
+    frame = (frame_or_records.copy() if isinstance(frame_or_records, pd.DataFrame)
+             else pd.DataFrame.from_records(list(frame_or_records)))
+    missing = [name for name in (*ID_COLUMNS, *NUMERIC_FEATURES) if name not in frame.columns]
+    if missing:
+        raise FutureSkillsError(f"The pairs to score lack the column(s) {', '.join(missing)}; add them and retry.")
+    frame = frame.reset_index(drop=True)
+    for name in (*ID_COLUMNS, *NUMERIC_FEATURES):
+        values = pd.to_numeric(frame[name], errors="coerce")
+        if values.isna().any():
+            rows = values.index[values.isna()][:3].tolist()
+            raise FutureSkillsError(
+                f"Column {name} has empty or non-numeric values (rows {rows}); give a number for every pair."
+            )
+        frame[name] = values.astype("int64") if name in ID_COLUMNS else values.astype("float64")
+    for name in CATEGORICAL_FEATURES:
+        column = frame[name] if name in frame.columns else pd.Series(UNKNOWN_CATEGORY, index=frame.index)
+        frame[name] = column.astype(object).where(column.notna(), UNKNOWN_CATEGORY).astype(str)
+    return frame
+
+
+def ml_predict(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """Probabilities per level, the most probable level and the expected-need score."""
+    raw = np.asarray(model.predict_proba(frame[list(FEATURES)]), dtype=float)
+    classes = [str(c) for c in model.classes_]
+    probabilities = np.column_stack([
+        raw[:, classes.index(level)] if level in classes else np.zeros(len(frame)) for level in LEVELS
+    ])
+    result = pd.DataFrame(index=frame.index)
+    result["predicted_level"] = np.asarray(LEVELS, dtype=object)[probabilities.argmax(axis=1)]
+    weights = np.array([LEVEL_WEIGHTS[level] for level in LEVELS])
+    result["score"] = np.round(100.0 * probabilities @ weights, 2)
+    for position, level in enumerate(LEVELS):
+        result[f"prob_{level}"] = np.round(probabilities[:, position], 4)
+    result["engine"] = ML_ENGINE
+    return result
+
+
+def _timestamps(timestamp: Any, count: int) -> list[str]:
+    """One ISO timestamp (seconds) per row: now, a single value, or one value per row."""
+    if timestamp is None:
+        return [datetime.now().isoformat(timespec="seconds")] * count
+    if isinstance(timestamp, (str, datetime, pd.Timestamp)):
+        return [pd.Timestamp(timestamp).isoformat(timespec="seconds")] * count
+    values = list(timestamp)
+    if len(values) != count:
+        raise FutureSkillsError(f"Got {len(values)} timestamps for {count} pairs; give one per pair or one for all.")
+    return [pd.Timestamp(value).isoformat(timespec="seconds") for value in values]
+
+
+def _log(frame: pd.DataFrame, result: pd.DataFrame, stamps: list[str]) -> None:
+    records = pd.concat([result, frame[list(NUMERIC_FEATURES)]], axis=1).to_dict("records")
+    for record, stamp in zip(records, stamps):
+        record["timestamp"] = stamp
+    monitoring.append_predictions(records, enabled=True)
+
+
+def _score(frame: pd.DataFrame) -> pd.DataFrame:
+    """ML scores when a model is usable, else the rules (warning once with the reason)."""
+    model, choice = active_model()
+    if model is not None:
+        try:
+            scored = ml_predict(model, frame)
+            scored["model_version"] = ml_model_version(choice.version)
+            return scored
+        except Exception as exc:  # noqa: BLE001 - a model that cannot score (e.g. incompatible) means rules
+            choice = ModelChoice(None, None, None, f"the model {choice.version} failed to score: {exc}")
+    _warn_once(choice.reason or "no model is available")
+    return rules_predict(frame)
+
+
+def predict(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any], *,
+            log: bool | None = None, timestamp: Any = None) -> pd.DataFrame:
+    """Score pairs; returns :data:`RESULT_COLUMNS`, one row per input row, in input order.
+
+    ``log=None`` follows ``FUTURE_SKILLS_ENABLE_MONITORING``; ``timestamp`` (one value or one
+    per row, default now) is what the log records.
+    """
+    frame = prepare_frame(frame_or_records)
+    logging_on = bool(len(frame)) and (load_settings().enable_monitoring if log is None else log)
+    try:
+        stamps = _timestamps(timestamp, len(frame)) if logging_on else []
+    except (ValueError, TypeError) as exc:
+        raise FutureSkillsError(f"Invalid timestamp {timestamp!r} ({exc}); give ISO date-times.") from exc
+    result = pd.concat([frame[list(ID_COLUMNS)], _score(frame)], axis=1)[list(RESULT_COLUMNS)]
+    if logging_on:
+        _log(frame, result, stamps)
+    return result
