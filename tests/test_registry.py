@@ -251,7 +251,7 @@ def test_promote_refused_lists_every_reason(registry: Registry):
         registry.promote("v3", by="Alice")
     message = str(caught.value)
     assert message.startswith("v3 cannot be promoted: ")
-    assert f"criterion 'no_regression' failed ({FAILED_NO_REGRESSION_DETAIL})" in message
+    assert f"criterion 'No regression against production' (no_regression) failed ({FAILED_NO_REGRESSION_DETAIL})" in message
     assert "not approved by DRH (status candidate)" in message
     assert "`future-skills approve v3 --by NAME`" in message and "--force --by NAME --comment TEXT" in message
     assert "min_class_precision" not in message and "'approval'" not in message

@@ -115,13 +115,12 @@ def _approver_of(entry: dict) -> str:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    import getpass
-
+    from .environment import login_name
     from .registry import Registry
 
     registry = Registry()
     before = registry.production_version()
-    registry.rollback(by=args.by or getpass.getuser(), comment=args.comment)
+    registry.rollback(by=args.by or login_name(), comment=args.comment)
     print(f"Rolled back: production is {registry.production_version()} again (was {before}).")
     return 0
 

@@ -46,3 +46,13 @@ def environment_info() -> dict:
         "platform": platform.platform(),
         "packages": package_versions(),
     }
+
+
+def login_name() -> str:
+    """The operator's login name, or "" where the system cannot tell (then --by is required)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError, ImportError):
+        return ""

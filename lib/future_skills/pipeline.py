@@ -8,7 +8,6 @@ and their HTML for diagnosis, and no model file or registry entry for that versi
 """
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import shutil
@@ -20,10 +19,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .atomic import atomic_write_json, file_sha256
-from .environment import environment_info, git_commit
+from .environment import environment_info, git_commit, login_name
 from .exceptions import FutureSkillsError, ModelIntegrityError, NotebookExecutionError, VersionExistsError
 from .notebook_runner import StepResult, run_notebook
-from .paths import NOTEBOOK_STEPS, NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
+from .paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
 from .registry import Registry
 from .report_text import SUPPORTED_LANGUAGES
 from .reports import export_notebook_html, make_html_exporter, write_run_index
@@ -258,7 +257,7 @@ class _Run:
         if not gate.get("passed"):
             self.echo(f"Auto-promotion refused: {gate.get('verdict', 'the promotion gate did not pass')}")
             return False
-        operator = self.options.operator or getpass.getuser() or "operator"
+        operator = self.options.operator or login_name() or "operator"
         comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed)"
         self.registry.approve(self.version, by=operator, comment=comment, decision="auto-approved")
         self.registry.promote(self.version, by=operator, comment=comment)

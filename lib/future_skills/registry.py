@@ -105,7 +105,8 @@ def promotion_blockers(entry: dict[str, Any]) -> list[str]:
                   if c.get("passed") is False and c.get("id") != "approval"]
         for criterion in failed:
             detail = f" ({criterion['detail']})" if criterion.get("detail") else ""
-            reasons.append(f"criterion '{criterion.get('id', criterion.get('name', '?'))}' failed{detail}")
+            name = criterion.get("name") or criterion.get("id", "?")
+            reasons.append(f"criterion '{name}' ({criterion.get('id', '?')}) failed{detail}")
         if not failed:
             reasons.append("the promotion gate did not pass")
     if entry["status"] != "approved":
@@ -327,9 +328,12 @@ class Registry:
         ``force=True`` overrides the gate and the approval; it needs ``by`` and ``comment`` and
         is recorded as an approval with decision "forced".
         """
-        by, comment = _require(by, "The name of who promotes the version (--by)"), _optional(comment)
-        if force and not comment:
-            raise RegistryError("A forced promotion needs a --comment explaining why the gate or approval is overridden.")
+        comment = _optional(comment)
+        if force:
+            by = _require(by, "The name of who promotes the version (--by)")
+            if not comment:
+                raise RegistryError("A forced promotion needs a --comment explaining why the gate or approval "
+                                    "is overridden.")
         with self._change() as data:
             entry = _entry(data, version, copy_entry=False)
             if entry["status"] not in ("candidate", "approved"):
@@ -340,6 +344,7 @@ class Registry:
                 reasons = promotion_blockers(entry)
                 if reasons:
                     raise PromotionRefusedError(_refusal_message(entry, reasons))
+                by = _require(by, "The name of who promotes the version (--by)")
             event = "force_promoted" if force else "promoted"
             entry["history"].append(history_event(event, entry["status"], "production", by, comment))
             entry["status"] = "production"
@@ -392,6 +397,7 @@ class Registry:
 
 def _entry(data: dict[str, Any], version: str, copy_entry: bool = True) -> dict[str, Any]:
     """``data``'s entry for ``version`` (a copy unless asked), or RegistryError."""
+    validate_version(version)
     entry = data["versions"].get(version)
     if entry is None:
         raise RegistryError(f"Version {version} is not in the registry; run `future-skills registry` to list versions.")

@@ -1,0 +1,371 @@
+"""Data layer: demo database, SQL export, validation rules and dataset snapshots."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from future_skills import training
+from future_skills.database import (connect, export_dataset, load_catalog, load_decisions, masked_url,
+                                    record_observations)
+from future_skills.dataset import (class_distribution, export_snapshot, last_exported_dataset, levels_by_date,
+                                   read_dataset_csv, write_snapshot)
+from future_skills.demo_data import (DEPARTMENTS, SKILL_CATEGORIES, build_demo_database, demo_tables,
+                                     ensure_demo_database, hidden_need_level)
+from future_skills.exceptions import DatabaseError, DatasetValidationError, FutureSkillsError
+from future_skills.paths import get_paths
+from future_skills.schema import DATASET_COLUMNS, KEY_COLUMNS, LABEL, LEVELS, NUMERIC_FEATURES
+from future_skills.settings import default_db_url
+from future_skills.validation import run_checks, validate_dataset, validation_summary
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):  # built once for the whole module
+    return build_demo_database(tmp_path_factory.mktemp("demo") / "hr.sqlite")
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_db):
+    return f"sqlite:///{demo_db}"
+
+
+@pytest.fixture(scope="module")
+def demo_frame(demo_url):
+    return export_dataset(demo_url)
+
+
+@pytest.fixture
+def small(demo_frame):
+    """The first 60 exported rows: a valid dataset with several classes, small enough to edit."""
+    return demo_frame.head(60).copy().reset_index(drop=True)
+
+
+@pytest.fixture
+def db_copy(demo_db, tmp_path):
+    target = tmp_path / "copy.sqlite"
+    shutil.copy(demo_db, target)
+    return f"sqlite:///{target}"
+
+
+def test_two_builds_give_the_same_export_and_another_seed_differs(demo_frame, tmp_path):
+    again = export_dataset(f"sqlite:///{build_demo_database(tmp_path / 'again.sqlite')}")
+    pd.testing.assert_frame_equal(again, demo_frame)
+    assert not demo_tables(seed=1)["skill_signals"].equals(demo_tables()["skill_signals"])
+
+
+def test_demo_catalog_shape(demo_url, demo_frame):
+    from sqlalchemy import text
+
+    roles, skills = load_catalog(demo_url)
+    with connect(demo_url) as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM job_roles")).scalar() == len(roles)
+    assert len(roles) == sum(len(v) for v in DEPARTMENTS.values()) and 28 <= len(roles) <= 32
+    assert roles["job_role_id"].is_unique and roles["job_department"].nunique() == 8
+    assert len(skills) == sum(len(v) for v in SKILL_CATEGORIES.values()) and 75 <= len(skills) <= 85
+    assert skills["skill_id"].is_unique and skills["skill_category"].nunique() == 8
+    assert demo_frame["job_role_id"].nunique() == len(roles)
+    assert demo_frame["job_department"].nunique() == 8
+    assert demo_frame["skill_id"].nunique() >= 0.9 * len(skills)
+
+
+def test_demo_export_contract_rows_dates_and_class_balance(demo_frame):
+    assert list(demo_frame.columns) == list(DATASET_COLUMNS)
+    assert not demo_frame.duplicated(list(KEY_COLUMNS)).any()
+    assert demo_frame["snapshot_date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+    validate_dataset(demo_frame)  # the demo export passes every rule
+    assert 3000 <= len(demo_frame) <= 6000
+    dates = pd.to_datetime(pd.Series(sorted(demo_frame["snapshot_date"].unique())))
+    assert len(dates) >= 4
+    assert dates.dt.is_quarter_end.all()
+    months = dates.dt.year * 12 + dates.dt.month
+    assert (months.diff().dropna() == 3).all()
+    shares = demo_frame[LABEL].value_counts(normalize=True)
+    assert set(shares.index) == set(LEVELS)
+    assert (shares >= 0.15).all(), shares.to_dict()
+
+
+def test_random_forest_learns_but_labels_are_noisy(demo_frame):
+    frame = validate_dataset(demo_frame)
+    train, test = training.split_dataset(frame, test_size=0.25, random_state=0)
+    model = training.build_pipeline(n_estimators=60, random_state=0).fit(train, train[LABEL])
+    accuracy = float((model.predict(test) == test[LABEL].to_numpy()).mean())
+    assert 0.75 <= accuracy <= 0.95, accuracy
+    # The noise-free hidden rule agrees with most HR decisions, but not all of them.
+    agreement = float((hidden_need_level(demo_frame) == demo_frame[LABEL].to_numpy()).mean())
+    assert 0.7 < agreement < 0.99, agreement
+
+
+def test_hidden_need_level_is_deterministic_and_grows_with_trend():
+    frame = pd.DataFrame({name: np.full(41, 50.0) for name in NUMERIC_FEATURES}).assign(
+        trend_score=np.linspace(0, 100, 41), training_requests=15, economic_indicator=0.0, skill_category="Data")
+    first, second = hidden_need_level(frame), hidden_need_level(frame)
+    np.testing.assert_array_equal(first, second)
+    ranks = np.array([LEVELS.index(level) for level in first])
+    assert (np.diff(ranks) >= 0).all()
+    assert first[0] == "LOW" and first[-1] == "HIGH" and "MEDIUM" in first
+    noisy = [hidden_need_level(frame, np.random.default_rng(3)) for _ in range(2)]
+    np.testing.assert_array_equal(noisy[0], noisy[1])
+
+
+def test_ensure_demo_database_builds_under_the_root_once(project_root, capsys):
+    url = ensure_demo_database()
+    assert url == default_db_url()
+    path = get_paths().demo_db
+    assert path.is_file() and project_root in path.parents
+    assert "Demo data" in capsys.readouterr().err
+    assert ensure_demo_database() == url
+    assert "Demo data" not in capsys.readouterr().err
+    assert load_catalog(url)[0]["job_role_id"].nunique() == len(load_catalog(url)[0])
+
+
+def test_ensure_demo_database_leaves_other_urls_alone(project_root, capsys, monkeypatch, tmp_path):
+    other = f"sqlite:///{tmp_path / 'mine.sqlite'}"
+    assert ensure_demo_database(other) == other
+    monkeypatch.setenv("FUTURE_SKILLS_DB_URL", other)
+    assert ensure_demo_database() == other
+    assert not get_paths().demo_db.exists() and not (tmp_path / "mine.sqlite").exists()
+    assert "Demo data" not in capsys.readouterr().err
+
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("missing", "does not exist"), ("empty", "has no table"), ("directory", "Cannot use the HR database"),
+    ("invalid", "Invalid database URL"), ("driver", "No driver"),
+])
+@pytest.mark.parametrize("reader", [export_dataset, load_catalog, load_decisions])
+def test_database_failures_are_database_errors(tmp_path, case, expected, reader):
+    (tmp_path / "empty.sqlite").touch()
+    url = {"missing": f"sqlite:///{tmp_path / 'absent.sqlite'}", "empty": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+           "directory": f"sqlite:///{tmp_path}", "invalid": "not a url", "driver": "nosuchdb://x"}[case]
+    with pytest.raises(DatabaseError) as err:
+        reader(url)
+    assert expected in str(err.value)
+    assert isinstance(err.value, FutureSkillsError)
+    if case == "empty":
+        assert all(t in str(err.value) for t in ("job_roles", "skills", "skill_signals", "hr_decisions"))
+
+
+@pytest.mark.parametrize("url", ["postgresql+psycopg://user:s3cret@127.0.0.1:1/db",
+                                 "postgresql+psycopg://user:s3cret@127.0.0.1:notaport/db",
+                                 "nosuchdb://user:s3cret@host/x"])
+def test_database_errors_never_show_the_password(url):
+    with pytest.raises(DatabaseError) as err:
+        export_dataset(url)
+    assert "s3cret" not in str(err.value)
+    assert err.value.__cause__ is None or "s3cret" not in str(err.value.__cause__)
+
+
+def test_masked_url_hides_only_the_password():
+    shown = masked_url("postgresql+psycopg://user:s3cret@db.example:5432/hr")
+    assert "s3cret" not in shown and "***" in shown and "user" in shown and "db.example" in shown
+    assert masked_url("sqlite:///data/hr.sqlite") == "sqlite:///data/hr.sqlite"
+    assert "s3cret" not in masked_url("garbage:s3cret@host")
+
+
+def _observations(frame, label):
+    signals = frame[[*KEY_COLUMNS, *NUMERIC_FEATURES]].copy()
+    decisions = frame[list(KEY_COLUMNS)].copy()
+    decisions[LABEL] = label
+    decisions["decided_at"] = "2027-01-15T10:00:00"
+    return signals, decisions
+
+
+def test_record_observations_inserts_and_replaces(db_copy, demo_frame):
+    before = load_decisions(db_copy)
+    new = demo_frame.head(2).copy()
+    new["snapshot_date"] = "2026-12-31"
+    new["trend_score"] = [1.5, 2.5]
+    existing = demo_frame.iloc[[5]].copy()
+    flipped = "LOW" if existing[LABEL].iloc[0] != "LOW" else "HIGH"
+    signals, decisions = _observations(pd.concat([new, existing], ignore_index=True), flipped)
+    for _ in range(2):  # recording the same keys twice must not duplicate them
+        assert record_observations(db_copy, signals, decisions) == 3
+    after = load_decisions(db_copy)
+    assert len(after) == len(before) + 2
+    assert not after.duplicated(list(KEY_COLUMNS)).any()
+    key = existing[list(KEY_COLUMNS)].iloc[0]
+    row = after[(after.job_role_id == key.job_role_id) & (after.skill_id == key.skill_id)
+                & (after.snapshot_date == key.snapshot_date)]
+    assert row[LABEL].tolist() == [flipped] and row["decided_at"].tolist() == ["2027-01-15T10:00:00"]
+    exported = export_dataset(db_copy)
+    assert len(exported) == len(demo_frame) + 2
+    added = exported[exported.snapshot_date == "2026-12-31"].sort_values("trend_score")
+    assert added["trend_score"].tolist() == [1.5, 2.5]
+
+
+def test_record_observations_is_all_or_nothing(db_copy, demo_frame):
+    from sqlalchemy import text
+
+    changed = pd.concat([demo_frame.head(3).assign(trend_score=99.9),
+                         demo_frame.head(3).assign(snapshot_date="2026-12-31")], ignore_index=True)
+    signals, decisions = _observations(changed, "BOGUS")  # the label breaks the CHECK constraint
+    with pytest.raises(DatabaseError):
+        record_observations(db_copy, signals, decisions)
+    pd.testing.assert_frame_equal(export_dataset(db_copy), demo_frame)
+    with connect(db_copy) as connection:  # no orphan signal row was committed either
+        assert connection.execute(text("SELECT COUNT(*) FROM skill_signals")).scalar() == len(demo_frame)
+
+
+ROW_RULES = {  # case: (column, rule, bad value written at rows 7 and 20, i.e. CSV lines 9 and 22)
+    "null": ("internal_usage", "no missing value", None),
+    "non_numeric": ("scarcity_index", "numeric value", "high"),
+    "out_of_range": ("trend_score", "value between 0 and 100", 250),
+    "negative": ("training_requests", "value ≥ 0", -1),
+    "bad_id": ("job_role_id", "whole number > 0", 0),
+    "bad_date": ("snapshot_date", "date as YYYY-MM-DD", "31/12/2024"),
+    "bad_label": (LABEL, "one of LOW, MEDIUM, HIGH", "URGENT"),
+    "blank_name": ("skill_name", "non-empty text", "  "),
+}
+
+
+@pytest.mark.parametrize("case", list(ROW_RULES))
+def test_row_rules_name_column_rule_and_first_line(small, case):
+    column, rule, value = ROW_RULES[case]
+    small[column] = small[column].astype(object)
+    small.loc[[7, 20], column] = value
+    small.index = small.index + 100  # line numbers follow row positions, not the index labels
+    with pytest.raises(DatasetValidationError) as err:
+        validate_dataset(small)
+    assert (err.value.column, err.value.rule) == (column, rule)
+    message = str(err.value)
+    assert f"'{column}'" in message and "line=9" in message and "in 2 row(s)" in message
+    assert [e["line"] for e in err.value.examples] == [9, 22]
+
+
+def test_duplicate_key(small):
+    small.loc[10, list(KEY_COLUMNS)] = small.loc[3, list(KEY_COLUMNS)].to_numpy()
+    with pytest.raises(DatasetValidationError) as err:
+        validate_dataset(small)
+    assert err.value.column == "job_role_id, skill_id, snapshot_date"
+    assert err.value.rule == "unique (role, skill, date) key"
+    assert "'job_role_id, skill_id, snapshot_date'" in str(err.value) and "line=5" in str(err.value)
+    assert [e["line"] for e in err.value.examples] == [5, 12]
+
+
+def test_one_name_per_id(small):
+    skill_id = small.loc[30, "skill_id"]
+    small.loc[30, "skill_name"] = "A Different Name"
+    first_line = int(small.index[small["skill_id"] == skill_id][0]) + 2
+    with pytest.raises(DatasetValidationError) as err:
+        validate_dataset(small)
+    assert (err.value.column, err.value.rule) == ("skill_name", "one skill_name per skill_id")
+    assert "'skill_name'" in str(err.value) and f"line={first_line}" in str(err.value)
+
+
+def test_missing_column_and_empty_frame(small):
+    with pytest.raises(DatasetValidationError) as err:
+        validate_dataset(small.drop(columns=["avg_salary_k"]))
+    assert (err.value.column, err.value.rule) == ("avg_salary_k", "required column")
+    assert "'avg_salary_k'" in str(err.value)
+    with pytest.raises(DatasetValidationError) as err:
+        validate_dataset(small.iloc[0:0])
+    assert (err.value.column, err.value.rule) == ("all columns", "at least one row")
+
+
+def test_single_class_needs_min_classes_one(small):
+    small[LABEL] = "MEDIUM"
+    with pytest.raises(DatasetValidationError) as err:
+        validate_dataset(small)
+    assert (err.value.column, err.value.rule) == (LABEL, "at least 2 distinct levels")
+    assert f"'{LABEL}'" in str(err.value)
+    assert len(validate_dataset(small, min_classes=1)) == len(small)
+
+
+def test_coerce_types(small):
+    shuffled = small[list(reversed(DATASET_COLUMNS))].assign(extra="x")
+    shuffled["job_role_id"] = shuffled["job_role_id"].astype(str)
+    shuffled["snapshot_date"] = pd.to_datetime(shuffled["snapshot_date"])
+    clean = validate_dataset(shuffled)
+    assert list(clean.columns) == list(DATASET_COLUMNS)
+    assert clean["job_role_id"].dtype == "int64" and clean["skill_id"].dtype == "int64"
+    assert clean["snapshot_date"].tolist() == small["snapshot_date"].tolist()
+    assert clean["job_role_id"].tolist() == small["job_role_id"].tolist()
+
+
+def test_run_checks_and_summary(small):
+    assert all(r.passed for r in run_checks(small))
+    summary = validation_summary(run_checks(small))
+    assert summary["Rule"].is_unique and set(summary["Result"]) == {"pass"}
+    small.loc[[4, 5, 6], "trend_score"] = 250.0
+    summary = validation_summary(run_checks(small)).set_index("Rule")
+    assert summary.loc["value between 0 and 100", "Result"] == "FAIL"
+    assert summary.loc["value between 0 and 100", "Rows failing"] == 3
+    assert "trend_score" in summary.loc["value between 0 and 100", "Columns checked"]
+    assert (summary.drop(index="value between 0 and 100")["Result"] == "pass").all()
+
+
+@pytest.mark.parametrize("content", [None, random.Random(0).randbytes(3000), b"\x00\xff\xfe,\x00\n\x01", b""],
+                         ids=["missing", "random_bytes", "binary", "empty"])
+def test_unreadable_csv_is_a_validation_error(tmp_path, content):
+    path = tmp_path / "data.csv"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(DatasetValidationError) as err:
+        read_dataset_csv(path)
+    assert str(path) in str(err.value)
+
+
+def test_write_snapshot_and_sidecar(project_root, small):
+    target = get_paths().dataset_csv("v9")
+    info = write_snapshot(small, target, source="unit test")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["dataset.csv", "dataset.json"]
+    sidecar = json.loads(target.with_suffix(".json").read_text())
+    assert sidecar == info
+    assert info["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert info["csv_path"] == "runs/v9/dataset.csv" and info["source"] == "unit test"
+    assert info["total_samples"] == len(small)
+    counts = small[LABEL].value_counts()
+    assert info["class_distribution"] == {level: int(counts.get(level, 0)) for level in LEVELS}
+    pd.testing.assert_frame_equal(read_dataset_csv(target), validate_dataset(small))
+
+
+def test_export_snapshot_from_database(project_root, demo_url, demo_frame):
+    info = export_snapshot("v1", db_url=demo_url)
+    csv = get_paths().dataset_csv("v1")
+    assert info["total_samples"] == len(demo_frame) and info["source"].startswith("HR database")
+    assert info["checks"] and all(c.passed for c in info["checks"])
+    assert info["sha256"] == hashlib.sha256(csv.read_bytes()).hexdigest()
+    pd.testing.assert_frame_equal(info["frame"], validate_dataset(demo_frame))
+
+
+def test_export_snapshot_from_csv(project_root, small, tmp_path):
+    small.to_csv(tmp_path / "given.csv", index=False)
+    info = export_snapshot("v2", dataset_csv=str(tmp_path / "given.csv"))
+    assert info["total_samples"] == len(small) and info["source"].startswith("CSV file")
+    assert info["checks"] and all(c.passed for c in info["checks"])
+    pd.testing.assert_frame_equal(info["frame"], validate_dataset(small))
+    assert get_paths().dataset_csv("v2").is_file()
+    assert not get_paths().demo_db.exists()  # the database was never touched
+
+
+def test_export_snapshot_skip_export_takes_the_newest(project_root, small):
+    paths = get_paths()
+    with pytest.raises(DatasetValidationError, match="--skip-export"):
+        export_snapshot("v3", skip_export=True)
+    for version, rows, mtime in (("v1", 20, 2_000_000_000), ("v2", 30, 1_000_000_000)):
+        write_snapshot(small.head(rows), paths.dataset_csv(version))
+        os.utime(paths.dataset_csv(version), (mtime, mtime))
+    assert last_exported_dataset() == paths.dataset_csv("v1")
+    info = export_snapshot("v3", skip_export=True)
+    assert info["total_samples"] == 20 and "runs/v1/dataset.csv" in info["source"]
+    os.utime(paths.dataset_csv("v3"), (1, 1))  # the newest other than the run's own output
+    again = export_snapshot("v1", skip_export=True)
+    assert again["total_samples"] == 30 and "runs/v2/dataset.csv" in again["source"]
+
+
+def test_class_distribution_and_levels_by_date(small, demo_frame):
+    frame = small.assign(**{LABEL: ["HIGH", "LOW"] * (len(small) // 2)})
+    distribution = class_distribution(frame)
+    assert list(distribution) == ["LOW", "MEDIUM", "HIGH"]
+    assert distribution == {"LOW": len(small) // 2, "MEDIUM": 0, "HIGH": len(small) // 2}
+    table = levels_by_date(demo_frame)
+    assert list(table.columns) == [*LEVELS, "Total"] and table.index.is_monotonic_increasing
+    assert table["Total"].to_dict() == demo_frame["snapshot_date"].value_counts().to_dict()
+    assert (table[list(LEVELS)].sum(axis=1) == table["Total"]).all()
+    assert table[list(LEVELS)].sum().to_dict() == demo_frame[LABEL].value_counts().to_dict()
