@@ -123,5 +123,5 @@ def test_targets_are_reported_but_not_blocking(config):
     assert targets["f1_weighted"]["met"] is True
     assert targets["precision_MEDIUM"]["met"] is True and targets["precision_HIGH"]["met"] is False
     assert result["passed"] is True
-    assert "❌ not met" in set(targets_frame(result)["Result"])
-    assert list(criteria_frame(result)["Result"]) == ["✅ pass", "✅ pass", "✅ pass", "⏳ pending"]
+    assert "✘ not met" in set(targets_frame(result)["Result"])
+    assert list(criteria_frame(result)["Result"]) == ["✔ pass", "✔ pass", "✔ pass", "○ pending"]

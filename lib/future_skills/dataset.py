@@ -118,10 +118,11 @@ def snapshot_sentence(snapshot: dict[str, Any]) -> str:
 
 
 def levels_by_date(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows per snapshot date and need level."""
-    table = pd.crosstab(frame["snapshot_date"], frame[LABEL]).reindex(columns=list(LEVELS), fill_value=0)
+    """Rows per quarter of snapshot date and need level (quarters keep the table short)."""
+    quarters = pd.PeriodIndex(pd.to_datetime(frame["snapshot_date"]), freq="Q").astype(str)
+    table = pd.crosstab(quarters, frame[LABEL]).reindex(columns=list(LEVELS), fill_value=0)
     table["Total"] = table.sum(axis=1)
-    table.index.name, table.columns.name = "Snapshot date", None
+    table.index.name, table.columns.name = "Quarter", None
     return table
 
 

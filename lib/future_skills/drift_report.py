@@ -42,7 +42,7 @@ def feature_table(report: dict[str, Any]) -> pd.DataFrame | None:
     rows = [{"Feature": readable(name), "PSI": r["psi"], "KS statistic": r["ks_statistic"],
              "KS p-value": r["ks_pvalue"], "Outside training range": _pct(r["out_of_range_share"]),
              "Status": STATUS_TEXT.get(r["status"], r["status"])} for name, r in features.items()]
-    return pd.DataFrame(rows).round({"PSI": 3, "KS statistic": 3, "KS p-value": 4})
+    return pd.DataFrame(rows).round({"PSI": 3, "KS statistic": 3, "KS p-value": 4}).set_index("Feature")
 
 
 def categorical_table(report: dict[str, Any]) -> pd.DataFrame | None:
@@ -55,7 +55,7 @@ def categorical_table(report: dict[str, Any]) -> pd.DataFrame | None:
              "Chi-square p-value": "—" if r["chi2_pvalue"] is None else f"{r['chi2_pvalue']:.4f}",
              "Note": r.get("chi2_note") or "", "Status": STATUS_TEXT.get(r["status"], r["status"])}
             for name, r in categorical.items()]
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("Feature")
 
 
 def prediction_mix_table(report: dict[str, Any]) -> pd.DataFrame | None:
@@ -64,7 +64,8 @@ def prediction_mix_table(report: dict[str, Any]) -> pd.DataFrame | None:
     if "reference" not in mix:
         return None
     return pd.DataFrame([{"Predicted level": LEVEL_NAMES[level], "Test split (reference)": _pct(mix["reference"][level]),
-                          "Logged predictions": _pct(mix["current"][level])} for level in LEVELS])
+                          "Logged predictions": _pct(mix["current"][level])} for level in LEVELS]
+                        ).set_index("Predicted level")
 
 
 def prediction_mix_sentence(report: dict[str, Any]) -> str:

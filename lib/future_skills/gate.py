@@ -166,8 +166,8 @@ def promotion_gate(candidate: dict, production: dict | None, validation: dict | 
 
 
 def criteria_frame(gate_result: dict[str, Any]) -> pd.DataFrame:
-    """The criteria as a table: ✅ pass / ❌ fail / ⏳ pending, with the sentence behind each."""
-    marks = {True: "✅ pass", False: "❌ fail", None: "⏳ pending"}
+    """The criteria as a table: ✔ pass / ✘ fail / ○ pending, with the sentence behind each."""
+    marks = {True: "✔ pass", False: "✘ fail", None: "○ pending"}
     frame = pd.DataFrame(
         [{"Criterion": c["name"], "Result": marks[c["passed"]], "Details": c["detail"]}
          for c in gate_result["criteria"]]
@@ -179,6 +179,6 @@ def targets_frame(gate_result: dict[str, Any]) -> pd.DataFrame:
     """The objectives as a table: target, value, met / not met."""
     frame = pd.DataFrame(
         [{"Objective": t["metric"], "Target (above)": t["target"], "Candidate": t["value"],
-          "Result": "✅ met" if t["met"] else "❌ not met"} for t in gate_result["targets"]]
+          "Result": "✔ met" if t["met"] else "✘ not met"} for t in gate_result["targets"]]
     )
     return frame.set_index("Objective")

@@ -8,10 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import papermill
+from jupyter_client.manager import KernelManager
 from papermill.exceptions import PapermillExecutionError
 
 from .exceptions import NotebookExecutionError
 from .paths import NOTEBOOKS_DIR
+
+
+class LocalIPCKernelManager(KernelManager):
+    """A kernel reached through local IPC sockets instead of unencrypted loopback TCP ports."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
 
 
 @dataclass
@@ -45,6 +54,7 @@ def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *
             progress_bar=progress and sys.stderr.isatty(),
             cwd=str(cwd) if cwd else None,
             report_mode=False,
+            kernel_manager_class=LocalIPCKernelManager,
         )
     except PapermillExecutionError as exc:
         cell = exc.exec_count if exc.exec_count is not None else exc.cell_index

@@ -156,4 +156,4 @@ def validation_summary(results: list[CheckResult]) -> pd.DataFrame:
         "Columns checked": ("Column", lambda c: ", ".join(dict.fromkeys(c))),
         "Rows failing": ("Rows failing", "sum")}).reset_index()
     grouped["Result"] = grouped["Rows failing"].map(lambda n: "pass" if n == 0 else "FAIL")
-    return grouped
+    return grouped.set_index("Rule")
