@@ -464,3 +464,19 @@ def test_concurrent_writers_lose_nothing(registry: Registry):
         assert entry["approvals"][0]["by"] == f"worker-{version}"
     markdown = registry.paths.registry_md.read_text(encoding="utf-8")
     assert all(f"| {v} |" in markdown for v in versions)
+
+
+def test_approval_is_written_into_the_gate_approval_criterion(project_root):
+    from registry_helpers import make_entry
+
+    from future_skills.registry import Registry
+
+    registry = Registry()
+    registry.register(make_entry("v2"))
+    before = {c["id"]: c["passed"] for c in registry.get("v2")["gate"]["criteria"]}
+    assert before["approval"] is None
+    registry.approve("v2", by="Claire Martin", comment="ok")
+    criteria = {c["id"]: c for c in registry.get("v2")["gate"]["criteria"]}
+    assert criteria["approval"]["passed"] is True and "Claire Martin" in criteria["approval"]["detail"]
+    assert {k: c["passed"] for k, c in criteria.items() if k != "approval"} == \
+        {k: v for k, v in before.items() if k != "approval"}

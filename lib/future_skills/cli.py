@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from typing import Callable, Sequence
 
 from .exceptions import FutureSkillsError
@@ -86,8 +87,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_approve(args: argparse.Namespace) -> int:
     from .registry import Registry
 
-    Registry().approve(args.version, by=args.by, comment=args.comment)
-    print(f"{args.version} approved by {args.by}. Put it in production with `future-skills promote {args.version}`.")
+    entry = Registry().approve(args.version, by=args.by, comment=args.comment)
+    print(f"{args.version} approved by {args.by}.")
+    if (entry.get("gate") or {}).get("passed") is True:
+        print(f"Put it in production with `future-skills promote {args.version}`.")
+    else:
+        print(f"Note: the promotion gate of {args.version} did not pass (`future-skills gate {args.version}`), "
+              "so `promote` will refuse it unless forced.")
     return 0
 
 
@@ -216,12 +222,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """Warnings on the command line as one plain line, without source file and line."""
+    print(f"warning: {message}", file=file or sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``future-skills``; returns the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.handler(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.handler(args)
     except FutureSkillsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -114,6 +114,15 @@ def promotion_blockers(entry: dict[str, Any]) -> list[str]:
     return reasons
 
 
+def record_approval_in_gate(entry: dict[str, Any], approval: dict[str, Any]) -> None:
+    """Mark the gate's approval criterion as met, with who and when (the other criteria are unchanged)."""
+    for criterion in (entry.get("gate") or {}).get("criteria") or []:
+        if criterion.get("id") == "approval":
+            criterion["passed"] = True
+            criterion["detail"] = f"{approval['decision'].capitalize()} by {approval['by']} on {approval['at'][:10]}."
+            criterion["values"] = {"by": approval["by"], "at": approval["at"], "comment": approval.get("comment")}
+
+
 def _refusal_message(entry: dict[str, Any], reasons: list[str]) -> str:
     version = entry["version"]
     override = "override with --force --by NAME --comment TEXT"
@@ -309,7 +318,9 @@ class Registry:
             raise RegistryError(f"Unknown approval decision {decision!r}: use approved or auto-approved.")
         with self._change() as data:
             entry = self._move(data, version, "approved", "approved", by, comment)
-            entry["approvals"].append({"decision": decision, "by": by, "at": now_iso(), "comment": comment})
+            approval = {"decision": decision, "by": by, "at": now_iso(), "comment": comment}
+            entry["approvals"].append(approval)
+            record_approval_in_gate(entry, approval)
         return copy.deepcopy(entry)
 
     def reject(self, version: str, *, by: str, comment: str) -> dict[str, Any]:

@@ -144,7 +144,7 @@ def load_serving_model(choice: ModelChoice) -> Any:
 def _warn_once(reason: str) -> None:
     if reason not in _WARNED:
         _WARNED.add(reason)
-        warnings.warn(f"Future Skills: the rules engine answers because {reason}.", RulesFallbackWarning,
+        warnings.warn(f"Future Skills: the rules engine answers because {reason.rstrip('.')}.", RulesFallbackWarning,
                       stacklevel=3)
 
 

@@ -1,0 +1,102 @@
+"""The monitoring commands end to end: predict logs one line per pair; drift runs the notebook,
+writes its JSON and HTML and exits 3 on `retrain` only with --fail-on-drift; monitor-history."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from fixtures_model import make_dataset
+from monitoring_helpers import install_model, pairs
+
+from future_skills import serving
+from future_skills.cli import main
+from future_skills.schema import LABEL
+
+SHIFTED = ("trend_score", "hiring_difficulty")
+
+
+@pytest.fixture
+def production(project_root: Path):
+    serving.clear_cache()
+    install_model("v1")
+    yield project_root
+    serving.clear_cache()
+
+
+def _log_lines(root: Path) -> list[str]:
+    log = root / "logs" / "predictions_monitoring.jsonl"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+def test_predict_cli_writes_predictions_and_logs_one_line_per_pair(production: Path, tmp_path: Path, capsys):
+    source = tmp_path / "pairs.csv"
+    pairs(7).to_csv(source, index=False)
+    assert main(["predict", "--input", str(source)]) == 0
+    assert "ml_random_forest_v1" in capsys.readouterr().out
+    assert len(_log_lines(production)) == 7
+    output = tmp_path / "predictions.csv"
+    assert main(["predict", "--input", str(source), "--output", str(output)]) == 0
+    written = pd.read_csv(output)
+    assert len(written) == 7 and set(written["predicted_level"]) <= {"LOW", "MEDIUM", "HIGH"}
+    assert len(_log_lines(production)) == 14
+    assert all(json.loads(line)["model_version"] == "ml_random_forest_v1" for line in _log_lines(production))
+
+
+def test_predict_cli_refuses_pairs_without_features(production: Path, tmp_path: Path, capsys):
+    source = tmp_path / "pairs.csv"
+    pairs(3).drop(columns=["scarcity_index"]).to_csv(source, index=False)
+    assert main(["predict", "--input", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert "scarcity_index" in err and "Traceback" not in err
+    assert _log_lines(production) == []
+
+
+def _traffic_log(path: Path, shifted: bool, seed: int) -> Path:
+    """A log of 600 predictions drawn like the training data, optionally with two features moved up."""
+    frame = pd.concat([make_dataset(seed=seed + k) for k in range(3)]).drop(columns=[LABEL]).reset_index(drop=True)
+    if shifted:
+        for name in SHIFTED:
+            frame[name] = (frame[name] + 30).clip(upper=100)
+    serving.predict(frame, log=True, timestamp="2026-11-20T10:00:00")
+    return path
+
+
+@pytest.mark.slow
+def test_drift_command_flags_exactly_the_shifted_features_and_exits_3_only_on_retrain(
+        production: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    drifted_log = tmp_path / "drifted.jsonl"
+    monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(drifted_log))
+    _traffic_log(drifted_log, shifted=True, seed=10)
+    with open(drifted_log, "a") as handle:
+        handle.write("not json\n{\"timestamp\": \"2026-11-20T10:00:00\", \"job_role_id\": 1, \"ski\n")
+    out_json = tmp_path / "d.json"
+    no_db = f"sqlite:///{tmp_path / 'absent.sqlite'}"
+    code = main(["drift", "--window", "all", "--log", str(drifted_log), "--output-json", str(out_json),
+                 "--db-url", no_db, "--fail-on-drift"])
+    printed = capsys.readouterr().out
+    report = json.loads(out_json.read_text())
+    assert code == 3 and report["verdict"] == "retrain" and "Drift verdict: retrain" in printed
+    assert {name for name, r in report["features"].items() if r["status"] == "drift"} == set(SHIFTED)
+    assert report["malformed_lines"] == 2 and report["rows"] == len(_traffic_rows(drifted_log))
+    html = sorted((production / "reports" / "monitoring").glob("2*.html"))
+    assert len(html) == 1 and "Drift monitoring" in html[0].read_text()
+    assert list((production / "runs" / "monitoring").glob("*/04_drift.ipynb"))
+
+    calm_log = tmp_path / "calm.jsonl"
+    monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(calm_log))
+    _traffic_log(calm_log, shifted=False, seed=20)
+    code = main(["drift", "--window", "all", "--log", str(calm_log), "--db-url", no_db, "--fail-on-drift"])
+    assert code == 0, capsys.readouterr().out
+    assert main(["monitor-history"]) == 0
+    index = BeautifulSoup((production / "reports" / "monitoring" / "index.html").read_text(), "html.parser")
+    verdicts = [td.get_text() for td in index.select("#history td.retrain, #history td.watch, #history td.ok")]
+    assert len(verdicts) == 2 and verdicts.count("retrain") == 1
+    assert index.find(id="psi-chart")["src"].startswith("data:image/png")
+
+
+def _traffic_rows(log: Path) -> list[str]:
+    return [line for line in log.read_text().splitlines() if line.startswith('{"timestamp"') and line.endswith("}}")]
