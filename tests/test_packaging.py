@@ -52,3 +52,14 @@ def test_notebooks_are_committed_clean_with_a_parameters_cell():
         assert "parameters" in code[0].metadata.get("tags", []), path.name
         assert all(not c.outputs and c.execution_count is None for c in code), path.name
         assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), path.name
+
+
+def test_every_notebook_parameter_is_typed_and_documented_for_papermill_help():
+    import papermill
+
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        parameters = papermill.inspect_notebook(str(path))
+        assert "version" in parameters, path.name
+        for name, spec in parameters.items():
+            assert spec["help"].strip(), (path.name, name)
+            assert spec["inferred_type_name"] not in ("None", "", None), (path.name, name)
