@@ -39,12 +39,28 @@ def tree_digest(root: Path) -> dict[str, str]:
     return digest
 
 
+VALIDATION_ROWS, FLIPPED_ROWS = 30, 5
+
+
+def write_validation_sample(dataset: Path, target: Path) -> None:
+    """30 HR-labelled rows, five of them with a label no model can agree with (LOW ↔ HIGH swapped)."""
+    import pandas as pd
+
+    frame = pd.read_csv(dataset).sample(VALIDATION_ROWS, random_state=3).reset_index(drop=True)
+    swap = {"LOW": "HIGH", "HIGH": "LOW", "MEDIUM": "LOW"}
+    frame.loc[: FLIPPED_ROWS - 1, "future_need_level"] = frame.loc[: FLIPPED_ROWS - 1, "future_need_level"].map(swap)
+    frame.to_csv(target, index=False)
+
+
 @pytest.fixture(scope="module")
 def two_versions(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("e2e")
     first = retrain(root, "--version", "v1", "--n-estimators", "30", "--auto-promote")
     assert first.returncode == 0, first.stdout + first.stderr
-    second = retrain(root, "--version", "v2", "--n-estimators", "40")
+    sample = root / "validation_sample.csv"
+    write_validation_sample(root / "runs" / "v1" / "dataset.csv", sample)
+    second = retrain(root, "--version", "v2", "--n-estimators", "40", "--report-lang", "fr",
+                     "--validation-csv", str(sample))
     assert second.returncode == 0, second.stdout + second.stderr
     return root
 
@@ -202,3 +218,14 @@ def test_reports_render_offline_in_chromium_without_console_messages(two_version
     subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=900,1400",
                     f"--screenshot={shot}", url], capture_output=True, text=True, timeout=120)
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_validation_sample_and_french_summary_reach_the_reports(two_versions: Path):
+    meta = json.loads((two_versions / "models" / "future_skills_model_v2.json").read_text())
+    criterion = {c["id"]: c for c in meta["gate"]["criteria"]}["validation_sample"]
+    assert criterion["values"]["provided"] is True and criterion["values"]["rows"] == VALIDATION_ROWS
+    evaluate = BeautifulSoup((two_versions / "reports" / "v2" / "03_evaluate.html").read_text(), "html.parser")
+    assert "disagree" in evaluate.get_text().lower()
+    index = (two_versions / "reports" / "v2" / "index.html").read_text()
+    assert '<html lang="fr"' in index and "Critères de mise en production" in index
+    assert "future-skills approve v2" in index and "future-skills reject v2" in index
