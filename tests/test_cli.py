@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from registry_helpers import FAILED_NO_REGRESSION_DETAIL, make_entry, make_metadata
 
-from future_skills.cli import main
+from future_skills.cli import main, retrain_main
 from future_skills.paths import get_paths
 from future_skills.registry import Registry
 from future_skills.registry_markdown import TABLE_COLUMNS
@@ -290,3 +290,22 @@ def test_invalid_version_is_refused_cleanly(registry: Registry, capsys):
     code, out, err = run(capsys, "approve", "2.0", "--by", "x")
     assert code == 2 and out == "" and err.startswith("error: ") and "2.0" in err
     assert registry.path.read_bytes() == before
+
+
+def test_run_retrain_help_names_the_script_and_every_option(capsys):
+    with pytest.raises(SystemExit) as stop:
+        retrain_main(["--help"])
+    assert stop.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: run_retrain.py")
+    for option in ("--version", "--n-estimators", "--test-size", "--random-state", "--skip-export",
+                   "--dataset-csv", "--db-url", "--window", "--validation-csv", "--auto-promote",
+                   "--kernel", "--report-lang"):
+        assert option in out
+
+
+def test_run_retrain_bad_version_is_one_sentence_and_exit_2(project_root: Path, capsys):
+    assert retrain_main(["--version", "version2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Invalid model version 'version2'") and err.count("\n") == 1
+    assert not (project_root / "models" / "registry.json").exists()

@@ -124,7 +124,7 @@ def test_html_reports_have_no_code_and_no_network_assets(two_versions: Path):
 def test_an_existing_version_is_refused_and_nothing_changes(two_versions: Path):
     before = tree_digest(two_versions)
     again = retrain(two_versions, "--version", "v1")
-    assert again.returncode != 0
+    assert again.returncode == 2
     assert "already exists" in again.stderr
     assert "Traceback" not in again.stderr
     assert tree_digest(two_versions) == before
@@ -132,7 +132,7 @@ def test_an_existing_version_is_refused_and_nothing_changes(two_versions: Path):
 
 def test_a_bad_version_string_is_refused_with_one_sentence(tmp_path: Path):
     result = retrain(tmp_path, "--version", "2")
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "Invalid model version '2'" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "models").exists() or not any((tmp_path / "models").iterdir())
 
@@ -173,7 +173,7 @@ def test_a_bad_csv_fails_in_the_export_notebook_and_publishes_nothing(tmp_path: 
     bad = tmp_path / "bad.csv"
     frame.to_csv(bad, index=False)
     result = retrain(tmp_path, "--version", "v1", "--dataset-csv", str(bad), "--n-estimators", "20")
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "01_export.ipynb" in result.stderr and "trend_score" in result.stderr
     assert "Traceback" not in result.stderr
     assert not list((tmp_path / "models").glob("future_skills_model_*"))

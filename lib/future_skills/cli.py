@@ -229,7 +229,23 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``future-skills``; returns the process exit code."""
-    parser = build_parser()
+    return _dispatch(build_parser(), argv)
+
+
+def retrain_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``run_retrain.py``: the ``retrain`` command under its own name."""
+    parser = argparse.ArgumentParser(
+        prog="run_retrain.py",
+        description="Run 01_export -> 02_train -> 03_evaluate -> 04_drift with papermill, "
+        "publish the model, write the HTML audit reports and register the version.",
+    )
+    add_retrain_arguments(parser)
+    parser.set_defaults(handler=cmd_retrain)
+    return _dispatch(parser, argv)
+
+
+def _dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
+    """Parse ``argv``, run the chosen handler, and turn known errors into one line + exit code."""
     args = parser.parse_args(argv)
     try:
         with warnings.catch_warnings():
