@@ -116,7 +116,8 @@ def test_unknown_and_missing_categories_never_crash():
     frame = pairs(3)
     frame.loc[0, "skill_name"] = "Quantum basket weaving"
     frame.loc[1, "job_department"] = None
-    result = predict(frame.drop(columns=["job_role_name"]), log=False)
+    with pytest.warns(serving.NamesUnknownWarning):
+        result = predict(frame.drop(columns=["job_role_name"]), log=False)
     assert set(result["engine"]) == {"ML (RandomForest)"} and len(result) == 3
 
 
@@ -156,3 +157,54 @@ def test_a_logging_failure_does_not_fail_the_prediction(monkeypatch, tmp_path):
         warnings.simplefilter("always")
         result = predict(pairs(2), log=True)
     assert len(result) == 2
+
+
+def ids_only(role_ids: list[int], skill_ids: list[int]) -> pd.DataFrame:
+    numeric = pairs(len(role_ids))[["trend_score", "internal_usage", "training_requests", "scarcity_index",
+                                    "hiring_difficulty", "avg_salary_k", "economic_indicator"]]
+    return numeric.assign(job_role_id=role_ids, skill_id=skill_ids)
+
+
+@pytest.fixture(scope="module")
+def demo_catalog_db(tmp_path_factory):
+    from future_skills.demo_data import build_demo_database
+
+    return build_demo_database(tmp_path_factory.mktemp("hr") / "hr.sqlite")
+
+
+def test_pairs_given_by_ids_get_their_names_from_the_hr_catalog(monkeypatch, demo_catalog_db):
+    from future_skills.database import load_catalog
+
+    url = f"sqlite:///{demo_catalog_db}"
+    monkeypatch.setenv("FUTURE_SKILLS_DB_URL", url)
+    roles, skills = load_catalog(url)
+    frame = ids_only([int(roles.job_role_id[0]), int(roles.job_role_id[4])],
+                     [int(skills.skill_id[2]), int(skills.skill_id[7])])
+    frame.loc[1, "skill_name"] = "Given name"  # a name given by the caller is kept
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no NamesUnknownWarning: everything was found
+        prepared = serving.prepare_frame(frame)
+    assert prepared.loc[0, "job_role_name"] == roles.job_role_name[0]
+    assert prepared.loc[1, "job_department"] == roles.job_department[4]
+    assert prepared.loc[0, "skill_name"] == skills.skill_name[2]
+    assert prepared.loc[1, "skill_name"] == "Given name"
+    assert prepared.loc[1, "skill_category"] == skills.skill_category[7]
+
+
+def test_ids_the_catalog_lacks_are_unknown_with_one_warning(monkeypatch, demo_catalog_db):
+    monkeypatch.setenv("FUTURE_SKILLS_DB_URL", f"sqlite:///{demo_catalog_db}")
+    with pytest.warns(serving.NamesUnknownWarning, match="HR catalog does not supply them"):
+        prepared = serving.prepare_frame(ids_only([99999, 1], [1, 99999]))
+    assert prepared.loc[0, "job_role_name"] == "unknown" and prepared.loc[1, "skill_category"] == "unknown"
+    assert prepared.loc[0, "skill_name"] != "unknown"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        serving.prepare_frame(ids_only([99999], [1]))  # same reason: not repeated
+
+
+def test_without_a_database_names_are_unknown_and_no_demo_database_is_built():
+    install_model("v1")
+    with pytest.warns(serving.NamesUnknownWarning):
+        result = predict(ids_only([1, 2], [3, 4]), log=False)
+    assert set(result["engine"]) == {"ML (RandomForest)"}
+    assert not get_paths().demo_db.exists()

@@ -10,6 +10,11 @@ Score (0–100) of the ML engine = expected need = ``100 · (0·P(LOW) + 0.5·P(
 the predicted level is the most probable one. The rules engine's score is its rule score
 (see :mod:`future_skills.rules`).
 
+Pairs given by IDs only get their role/skill names, department and category from the HR
+catalog (the database of ``FUTURE_SKILLS_DB_URL``, read once per process); when the catalog is
+unavailable or lacks an ID, the value is "unknown", which the model's one-hot encoder ignores,
+and a :class:`NamesUnknownWarning` says so once.
+
 When no model is usable, :func:`rules.rules_predict` answers (engine ``"rules"``) and the
 reason is reported ONCE per process and reason with :func:`warnings.warn`
 (:class:`RulesFallbackWarning`, shown on stderr).
@@ -44,11 +49,16 @@ LEVEL_WEIGHTS: dict[str, float] = {"LOW": 0.0, "MEDIUM": 0.5, "HIGH": 1.0}
 UNKNOWN_CATEGORY = "unknown"
 
 _MODEL_CACHE: dict[tuple[str, str, int], Any] = {}
+_CATALOG_CACHE: dict[str, tuple[pd.DataFrame, pd.DataFrame] | None] = {}
 _WARNED: set[str] = set()
 
 
 class RulesFallbackWarning(UserWarning):
     """No ML model could be used; the rules engine answered."""
+
+
+class NamesUnknownWarning(UserWarning):
+    """Some pairs came without names and the HR catalog could not supply them."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,7 @@ def ml_model_version(version: str) -> str:
 def clear_cache() -> None:
     """Forget loaded models and the warnings already shown (tests, or after a promotion)."""
     _MODEL_CACHE.clear()
+    _CATALOG_CACHE.clear()
     _WARNED.clear()
 
 
@@ -141,11 +152,57 @@ def load_serving_model(choice: ModelChoice) -> Any:
     return _MODEL_CACHE[key]
 
 
-def _warn_once(reason: str) -> None:
+def _warn_once(reason: str, category: type[Warning] = RulesFallbackWarning) -> None:
     if reason not in _WARNED:
         _WARNED.add(reason)
-        warnings.warn(f"Future Skills: the rules engine answers because {reason.rstrip('.')}.", RulesFallbackWarning,
-                      stacklevel=3)
+        message = (f"Future Skills: the rules engine answers because {reason.rstrip('.')}."
+                   if category is RulesFallbackWarning else f"Future Skills: {reason}")
+        warnings.warn(message, category, stacklevel=3)
+
+
+def hr_catalog() -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(roles, skills) of the HR database, read once per process; None when it cannot be read.
+
+    The embedded demo database is never built here: serving must not create data.
+    """
+    from .settings import default_db_url
+
+    url = load_settings().db_url
+    if url not in _CATALOG_CACHE:
+        catalog = None
+        if url != default_db_url() or get_paths().demo_db.exists():
+            from .database import load_catalog
+
+            try:
+                catalog = load_catalog(url)
+            except FutureSkillsError:
+                catalog = None
+        _CATALOG_CACHE[url] = catalog
+    return _CATALOG_CACHE[url]
+
+
+def _fill_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill absent names/department/category from the catalog by ID; what stays absent is "unknown"."""
+    for name in CATEGORICAL_FEATURES:
+        frame[name] = frame[name].astype(object) if name in frame.columns else None
+    absent = {name: frame[name].isna() for name in CATEGORICAL_FEATURES}
+    if not any(mask.any() for mask in absent.values()):
+        return frame.astype({name: str for name in CATEGORICAL_FEATURES})
+    catalog = hr_catalog()
+    if catalog is not None:
+        from .drift_categorical import map_ids
+
+        looked_up = map_ids(frame.iloc[:0], frame, catalog)
+        for name, mask in absent.items():
+            known = mask & ~looked_up[name].str.startswith("unknown ")
+            frame.loc[known, name] = looked_up.loc[known, name]
+            absent[name] = mask & ~known
+    if any(mask.any() for mask in absent.values()):
+        _warn_once("some pairs have no role or skill names and the HR catalog does not supply them; "
+                   "those names count as unknown, which makes the prediction less precise.", NamesUnknownWarning)
+    for name in CATEGORICAL_FEATURES:
+        frame[name] = frame[name].where(frame[name].notna(), UNKNOWN_CATEGORY).astype(str)
+    return frame
 
 
 def active_model() -> tuple[Any | None, ModelChoice]:
@@ -170,7 +227,7 @@ def engine_status() -> dict[str, Any]:
 
 
 def prepare_frame(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any]) -> pd.DataFrame:
-    """Validate the input pairs: IDs and numeric features required, names optional ("unknown")."""
+    """Validate the input pairs: IDs and numeric features required, names optional (from the catalog)."""
     if isinstance(frame_or_records, dict):
         frame_or_records = [frame_or_records]
     frame = (frame_or_records.copy() if isinstance(frame_or_records, pd.DataFrame)
@@ -187,10 +244,7 @@ def prepare_frame(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[s
                 f"Column {name} has empty or non-numeric values (rows {rows}); give a number for every pair."
             )
         frame[name] = values.astype("int64") if name in ID_COLUMNS else values.astype("float64")
-    for name in CATEGORICAL_FEATURES:
-        column = frame[name] if name in frame.columns else pd.Series(UNKNOWN_CATEGORY, index=frame.index)
-        frame[name] = column.astype(object).where(column.notna(), UNKNOWN_CATEGORY).astype(str)
-    return frame
+    return _fill_names(frame)
 
 
 def ml_predict(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
