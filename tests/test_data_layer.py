@@ -166,6 +166,18 @@ def test_masked_url_hides_only_the_password():
     assert "s3cret" not in shown and "***" in shown and "user" in shown and "db.example" in shown
     assert masked_url("sqlite:///data/hr.sqlite") == "sqlite:///data/hr.sqlite"
     assert "s3cret" not in masked_url("garbage:s3cret@host")
+    assert masked_url("postgresql://hr:p@ss@db:5432/hr") == "postgresql://hr:***@db:5432/hr"
+    assert masked_url("postgresql://hr@db/hr?password=s3cret&sslmode=require") == (
+        "postgresql://hr@db/hr?password=***&sslmode=require")
+
+
+@pytest.mark.parametrize("url", ["garbage:s3cret@host", "nosuchdialect://hr:s3cret@db/hr",
+                                 "postgresql://hr:s3cret@db:notaport/hr"])
+def test_database_errors_never_show_the_password(url):
+    with pytest.raises(DatabaseError) as err:
+        with connect(url):
+            pass
+    assert "s3cret" not in str(err.value) and str(err.value).count(".") >= 1
 
 
 def _observations(frame, label):

@@ -6,6 +6,7 @@ becomes a :class:`DatabaseError` whose message never shows the password.
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -31,14 +32,25 @@ ORDER BY s.snapshot_date, s.job_role_id, s.skill_id
 """
 
 
-def masked_url(url: str) -> str:
-    """The URL with its password replaced by ***, for messages and reports."""
-    try:
-        from sqlalchemy.engine import make_url
+_URL_PASSWORD = re.compile(r"^([A-Za-z][\w+.-]*://[^:/@]*):(.*)@([^@]*)$")
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*", re.IGNORECASE)
 
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is shown without anything after '@'
-        return url.split("@")[-1] if "@" in url else url
+
+def masked_url(url: str) -> str:
+    """The URL with its password (even one with an unescaped '@', or ``?password=``) shown as ***.
+
+    Something that is not a URL but has an '@' is shown from its last '@' only.
+    """
+    if "://" not in url and "@" in url:
+        return "***@" + url.rsplit("@", 1)[-1]
+    return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1:***@\3", url))
+
+
+def _without_password(text: str, url: str) -> str:
+    """``text`` (e.g. a driver's error) with the URL and any password it holds masked."""
+    text = text.replace(url, masked_url(url))
+    match = _URL_PASSWORD.match(url)
+    return text.replace(match.group(2), "***") if match and match.group(2) else text
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -61,13 +73,13 @@ def connect(url: str) -> Iterator["object"]:
         sqlite_file = _sqlite_file(url)
         engine = create_engine(url)
     except NoSuchModuleError as exc:
-        raise DatabaseError(f"No driver for the database URL {shown} ({exc}); install it, e.g. "
+        raise DatabaseError(f"No driver for the database URL {shown} ({_without_password(str(exc), url)}); install it, e.g. "
                             "`pip install -e '.[postgres]'` for postgresql+psycopg://.") from None
     except (ArgumentError, ValueError) as exc:
-        raise DatabaseError(f"Invalid database URL {shown!r} ({exc}); give a SQLAlchemy URL such as "
+        raise DatabaseError(f"Invalid database URL {shown!r} ({_without_password(str(exc), url)}); give a SQLAlchemy URL such as "
                             "sqlite:///data/hr.sqlite or postgresql+psycopg://user@host/db.") from None
     except ImportError as exc:
-        raise DatabaseError(f"The driver for {shown} is not installed ({exc}); install it and run again.") from None
+        raise DatabaseError(f"The driver for {shown} is not installed ({_without_password(str(exc), url)}); install it and run again.") from None
     if sqlite_file is not None and not sqlite_file.exists():
         raise DatabaseError(f"The SQLite database {sqlite_file} does not exist; check --db-url / "
                             "FUTURE_SKILLS_DB_URL (leave both unset to use the embedded demo database).")
@@ -75,7 +87,7 @@ def connect(url: str) -> Iterator["object"]:
         with engine.connect() as connection:
             yield connection
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0].rstrip(".")
+        reason = _without_password(str(getattr(exc, "orig", None) or exc).strip().splitlines()[0], url).rstrip(".")
         raise DatabaseError(f"Cannot use the HR database at {shown}: {reason}. Check that it is running, "
                             "reachable and holds the tables " + ", ".join(REQUIRED_TABLES) + ".") from None
     finally:
