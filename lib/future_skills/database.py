@@ -46,6 +46,20 @@ def masked_url(url: str) -> str:
     return _QUERY_PASSWORD.sub(r"\1***", _URL_PASSWORD.sub(r"\1:***@\3", url))
 
 
+def db_url_for_notebook(url: str | None) -> tuple[str | None, dict[str, str]]:
+    """(papermill parameter, kernel environment) that hand ``url`` to a notebook.
+
+    A URL with a password goes through ``FUTURE_SKILLS_DB_URL`` in the kernel's environment
+    and the parameter stays None, so the password is never written into an executed notebook
+    or its HTML report.
+    """
+    from .settings import ENV_DB_URL
+
+    if url is None or masked_url(url) == url:
+        return url, {}
+    return None, {ENV_DB_URL: url}
+
+
 def _without_password(text: str, url: str) -> str:
     """``text`` (e.g. a driver's error) with the URL and any password it holds masked."""
     text = text.replace(url, masked_url(url))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write_text
+from .database import db_url_for_notebook
 from .notebook_runner import run_notebook
 from .paths import ProjectPaths, get_paths
 from .reports import export_notebook_html, render_template
@@ -38,17 +39,18 @@ def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_js
     run_dir.mkdir(parents=True)
     drift_json = run_dir / "drift.json"
     html = reports / f"{run_dir.name}.html"
+    db_parameter, kernel_env = db_url_for_notebook(db_url)
     parameters = {
         "version": "monitoring",
         "reference_version": reference_version,
         "log_path": str(Path(log_path).resolve()) if log_path else None,
         "window": window,
-        "db_url": db_url,
+        "db_url": db_parameter,
         "output_json": str(drift_json),
     }
     output = run_dir / DRIFT_NOTEBOOK
     try:
-        run_notebook(DRIFT_NOTEBOOK, output, parameters, kernel=kernel, cwd=run_dir)
+        run_notebook(DRIFT_NOTEBOOK, output, parameters, kernel=kernel, cwd=run_dir, env=kernel_env)
     finally:
         if output.exists():
             export_notebook_html(output, html)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .atomic import atomic_write_json, file_sha256
+from .database import db_url_for_notebook, masked_url
 from .environment import environment_info, git_commit, login_name
 from .exceptions import FutureSkillsError, ModelIntegrityError, NotebookExecutionError, VersionExistsError
 from .notebook_runner import StepResult, run_notebook
@@ -115,6 +116,14 @@ def set_aside_failed_run(version: str, paths: ProjectPaths) -> Path | None:
     return moved
 
 
+def _recorded_parameters(options: RetrainOptions) -> dict[str, Any]:
+    """The options as run.json records them: the database password masked."""
+    recorded = asdict(options)
+    if recorded.get("db_url"):
+        recorded["db_url"] = masked_url(recorded["db_url"])
+    return recorded
+
+
 def notebook_parameters(options: RetrainOptions, paths: ProjectPaths, production: str | None,
                         db_url: str | None, run_id: str) -> dict[str, dict[str, Any]]:
     """The papermill parameters of each notebook: the pipeline decides every path."""
@@ -208,7 +217,7 @@ class _Run:
         self.manifest = RunManifest(
             run_id=f"{self.version}-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}",
             version=self.version, status="running", started_at=_now(),
-            parameters={k: v for k, v in asdict(options).items()}, git_commit=git_commit(),
+            parameters=_recorded_parameters(options), git_commit=git_commit(),
             environment=environment_info(), production_before=self.production,
         )
 
@@ -217,7 +226,8 @@ class _Run:
 
     def execute(self, db_url: str | None) -> None:
         """Run the notebooks in order; export each one to HTML, failed or not."""
-        params = notebook_parameters(self.options, self.paths, self.production, db_url, self.manifest.run_id)
+        db_parameter, kernel_env = db_url_for_notebook(db_url)
+        params = notebook_parameters(self.options, self.paths, self.production, db_parameter, self.manifest.run_id)
         for index, notebook in enumerate(NOTEBOOKS, start=1):
             self.echo(f"[{index}/{len(NOTEBOOKS)}] {notebook}: running")
             output = self.run_dir / notebook
@@ -226,8 +236,8 @@ class _Run:
                                     "report": relative_to_root(report, self.paths.root)}
             started = time.perf_counter()
             try:
-                result: StepResult = run_notebook(notebook, output, params[notebook],
-                                                  kernel=self.options.kernel, cwd=self.run_dir)
+                result: StepResult = run_notebook(notebook, output, params[notebook], kernel=self.options.kernel,
+                                                  cwd=self.run_dir, env=kernel_env)
                 step.update(status="succeeded", seconds=round(result.seconds, 2))
             except NotebookExecutionError as exc:
                 step.update(status="failed", seconds=round(time.perf_counter() - started, 2),
