@@ -5,32 +5,19 @@ with the one recorded in the registry (or metadata) *before* it calls ``joblib.l
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import joblib
 
-from .atomic import file_sha256
+from .atomic import atomic_write_with, file_sha256
 from .exceptions import ModelIntegrityError, ModelNotFoundError
 
 
 def save_model(pipeline: Any, path: Path | str) -> str:
     """Dump ``pipeline`` to ``path`` atomically (temp file beside it, fsync, rename); return its sha256."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            joblib.dump(pipeline, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return file_sha256(target)
+    atomic_write_with(path, lambda handle: joblib.dump(pipeline, handle))
+    return file_sha256(path)
 
 
 def _short(digest: str) -> str:
