@@ -173,7 +173,7 @@ def test_masked_url_hides_only_the_password():
 
 @pytest.mark.parametrize("url", ["garbage:s3cret@host", "nosuchdialect://hr:s3cret@db/hr",
                                  "postgresql://hr:s3cret@db:notaport/hr"])
-def test_database_errors_never_show_the_password(url):
+def test_connect_errors_never_show_the_password(url):
     with pytest.raises(DatabaseError) as err:
         with connect(url):
             pass

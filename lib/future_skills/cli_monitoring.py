@@ -29,7 +29,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     try:
         pairs = pd.read_csv(args.input)
     except (OSError, ValueError) as exc:
-        raise FutureSkillsError(f"Cannot read {args.input} as CSV ({exc}); give a CSV of (job role, skill) pairs.")
+        raise FutureSkillsError(f"Cannot read {args.input} as CSV ({exc}); give a CSV of (job role, skill) pairs.") from None
     result = predict(pairs)
     if args.output:
         result.to_csv(args.output, index=False)

@@ -13,7 +13,7 @@ together with the matching signals, through ``database.record_observations``.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
