@@ -57,9 +57,16 @@ def test_notebooks_are_committed_clean_with_a_parameters_cell():
 def test_every_notebook_parameter_is_typed_and_documented_for_papermill_help():
     import papermill
 
+    import ast
+
+    import nbformat
+
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         parameters = papermill.inspect_notebook(str(path))
         assert "version" in parameters, path.name
+        cell = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        assigned = [node.target.id for node in ast.parse(cell.source).body if isinstance(node, ast.AnnAssign)]
+        assert list(parameters) == assigned, path.name  # papermill understood every declaration
         for name, spec in parameters.items():
             assert spec["help"].strip(), (path.name, name)
             assert spec["inferred_type_name"] not in ("None", "", None), (path.name, name)
