@@ -92,6 +92,7 @@ def test_drift_command_flags_exactly_the_shifted_features_and_exits_3_only_on_re
     code = main(["drift", "--window", "all", "--log", str(calm_log), "--db-url", no_db, "--fail-on-drift"])
     assert code == 0, capsys.readouterr().out
     assert main(["monitor-history"]) == 0
+    assert "Monitoring history of 2 drift runs written" in capsys.readouterr().out
     index = BeautifulSoup((production / "reports" / "monitoring" / "index.html").read_text(), "html.parser")
     verdicts = [td.get_text() for td in index.select("#history td.retrain, #history td.watch, #history td.ok")]
     assert len(verdicts) == 2 and verdicts.count("retrain") == 1

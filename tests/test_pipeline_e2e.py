@@ -57,6 +57,7 @@ def two_versions(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("e2e")
     first = retrain(root, "--version", "v1", "--n-estimators", "30", "--auto-promote")
     assert first.returncode == 0, first.stdout + first.stderr
+    assert "v1 auto-promoted to production" in first.stdout and "v1 registered as production" in first.stdout
     sample = root / "validation_sample.csv"
     write_validation_sample(root / "runs" / "v1" / "dataset.csv", sample)
     second = retrain(root, "--version", "v2", "--n-estimators", "40", "--report-lang", "fr",

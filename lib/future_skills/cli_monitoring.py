@@ -59,7 +59,7 @@ def cmd_monitor_history(args: argparse.Namespace) -> int:
     from .monitoring_jobs import build_monitor_history
 
     path, runs = build_monitor_history()
-    print(f"Monitoring history of {runs} drift runs written to {path}.")
+    print(f"Monitoring history of {runs} drift run{'s' if runs != 1 else ''} written to {path}.")
     return 0
 
 

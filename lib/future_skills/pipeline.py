@@ -271,6 +271,8 @@ class _Run:
         comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed)"
         self.registry.approve(self.version, by=operator, comment=comment, decision="auto-approved")
         self.registry.promote(self.version, by=operator, comment=comment)
+        self.echo(f"{self.version} auto-promoted to production; approval recorded in the name of {operator} "
+                  "(future-skills rollback undoes it).")
         return True
 
     def clean_up_failure(self) -> None:
