@@ -61,7 +61,8 @@ def md_status(registry: Registry, version: str) -> str:
 
 
 # ------------------------------------------------------------ approve, promote, rollback
-def test_approve_promote_rollback_flow(registry: Registry, capsys):
+def test_approve_promote_rollback_flow(registry: Registry, capsys, monkeypatch):
+    monkeypatch.setenv("LOGNAME", "ops-jdoe")
     code, out, err = run(capsys, "approve", "v2", "--by", "Claire Martin", "--comment", "ok")
     assert (code, err) == (0, "")
     assert "v2 approved by Claire Martin" in out and "future-skills promote v2" in out
@@ -89,9 +90,10 @@ def test_approve_promote_rollback_flow(registry: Registry, capsys):
 
     v2, v1 = events(registry, "v2"), events(registry, "v1")
     assert (v2["approved"]["by"], v2["approved"]["comment"]) == ("Claire Martin", "ok")
-    assert (v2["promoted"]["by"], v2["promoted"]["to"]) == ("Claire Martin", "production")  # the approver
+    assert (v2["promoted"]["by"], v2["promoted"]["to"]) == ("ops-jdoe", "production")  # who ran it
+    assert re.fullmatch(r"approved by Claire Martin on \d{4}-\d{2}-\d{2}", v2["promoted"]["comment"])
     assert (v2["rolled_back"]["by"], v2["rolled_back"]["comment"]) == ("Ops On-call", "alerts")
-    assert (v1["archived"]["by"], v1["restored"]["by"]) == ("Claire Martin", "Ops On-call")
+    assert (v1["archived"]["by"], v1["restored"]["by"]) == ("ops-jdoe", "Ops On-call")
     for event in (v2["approved"], v2["promoted"], v2["rolled_back"], v1["archived"], v1["restored"]):
         assert ISO_SECONDS.match(event["at"])
     approvals = data["versions"]["v2"]["approvals"]

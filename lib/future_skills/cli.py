@@ -108,16 +108,20 @@ def cmd_reject(args: argparse.Namespace) -> int:
 def cmd_promote(args: argparse.Namespace) -> int:
     from .registry import Registry
 
+    from .environment import login_name
+
     registry = Registry()
-    by = args.by or _approver_of(registry.get(args.version))
-    registry.promote(args.version, by=by, comment=args.comment, force=args.force)
+    comment = args.comment or (None if args.force else _approval_note(registry.get(args.version)))
+    by = args.by if args.force else args.by or login_name()  # an override names its owner explicitly
+    registry.promote(args.version, by=by, comment=comment, force=args.force)
     print(f"{args.version} is now in production.")
     return 0
 
 
-def _approver_of(entry: dict) -> str:
+def _approval_note(entry: dict) -> str | None:
+    """"approved by NAME on DATE": the default comment of a promotion, so the history shows both people."""
     approvals = [a for a in entry.get("approvals", []) if a.get("decision") in ("approved", "auto-approved")]
-    return approvals[-1]["by"] if approvals else ""
+    return f"approved by {approvals[-1]['by']} on {str(approvals[-1]['at'])[:10]}" if approvals else None
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
@@ -199,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("promote", help="put an approved version whose gate passed into production")
     p.add_argument("version")
     p.add_argument("--force", action="store_true", help="override the gate and approval (needs --by and --comment)")
-    p.add_argument("--by", help="who promotes (default: the approver)")
+    p.add_argument("--by", help="who promotes (default: the login name; the approver is named in the comment)")
     p.add_argument("--comment", help="why (required with --force)")
     p.set_defaults(handler=cmd_promote)
 
