@@ -1,6 +1,8 @@
 """Paths, settings, versions, config and atomic writes."""
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,18 @@ def test_atomic_write_leaves_no_temporary_file(tmp_path: Path):
     assert target.read_text().strip().startswith("{")
     assert [p.name for p in target.parent.iterdir()] == ["file.json"]
     assert len(file_sha256(target)) == 64
+
+
+def test_atomic_write_gives_plain_permissions_and_keeps_existing_ones(tmp_path: Path):
+    old_umask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.json"
+        atomic_write_json(fresh, {"a": 1})
+        assert fresh.stat().st_mode & 0o777 == 0o644  # as open() would, not mkstemp's 0600
+        private = tmp_path / "private.json"
+        private.write_text("{}")
+        private.chmod(0o640)
+        atomic_write_json(private, {"b": 2})
+        assert private.stat().st_mode & 0o777 == 0o640 and json.loads(private.read_text()) == {"b": 2}
+    finally:
+        os.umask(old_umask)
