@@ -77,6 +77,10 @@ def test_models_and_metadata_have_every_design_key(two_versions: Path):
         assert set(meta["metrics"]["per_class"]) == {"LOW", "MEDIUM", "HIGH"}
         assert meta["model_sha256"] == hashlib.sha256(
             (two_versions / "models" / f"future_skills_model_{version}.pkl").read_bytes()).hexdigest()
+        assert meta["model_path"] == f"models/future_skills_model_{version}.pkl"  # where it was published
+        assert not (two_versions / "runs" / version / "model").exists()  # moved, not kept twice
+        for published in (two_versions / "models").glob(f"future_skills_model_{version}.*"):
+            assert published.stat().st_mode & 0o044 == 0o044, published  # readable by group and others
     v2 = json.loads((two_versions / "models" / "future_skills_model_v2.json").read_text())
     assert v2["hyperparameters"]["n_estimators"] == 40
     assert v2["evaluation"]["production_version"] == "v1"

@@ -147,7 +147,11 @@ def notebook_parameters(options: RetrainOptions, paths: ProjectPaths, production
 
 
 def publish_model(version: str, paths: ProjectPaths) -> dict[str, Any]:
-    """Copy the staged model and metadata into models/ (each atomically) after checking the hash."""
+    """Move the staged model and metadata into models/ (each atomically) after checking the hash.
+
+    The model is renamed, not copied (tens of MB per version kept once); across file systems
+    it is copied to a temporary name first. The staging folder is removed afterwards.
+    """
     staged_model, staged_meta = paths.staged_model(version), paths.staged_metadata(version)
     metadata = json.loads(staged_meta.read_text(encoding="utf-8"))
     if file_sha256(staged_model) != metadata.get("model_sha256"):
@@ -155,10 +159,15 @@ def publish_model(version: str, paths: ProjectPaths) -> dict[str, Any]:
             f"The staged model {staged_model} does not match the sha256 in its metadata; run the retrain again."
         )
     target = paths.model_path(version)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(staged_model, tmp)
-    os.replace(tmp, target)
+    try:
+        os.replace(staged_model, target)
+    except OSError:  # models/ on another file system
+        tmp = target.with_name(f".{target.name}.tmp")
+        shutil.copyfile(staged_model, tmp)
+        os.replace(tmp, target)
+    metadata["model_path"] = relative_to_root(target, paths.root)  # where the model lives from now on
     atomic_write_json(paths.metadata_path(version), metadata)
+    shutil.rmtree(staged_model.parent, ignore_errors=True)
     return metadata
 
 
