@@ -197,10 +197,6 @@ def estimated_accuracy(inputs: DriftInputs) -> dict[str, Any] | None:
                           "same need), so the mean confidence estimates the accuracy without labels"}
 
 
-def _worse(a: str, b: str) -> str:
-    return max(a, b, key=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else -1)
-
-
 def verdict(report: dict[str, Any], thresholds: dict[str, float]) -> tuple[str, list[str]]:
     """(ok | watch | retrain, reasons) from the analysed sections (rule in the module docstring)."""
     drifted = [f for f, r in report["features"].items() if r["status"] == "drift"]

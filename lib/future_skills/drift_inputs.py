@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .exceptions import FutureSkillsError
-from .logreader import empty_log_frame, parse_window, read_prediction_log
+from .logreader import empty_log_frame, read_prediction_log
 from .paths import ProjectPaths, get_paths, relative_to_root
 from .schema import KEY_COLUMNS, LABEL
 from .settings import load_settings
@@ -50,9 +50,6 @@ def resolve_reference(reference_version: str | None, paths: ProjectPaths) -> tup
         if not entry:
             return None, None, "no model is in production, so there is no reference to compare with"
         return entry["version"], entry, None
-    from .versions import validate_version
-
-    validate_version(reference_version)
     return reference_version, registry.get(reference_version), None
 
 
@@ -128,7 +125,6 @@ def load_drift_inputs(*, reference_version: str | None = "auto", log_path: str |
                       since: Any = None, until: Any = None, now: datetime | None = None) -> DriftInputs:
     """Reference dataset + model, log over the window, catalog and decisions (see module docstring)."""
     paths = paths or get_paths()
-    parse_window(window)
     log = read_prediction_log(log_path, window=window, since=since, until=until, now=now)
     inputs = DriftInputs(current=log.frame, window=window if since is None and until is None else
                          f"{since or '…'} to {until or '…'}", malformed_lines=log.malformed_lines,

@@ -13,11 +13,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .plots import LEVEL_COLOURS, LEVEL_NAMES
 from .schema import LEVELS, NUMERIC_FEATURES
 
 STATUS_COLOURS = {"ok": "#4c9a2a", "watch": "#e0a100", "drift": "#c0392b"}
-LEVEL_COLOURS = {"LOW": "#9ecae1", "MEDIUM": "#4292c6", "HIGH": "#08519c"}
-LEVEL_NAMES = {"LOW": "Low need", "MEDIUM": "Medium need", "HIGH": "High need"}
 
 
 def readable(feature: str) -> str:

@@ -5,7 +5,9 @@ from typing import Any
 
 import pandas as pd
 
-from .drift_plots import LEVEL_NAMES, readable
+from .drift_plots import readable
+from .plots import LEVEL_NAMES
+from .registry_markdown import percent
 from .schema import LEVELS
 
 VERDICT_TEXT = {
@@ -14,10 +16,6 @@ VERDICT_TEXT = {
     "retrain": "**Retrain recommended.** The data has moved away from what the model learned; train a new version.",
 }
 STATUS_TEXT = {"ok": "OK", "watch": "Watch", "drift": "Drift", "no_data": "No data"}
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
 
 
 def verdict_sentence(report: dict[str, Any]) -> str:
@@ -40,7 +38,7 @@ def feature_table(report: dict[str, Any]) -> pd.DataFrame | None:
     if not features:
         return None
     rows = [{"Feature": readable(name), "PSI": r["psi"], "KS statistic": r["ks_statistic"],
-             "KS p-value": r["ks_pvalue"], "Outside training range": _pct(r["out_of_range_share"]),
+             "KS p-value": r["ks_pvalue"], "Outside training range": percent(r["out_of_range_share"]),
              "Status": STATUS_TEXT.get(r["status"], r["status"])} for name, r in features.items()]
     return pd.DataFrame(rows).round({"PSI": 3, "KS statistic": 3, "KS p-value": 4}).set_index("Feature")
 
@@ -50,8 +48,8 @@ def categorical_table(report: dict[str, Any]) -> pd.DataFrame | None:
     categorical = report.get("categorical") or {}
     if not categorical:
         return None
-    rows = [{"Feature": readable(name), "Unseen in training": _pct(r["unseen_share"]),
-             "Mix change (total variation)": _pct(r["total_variation"]),
+    rows = [{"Feature": readable(name), "Unseen in training": percent(r["unseen_share"]),
+             "Mix change (total variation)": percent(r["total_variation"]),
              "Chi-square p-value": "—" if r["chi2_pvalue"] is None else f"{r['chi2_pvalue']:.4f}",
              "Note": r.get("chi2_note") or "", "Status": STATUS_TEXT.get(r["status"], r["status"])}
             for name, r in categorical.items()]
@@ -63,8 +61,8 @@ def prediction_mix_table(report: dict[str, Any]) -> pd.DataFrame | None:
     mix = report.get("prediction_mix") or {}
     if "reference" not in mix:
         return None
-    return pd.DataFrame([{"Predicted level": LEVEL_NAMES[level], "Test split (reference)": _pct(mix["reference"][level]),
-                          "Logged predictions": _pct(mix["current"][level])} for level in LEVELS]
+    return pd.DataFrame([{"Predicted level": LEVEL_NAMES[level], "Test split (reference)": percent(mix["reference"][level]),
+                          "Logged predictions": percent(mix["current"][level])} for level in LEVELS]
                         ).set_index("Predicted level")
 
 
@@ -86,14 +84,14 @@ def accuracy_sentence(report: dict[str, Any]) -> str:
     parts = []
     realised = report.get("realised_accuracy")
     if realised and realised.get("accuracy") is not None:
-        parts.append(f"**Realised accuracy:** {_pct(realised['accuracy'])} on {realised['rows']} predictions that HR "
-                     f"decided on afterwards (test accuracy {_pct(realised['test_accuracy'])}).")
+        parts.append(f"**Realised accuracy:** {percent(realised['accuracy'])} on {realised['rows']} predictions that HR "
+                     f"decided on afterwards (test accuracy {percent(realised['test_accuracy'])}).")
     else:
         parts.append("**Realised accuracy:** no HR decision was recorded yet for the logged predictions.")
     estimate = report.get("estimated_accuracy")
     if estimate:
-        parts.append(f"**Estimated accuracy without labels:** {_pct(estimate['value'])} (mean confidence of "
-                     f"{estimate['rows']} predictions; {_pct(estimate['test_confidence'])} on the test split). "
+        parts.append(f"**Estimated accuracy without labels:** {percent(estimate['value'])} (mean confidence of "
+                     f"{estimate['rows']} predictions; {percent(estimate['test_confidence'])} on the test split). "
                      f"Assumes {estimate['assumption']}.")
     return "\n\n".join(parts)
 

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from .metrics import rows_scored
+from .registry_markdown import percent
 from .schema import LEVELS
 
 NAMES = {
@@ -23,10 +24,6 @@ NAMES = {
     "approval": "Approval by DRH / data team",
 }
 AUTOMATIC = ("no_regression", "min_class_precision", "validation_sample")
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
 
 
 def _criterion(cid: str, passed: bool | None, detail: str, values: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +56,7 @@ def no_regression(candidate: dict, production: dict | None, rows: int, gate: dic
         return _criterion("no_regression", False,
                           f"Only {rows} held-out rows were never seen by either model and at least {minimum} "
                           f"are needed to compare the candidate with {prod} fairly.", values)
-    numbers = (f"accuracy {_pct(candidate['accuracy'])} vs {_pct(production['accuracy'])} for {prod}, "
+    numbers = (f"accuracy {percent(candidate['accuracy'])} vs {percent(production['accuracy'])} for {prod}, "
                f"weighted F1 {candidate['f1_weighted']:.3f} vs {production['f1_weighted']:.3f}, "
                f"on the same {rows} rows neither model was trained on")
     if candidate["accuracy"] >= production["accuracy"]:
@@ -78,13 +75,13 @@ def min_class_precision(candidate: dict, gate: dict) -> dict[str, Any]:
     minimum = gate["min_class_precision"]
     precisions = {level: candidate["per_class"][level]["precision"] for level in LEVELS}
     low = [level for level, value in precisions.items() if value < minimum]
-    listing = ", ".join(f"{level} {_pct(value)}" for level, value in precisions.items())
+    listing = ", ".join(f"{level} {percent(value)}" for level, value in precisions.items())
     values = {"minimum": minimum, "precision": precisions, "below_minimum": low}
     if low:
         return _criterion("min_class_precision", False,
-                          f"Precision is below {_pct(minimum)} for {', '.join(low)} ({listing}).", values)
+                          f"Precision is below {percent(minimum)} for {', '.join(low)} ({listing}).", values)
     return _criterion("min_class_precision", True,
-                      f"Every class has a precision of at least {_pct(minimum)} ({listing}).", values)
+                      f"Every class has a precision of at least {percent(minimum)} ({listing}).", values)
 
 
 def validation_sample(validation: dict | None, gate: dict) -> dict[str, Any]:
@@ -100,16 +97,16 @@ def validation_sample(validation: dict | None, gate: dict) -> dict[str, Any]:
     rows = f"{validation.get('rows')} HR-labelled rows"
     if cand < minimum:
         return _criterion("validation_sample", False,
-                          f"On the manual sample ({rows}) the candidate is right {_pct(cand)} of the time, "
-                          f"below the minimum of {_pct(minimum)}.", values)
+                          f"On the manual sample ({rows}) the candidate is right {percent(cand)} of the time, "
+                          f"below the minimum of {percent(minimum)}.", values)
     if prod is not None and cand < prod:
         return _criterion("validation_sample", False,
-                          f"On the manual sample ({rows}) the candidate is right {_pct(cand)} of the time, "
-                          f"less than the production model ({_pct(prod)}).", values)
-    versus = f" (production: {_pct(prod)})" if prod is not None else ""
+                          f"On the manual sample ({rows}) the candidate is right {percent(cand)} of the time, "
+                          f"less than the production model ({percent(prod)}).", values)
+    versus = f" (production: {percent(prod)})" if prod is not None else ""
     return _criterion("validation_sample", True,
-                      f"On the manual sample ({rows}) the candidate is right {_pct(cand)} of the time{versus}, "
-                      f"at least the minimum of {_pct(minimum)}.", values)
+                      f"On the manual sample ({rows}) the candidate is right {percent(cand)} of the time{versus}, "
+                      f"at least the minimum of {percent(minimum)}.", values)
 
 
 def approval_pending() -> dict[str, Any]:

@@ -13,7 +13,6 @@ from typing import Any
 
 from .exceptions import TransitionError
 
-STATUSES = ("candidate", "approved", "production", "archived", "rejected", "failed")
 REGISTER_STATUSES = ("candidate", "production", "failed")
 # Moves allowed by the life cycle; archived -> production only through rollback().
 TRANSITIONS: dict[str, tuple[str, ...]] = {

@@ -1,13 +1,11 @@
 """Figures for the training, evaluation and export reports (matplotlib object API).
 
 Each function returns a :class:`matplotlib.figure.Figure` sized for ~700 px wide reports.
-Figures are not attached to pyplot, so nothing leaks between cells; notebooks display them
-with ``IPython.display.Image(plots.figure_png(fig))``, which works with any backend and
-embeds the image in the exported HTML.
+Figures are not attached to pyplot, so nothing leaks between cells; a notebook displays a
+returned figure as its cell's last value, and nbconvert embeds it in the HTML as a PNG.
 """
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import numpy as np
@@ -18,15 +16,10 @@ from .config import load_config
 from .schema import LEVELS
 
 WIDTH = 7.0   # inches; at 100 dpi = 700 px
-LEVEL_COLOURS = {"LOW": "#6baed6", "MEDIUM": "#fd8d3c", "HIGH": "#d62728"}
+# One look for the three levels in every report (ordinal: light to dark blue).
+LEVEL_COLOURS = {"LOW": "#9ecae1", "MEDIUM": "#4292c6", "HIGH": "#08519c"}
+LEVEL_NAMES = {"LOW": "Low need", "MEDIUM": "Medium need", "HIGH": "High need"}
 CANDIDATE_COLOUR, PRODUCTION_COLOUR = "#1f77b4", "#9e9e9e"
-
-
-def figure_png(fig: Figure, dpi: int = 100) -> bytes:
-    """The figure as PNG bytes (to display or embed)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return buffer.getvalue()
 
 
 def confusion_matrix_figure(confusion_df: pd.DataFrame, title: str) -> Figure:

@@ -150,11 +150,6 @@ class Registry:
         atomic_write_json(self.path, data)
         atomic_write_text(self.paths.registry_md, render_registry_markdown(data))
 
-    def write_markdown(self) -> None:
-        """Re-render MODEL_REGISTRY.md from registry.json (e.g. after a hand-made restore)."""
-        with self._change():
-            pass
-
     def register(self, entry: dict[str, Any]) -> dict[str, Any]:
         """Add a new version (status candidate, failed, or production = auto-promotion)."""
         new = self._new_entry(entry)
