@@ -36,7 +36,7 @@ from .config import load_config
 from .drift_categorical import categorical_drift
 from .drift_inputs import DriftInputs, load_drift_inputs
 from .paths import ProjectPaths, get_paths
-from .schema import LABEL, LEVELS, NUMERIC_FEATURES
+from .schema import ID_COLUMNS, LABEL, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 
 PSI_EPSILON = 1e-4  # share given to an empty bin so that log(0) never occurs
 STATUS_ORDER = ("ok", "watch", "drift")
@@ -167,7 +167,7 @@ def realised_accuracy(inputs: DriftInputs, min_rows: int) -> dict[str, Any] | No
         "decided": pd.to_datetime(decisions["decided_at"], format="ISO8601").astype("datetime64[ns]"),
         "actual": decisions[LABEL].astype(str)})
     merged = pd.merge_asof(logs.sort_values("date"), labels.sort_values("snapshot"), left_on="date",
-                           right_on="snapshot", by=["job_role_id", "skill_id"], direction="forward")
+                           right_on="snapshot", by=list(ID_COLUMNS), direction="forward")
     matched = merged.loc[merged["actual"].notna() & (merged["decided"] > merged["timestamp"])]
     if matched.empty:
         return None
@@ -185,7 +185,7 @@ def realised_accuracy(inputs: DriftInputs, min_rows: int) -> dict[str, Any] | No
 def estimated_accuracy(inputs: DriftInputs) -> dict[str, Any] | None:
     """Mean highest probability of the reference model's logged predictions (and on its test split)."""
     rows = model_rows(inputs)
-    columns = [f"prob_{level}" for level in LEVELS]
+    columns = list(PROBABILITY_COLUMNS)
     confidence = rows[columns].max(axis=1).dropna()
     if confidence.empty:
         return None

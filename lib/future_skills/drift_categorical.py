@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .schema import CATEGORICAL_FEATURES
+from .schema import CATEGORICAL_FEATURES, ID_COLUMNS
 
 TOTAL_VARIATION_WATCH = 0.10  # effect size below which a significant chi-square is ignored (large n)
 ROLE_COLUMNS = ("job_role_id", "job_role_name", "job_department")
@@ -39,7 +39,7 @@ def map_ids(reference: pd.DataFrame, current: pd.DataFrame,
             catalog: tuple[pd.DataFrame, pd.DataFrame] | None) -> pd.DataFrame:
     """``current`` with the four categorical columns filled from its IDs (unknown ID → "unknown role #id")."""
     roles_part, skills_part = catalog if catalog is not None else (None, None)
-    mapped = current[["job_role_id", "skill_id"]].astype("int64")
+    mapped = current[list(ID_COLUMNS)].astype("int64")
     mapped = mapped.merge(_lookup(reference, roles_part, ROLE_COLUMNS), on="job_role_id", how="left")
     mapped = mapped.merge(_lookup(reference, skills_part, SKILL_COLUMNS), on="skill_id", how="left")
     for column, id_column, label in (("job_role_name", "job_role_id", "role"), ("job_department", "job_role_id", "role"),

@@ -28,13 +28,13 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from .exceptions import FutureSkillsError, MonitoringLogError
-from .schema import LEVELS, NUMERIC_FEATURES
+from .schema import ID_COLUMNS, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from .settings import load_settings
 
-REQUIRED_FIELDS: tuple[str, ...] = ("timestamp", "job_role_id", "skill_id", "predicted_level", "features")
+REQUIRED_FIELDS: tuple[str, ...] = ("timestamp", *ID_COLUMNS, "predicted_level", "features")
 LOG_COLUMNS: tuple[str, ...] = (
-    "timestamp", "job_role_id", "skill_id", "predicted_level", "score", "engine", "model_version",
-    *NUMERIC_FEATURES, *(f"prob_{level}" for level in LEVELS),
+    "timestamp", *ID_COLUMNS, "predicted_level", "score", "engine", "model_version",
+    *NUMERIC_FEATURES, *PROBABILITY_COLUMNS,
 )
 _WINDOW = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -143,7 +143,7 @@ def _good_line(line: bytes) -> bool:
     if probabilities is not None and not isinstance(probabilities, dict):
         return False
     ids_ok = all(isinstance(obj[k], int) and not isinstance(obj[k], bool) and abs(obj[k]) < 2**63
-                 for k in ("job_role_id", "skill_id"))
+                 for k in ID_COLUMNS)
     strings_ok = all(isinstance(obj.get(k), (str, type(None))) for k in ("predicted_level", "engine", "model_version"))
     numbers = [obj.get("score"), *features.values(), *(probabilities or {}).values()]
     return ids_ok and strings_ok and all(_valid_number(v) for v in numbers)
@@ -209,7 +209,7 @@ def empty_log_frame() -> pd.DataFrame:
     """A frame with the log columns and no rows."""
     frame = pd.DataFrame({name: pd.Series(dtype="float64") for name in LOG_COLUMNS})
     frame["timestamp"] = pd.Series(dtype="datetime64[ns]")
-    for name in ("job_role_id", "skill_id"):
+    for name in ID_COLUMNS:
         frame[name] = pd.Series(dtype="int64")
     for name in ("predicted_level", "engine", "model_version"):
         frame[name] = pd.Series(dtype="object")

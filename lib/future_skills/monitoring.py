@@ -29,7 +29,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Iterable
 
-from .schema import LEVELS, NUMERIC_FEATURES
+from .schema import LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from .settings import load_settings
 
 try:  # pragma: no cover - fcntl exists on every POSIX system
@@ -64,7 +64,7 @@ def to_log_record(prediction: dict[str, Any]) -> dict[str, Any]:
     """
     features = prediction.get("features") or {name: prediction.get(name) for name in NUMERIC_FEATURES}
     probabilities = prediction.get("probabilities") or {
-        level: prediction.get(f"prob_{level}") for level in LEVELS
+        level: prediction.get(column) for level, column in zip(LEVELS, PROBABILITY_COLUMNS)
     }
     timestamp = prediction.get("timestamp")
     if hasattr(timestamp, "isoformat"):

@@ -16,11 +16,13 @@ most probable level is therefore always the predicted level.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from .exceptions import FutureSkillsError
-from .schema import LEVELS
+from .schema import LEVELS, PROBABILITY_COLUMNS
 
 RULES_ENGINE = "rules"
 RULES_VERSION = "rules_v1"
@@ -77,18 +79,25 @@ def probabilities_from_score(score: np.ndarray) -> np.ndarray:
     return weights / weights.sum(axis=1, keepdims=True)
 
 
+def prediction_frame(index: pd.Index, levels: Any, score: np.ndarray, probabilities: np.ndarray,
+                     engine: str) -> pd.DataFrame:
+    """The result of either engine: level, score (2 decimals), ``prob_<LEVEL>`` (4 decimals), engine."""
+    result = pd.DataFrame(index=index)
+    result["predicted_level"] = levels
+    result["score"] = np.round(score, 2)
+    for position, column in enumerate(PROBABILITY_COLUMNS):
+        result[column] = np.round(probabilities[:, position], 4)
+    result["engine"] = engine
+    return result
+
+
 def rules_predict(frame: pd.DataFrame) -> pd.DataFrame:
     """Score rows with the rule: ``predicted_level``, ``score``, ``prob_<LEVEL>``, ``engine``, ``model_version``.
 
     The result has the same index as ``frame``; names and other columns are not needed.
     """
     score = rules_score(frame)
-    probabilities = probabilities_from_score(score)
-    result = pd.DataFrame(index=frame.index)
-    result["predicted_level"] = level_from_score(score)
-    result["score"] = np.round(score, 2)
-    for position, level in enumerate(LEVELS):
-        result[f"prob_{level}"] = np.round(probabilities[:, position], 4)
-    result["engine"] = RULES_ENGINE
+    result = prediction_frame(frame.index, level_from_score(score), score, probabilities_from_score(score),
+                              RULES_ENGINE)
     result["model_version"] = RULES_VERSION
     return result

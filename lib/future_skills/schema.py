@@ -5,9 +5,11 @@ This module is the one place where feature lists and value rules are defined.
 from __future__ import annotations
 
 LEVELS: tuple[str, ...] = ("LOW", "MEDIUM", "HIGH")
+PROBABILITY_COLUMNS: tuple[str, ...] = tuple(f"prob_{level}" for level in LEVELS)  # in predictions
 LABEL = "future_need_level"
 
-KEY_COLUMNS: tuple[str, ...] = ("job_role_id", "skill_id", "snapshot_date")
+ID_COLUMNS: tuple[str, ...] = ("job_role_id", "skill_id")  # a (job role, skill) pair
+KEY_COLUMNS: tuple[str, ...] = (*ID_COLUMNS, "snapshot_date")
 
 CATEGORICAL_FEATURES: tuple[str, ...] = (
     "job_role_name",
@@ -51,5 +53,5 @@ NUMERIC_RANGES: dict[str, tuple[float | None, float | None]] = {
     "economic_indicator": (-100.0, 100.0),
 }
 
-INTEGER_COLUMNS: tuple[str, ...] = ("job_role_id", "skill_id")
+INTEGER_COLUMNS: tuple[str, ...] = ID_COLUMNS
 TEXT_COLUMNS: tuple[str, ...] = CATEGORICAL_FEATURES

@@ -35,15 +35,13 @@ import pandas as pd
 from . import monitoring
 from .exceptions import FutureSkillsError
 from .paths import get_paths
-from .rules import RULES_ENGINE, RULES_VERSION, rules_predict
-from .schema import CATEGORICAL_FEATURES, FEATURES, LEVELS, NUMERIC_FEATURES
+from .rules import RULES_ENGINE, RULES_VERSION, prediction_frame, rules_predict
+from .schema import CATEGORICAL_FEATURES, FEATURES, ID_COLUMNS, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from .settings import ENV_MODEL_PATH, ENV_MODEL_VERSION, load_settings
 
 ML_ENGINE = "ML (RandomForest)"
-ID_COLUMNS: tuple[str, ...] = ("job_role_id", "skill_id")
 RESULT_COLUMNS: tuple[str, ...] = (
-    "job_role_id", "skill_id", "predicted_level", "score",
-    *(f"prob_{level}" for level in LEVELS), "engine", "model_version",
+    *ID_COLUMNS, "predicted_level", "score", *PROBABILITY_COLUMNS, "engine", "model_version",
 )
 LEVEL_WEIGHTS: dict[str, float] = {"LOW": 0.0, "MEDIUM": 0.5, "HIGH": 1.0}
 UNKNOWN_CATEGORY = "unknown"
@@ -254,14 +252,9 @@ def ml_predict(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
     probabilities = np.column_stack([
         raw[:, classes.index(level)] if level in classes else np.zeros(len(frame)) for level in LEVELS
     ])
-    result = pd.DataFrame(index=frame.index)
-    result["predicted_level"] = np.asarray(LEVELS, dtype=object)[probabilities.argmax(axis=1)]
+    levels = np.asarray(LEVELS, dtype=object)[probabilities.argmax(axis=1)]
     weights = np.array([LEVEL_WEIGHTS[level] for level in LEVELS])
-    result["score"] = np.round(100.0 * probabilities @ weights, 2)
-    for position, level in enumerate(LEVELS):
-        result[f"prob_{level}"] = np.round(probabilities[:, position], 4)
-    result["engine"] = ML_ENGINE
-    return result
+    return prediction_frame(frame.index, levels, 100.0 * probabilities @ weights, probabilities, ML_ENGINE)
 
 
 def _timestamps(timestamp: Any, count: int) -> list[str]:

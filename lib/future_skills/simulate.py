@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import FutureSkillsError
-from .schema import KEY_COLUMNS, LABEL, NUMERIC_FEATURES, NUMERIC_RANGES
+from .schema import ID_COLUMNS, KEY_COLUMNS, LABEL, NUMERIC_FEATURES, NUMERIC_RANGES
 
 SHIFTED_FEATURES: tuple[str, ...] = ("trend_score", "scarcity_index")
 MAX_SHIFT_STD = 2.0
@@ -44,8 +44,8 @@ def latest_pairs(dataset: pd.DataFrame) -> pd.DataFrame:
     if dataset.empty:
         raise FutureSkillsError("The HR database holds no labelled signals to draw pairs from; build the demo data first.")
     ordered = dataset.sort_values("snapshot_date", kind="stable")
-    latest = ordered.drop_duplicates(["job_role_id", "skill_id"], keep="last")
-    return latest.sort_values(["job_role_id", "skill_id"]).reset_index(drop=True)
+    latest = ordered.drop_duplicates(list(ID_COLUMNS), keep="last")
+    return latest.sort_values(list(ID_COLUMNS)).reset_index(drop=True)
 
 
 def shift_features(batch: pd.DataFrame, factor: float, stds: pd.Series, rng: np.random.Generator,
@@ -73,7 +73,7 @@ def observations(batch: pd.DataFrame, stamps: pd.Series, rng: np.random.Generato
     """(signals, decisions) of the pairs HR decided on: labels from the hidden rule, decided 1–7 days later."""
     from .demo_data import hidden_need_level
 
-    signals = batch[["job_role_id", "skill_id", *NUMERIC_FEATURES]].copy()
+    signals = batch[[*ID_COLUMNS, *NUMERIC_FEATURES]].copy()
     signals["snapshot_date"] = stamps.dt.strftime("%Y-%m-%d").to_numpy()
     signals = signals[[*KEY_COLUMNS, *NUMERIC_FEATURES]].drop_duplicates(list(KEY_COLUMNS), keep="last")
     labelled = batch.loc[signals.index]

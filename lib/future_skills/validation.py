@@ -37,7 +37,7 @@ def _examples(frame: pd.DataFrame, mask: pd.Series, column: str) -> list[dict]:
     rows = []
     for index, row in frame.loc[mask].head(MAX_EXAMPLES).iterrows():
         example = {"line": int(index) + 2}
-        for key in ("job_role_id", "skill_id", "snapshot_date"):
+        for key in KEY_COLUMNS:
             if key in frame.columns and key != column:
                 example[key] = row[key]
         if column in frame.columns:
