@@ -77,3 +77,39 @@ def test_failed_dump_leaves_no_file(tmp_path: Path):
     with pytest.raises(TypeError):
         save_model(Unpicklable(), tmp_path / "model.pkl")
     assert list(tmp_path.iterdir()) == []
+
+
+def _stage(fitted, version: str = "v4") -> tuple:
+    import json
+
+    from future_skills.paths import get_paths
+
+    paths = get_paths()
+    sha = save_model(fitted[0], paths.staged_model(version))
+    paths.staged_metadata(version).write_text(json.dumps({"model_version": version, "model_sha256": sha,
+                                                          "model_path": "runs/v4/model/x.pkl"}))
+    return paths, sha
+
+
+def test_publish_moves_the_staged_model_and_points_the_metadata_at_models(project_root: Path, fitted):
+    import json
+
+    from future_skills.pipeline import publish_model
+
+    paths, sha = _stage(fitted)
+    metadata = publish_model("v4", paths)
+    assert file_sha256(paths.model_path("v4")) == sha
+    assert metadata["model_path"] == "models/future_skills_model_v4.pkl"
+    assert json.loads(paths.metadata_path("v4").read_text())["model_path"] == metadata["model_path"]
+    assert not paths.staged_model("v4").parent.exists()
+
+
+def test_publish_refuses_a_staged_model_that_changed(project_root: Path, fitted):
+    from future_skills.pipeline import publish_model
+
+    paths, _ = _stage(fitted)
+    with open(paths.staged_model("v4"), "ab") as handle:
+        handle.write(b"tampered")
+    with pytest.raises(ModelIntegrityError, match="does not match the sha256"):
+        publish_model("v4", paths)
+    assert not paths.model_path("v4").exists() and not paths.metadata_path("v4").exists()

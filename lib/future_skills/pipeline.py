@@ -18,12 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from .atomic import atomic_write_json, file_sha256
+from .atomic import atomic_write_json
 from .database import db_url_for_notebook, masked_url
 from .environment import environment_info, git_commit, login_name
-from .exceptions import FutureSkillsError, ModelIntegrityError, NotebookExecutionError, VersionExistsError
+from .exceptions import FutureSkillsError, NotebookExecutionError, VersionExistsError
 from .notebook_runner import StepResult, run_notebook
 from .paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
+from .model_store import verify_model_file
 from .registry import Registry
 from .report_text import SUPPORTED_LANGUAGES
 from .reports import export_notebook_html, make_html_exporter, write_run_index
@@ -154,11 +155,9 @@ def publish_model(version: str, paths: ProjectPaths) -> dict[str, Any]:
     """
     staged_model, staged_meta = paths.staged_model(version), paths.staged_metadata(version)
     metadata = json.loads(staged_meta.read_text(encoding="utf-8"))
-    if file_sha256(staged_model) != metadata.get("model_sha256"):
-        raise ModelIntegrityError(
-            f"The staged model {staged_model} does not match the sha256 in its metadata; run the retrain again."
-        )
+    verify_model_file(staged_model, metadata.get("model_sha256") or "")  # "" (none recorded) never matches
     target = paths.model_path(version)
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.replace(staged_model, target)
     except OSError:  # models/ on another file system
