@@ -13,10 +13,11 @@ from typing import Any
 
 import pandas as pd
 
+from .dataset import read_dataset_csv
 from .exceptions import FutureSkillsError
 from .logreader import empty_log_frame, read_prediction_log
 from .paths import ProjectPaths, get_paths, relative_to_root
-from .schema import KEY_COLUMNS, LABEL
+from .schema import LABEL
 from .settings import load_settings
 
 
@@ -63,29 +64,17 @@ def reference_dataset_path(version: str, entry: dict[str, Any], paths: ProjectPa
     return path if path.is_absolute() else paths.root / path
 
 
-def read_reference(path: Path) -> pd.DataFrame:
-    """The reference dataset snapshot (all its rows)."""
-    from .dataset import read_dataset_csv
-
-    return read_dataset_csv(path)
-
-
 def reference_predictions(version: str, entry: dict[str, Any], dataset: pd.DataFrame,
                           paths: ProjectPaths) -> pd.DataFrame:
     """The reference model's predictions on its own test split (sha256-verified model)."""
+    from .evaluation import candidate_test_rows
     from .model_store import load_model
     from .serving import ml_predict, prepare_frame
     from .training import read_split
 
-    model_file = Path(entry["model_path"])
-    model = load_model(model_file if model_file.is_absolute() else paths.root / model_file, entry.get("model_sha256"))
-    split = read_split(paths.split_csv(version))
-    test_keys = split.loc[split["split"] == "test", list(KEY_COLUMNS)]
-    keyed = dataset.assign(snapshot_date=dataset["snapshot_date"].astype(str))
-    test_keys = test_keys.assign(snapshot_date=test_keys["snapshot_date"].astype(str))
-    test = keyed.merge(test_keys, on=list(KEY_COLUMNS), how="inner")
-    if test.empty:
-        raise FutureSkillsError(f"The split of {version} has no test rows matching its dataset.")
+    model = load_model(paths.registered_model_file(entry), entry.get("model_sha256"))
+    split_path = paths.split_csv(version)
+    test = candidate_test_rows(dataset, read_split(split_path), split_path).reset_index(drop=True)
     predicted = ml_predict(model, prepare_frame(test))
     predicted[LABEL] = test[LABEL].astype(str).to_numpy()
     return predicted
@@ -138,7 +127,7 @@ def load_drift_inputs(*, reference_version: str | None = "auto", log_path: str |
     if not dataset_path.exists():
         inputs.no_data_reason = f"the training dataset of {version} ({dataset_path}) is missing"
         return inputs
-    inputs.reference = read_reference(dataset_path)
+    inputs.reference = read_dataset_csv(dataset_path)
     inputs.reference_info["rows"] = int(len(inputs.reference))
     if log.frame.empty:
         where = f"in the window {inputs.window}" if log.total_lines else "(the prediction log is empty or missing)"

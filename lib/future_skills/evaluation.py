@@ -80,7 +80,7 @@ def load_production(production_version: str, paths: ProjectPaths) -> tuple[Any, 
     from .registry import Registry
 
     entry = Registry(paths).get(production_version)
-    model = load_model(paths.root / entry["model_path"], entry.get("model_sha256"))
+    model = load_model(paths.registered_model_file(entry), entry.get("model_sha256"))
     split_path = paths.split_csv(production_version)
     if not split_path.is_file():
         raise ModelNotFoundError(

@@ -109,6 +109,10 @@ class ProjectPaths:
     def metadata_path(self, version: str) -> Path:
         return self.models_dir / metadata_filename(version)
 
+    def registered_model_file(self, entry: dict) -> Path:
+        """The model file a registry entry points at (its ``model_path``, relative to the root or absolute)."""
+        return self.root / entry["model_path"]
+
     def report_dir(self, version: str) -> Path:
         return self.reports_dir / version
 

@@ -34,7 +34,7 @@ import pandas as pd
 
 from . import monitoring
 from .exceptions import FutureSkillsError
-from .paths import get_paths
+from .paths import ProjectPaths, get_paths
 from .rules import RULES_ENGINE, RULES_VERSION, prediction_frame, rules_predict
 from .schema import CATEGORICAL_FEATURES, FEATURES, ID_COLUMNS, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from .settings import ENV_MODEL_PATH, ENV_MODEL_VERSION, load_settings
@@ -87,20 +87,19 @@ def _registry():
     return Registry(get_paths())
 
 
-def _entry_choice(entry: dict[str, Any], root: Path) -> ModelChoice:
+def _entry_choice(entry: dict[str, Any], paths: ProjectPaths) -> ModelChoice:
     if not entry.get("model_path"):
         return ModelChoice(None, None, None, f"the registry entry of {entry.get('version')} has no model_path")
-    path = Path(entry["model_path"])
-    return ModelChoice(path if path.is_absolute() else root / path, entry.get("model_sha256"), entry["version"])
+    return ModelChoice(paths.registered_model_file(entry), entry.get("model_sha256"), entry["version"])
 
 
 def _pinned_path_choice(path: Path) -> ModelChoice:
     """``FUTURE_SKILLS_MODEL_PATH``: find its sha256 in the registry, else in its sidecar JSON."""
-    root = get_paths().root
+    paths = get_paths()
     target = path.resolve()
     try:
         for entry in _registry().versions():
-            choice = _entry_choice(entry, root)
+            choice = _entry_choice(entry, paths)
             if choice.path is not None and choice.path.resolve() == target:
                 return choice
     except FutureSkillsError:
@@ -122,7 +121,7 @@ def resolve_model() -> ModelChoice:
     try:
         registry = _registry()
         if settings.model_version is not None:
-            return _entry_choice(registry.get(settings.model_version), get_paths().root)
+            return _entry_choice(registry.get(settings.model_version), get_paths())
         entry = registry.production_entry()
     except FutureSkillsError as exc:
         pinned = f" ({ENV_MODEL_VERSION}={settings.model_version})" if settings.model_version else ""
@@ -131,7 +130,7 @@ def resolve_model() -> ModelChoice:
         return ModelChoice(None, None, None, f"the model registry is not available ({exc})")
     if not entry:
         return ModelChoice(None, None, None, "no model is in production")
-    return _entry_choice(entry, get_paths().root)
+    return _entry_choice(entry, get_paths())
 
 
 def load_serving_model(choice: ModelChoice) -> Any:

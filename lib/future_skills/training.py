@@ -22,6 +22,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from .atomic import atomic_write_json, atomic_write_text, file_sha256
+from .dataset import describe_snapshot, read_dataset_csv
 from .environment import environment_info, git_commit
 from .exceptions import DatasetValidationError, FutureSkillsError
 from .metrics import classification_metrics, confusion
@@ -159,30 +160,19 @@ def resolve_train_paths(version: str, dataset_csv: str | Path | None = None, mod
     return {key: Path(value) for key, value in chosen.items()}
 
 
-def _read_dataset(path: Path) -> pd.DataFrame:
-    from .dataset import read_dataset_csv  # data layer, imported when needed
-
-    return read_dataset_csv(path)
-
-
 def _dataset_block(frame: pd.DataFrame, dataset_csv: Path, split_path: Path,
                    train: pd.DataFrame, test: pd.DataFrame) -> dict[str, Any]:
-    from .dataset import class_distribution
-
-    dates = frame["snapshot_date"]
-    if pd.api.types.is_datetime64_any_dtype(dates):
-        dates = dates.dt.strftime("%Y-%m-%d")
-    dates = dates.astype(str)
+    summary = describe_snapshot(frame)
     return {
         "csv_path": relative_to_root(dataset_csv),
         "sha256": file_sha256(dataset_csv),
-        "total_samples": int(len(frame)),
+        "total_samples": summary["total_samples"],
         "features_used": list(FEATURES),
-        "class_distribution": {k: int(v) for k, v in class_distribution(frame).items()},
+        "class_distribution": summary["class_distribution"],
         "split_path": relative_to_root(split_path),
         "train_samples": int(len(train)),
         "test_samples": int(len(test)),
-        "period": {"start": str(dates.min()), "end": str(dates.max())},
+        "period": summary["period"],
     }
 
 
@@ -224,7 +214,7 @@ def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, tes
     check_hyperparameters(n_estimators, test_size, random_state)
     dataset_csv, model_path = Path(dataset_csv), Path(model_path)
     metadata_path, split_path = Path(metadata_path), Path(split_path)
-    frame = _read_dataset(dataset_csv)
+    frame = read_dataset_csv(dataset_csv)
     fitted = _fit_and_score(frame, int(n_estimators), float(test_size), int(random_state))
     top10, by_feature = feature_importances(fitted["pipeline"])
     written: list[Path] = []
