@@ -182,19 +182,16 @@ def _fill_names(frame: pd.DataFrame) -> pd.DataFrame:
     """Fill absent names/department/category from the catalog by ID; what stays absent is "unknown"."""
     for name in CATEGORICAL_FEATURES:
         frame[name] = frame[name].astype(object) if name in frame.columns else None
-    absent = {name: frame[name].isna() for name in CATEGORICAL_FEATURES}
-    if not any(mask.any() for mask in absent.values()):
+    if not frame[list(CATEGORICAL_FEATURES)].isna().any().any():
         return frame.astype({name: str for name in CATEGORICAL_FEATURES})
     catalog = hr_catalog()
     if catalog is not None:
-        from .drift_categorical import map_ids
+        from .drift_categorical import lookup_names
 
-        looked_up = map_ids(frame.iloc[:0], frame, catalog)
-        for name, mask in absent.items():
-            known = mask & ~looked_up[name].str.startswith("unknown ")
-            frame.loc[known, name] = looked_up.loc[known, name]
-            absent[name] = mask & ~known
-    if any(mask.any() for mask in absent.values()):
+        looked_up = lookup_names(frame, catalog)
+        for name in CATEGORICAL_FEATURES:
+            frame[name] = frame[name].where(frame[name].notna(), looked_up[name])
+    if frame[list(CATEGORICAL_FEATURES)].isna().any().any():
         _warn_once("some pairs have no role or skill names and the HR catalog does not supply them; "
                    "those names count as unknown, which makes the prediction less precise.", NamesUnknownWarning)
     for name in CATEGORICAL_FEATURES:
