@@ -208,3 +208,20 @@ def test_without_a_database_names_are_unknown_and_no_demo_database_is_built():
         result = predict(ids_only([1, 2], [3, 4]), log=False)
     assert set(result["engine"]) == {"ML (RandomForest)"}
     assert not get_paths().demo_db.exists()
+
+
+def test_the_served_copy_chooses_threads_per_batch_and_scores_the_same():
+    from future_skills.model_store import load_model
+
+    entry = install_model("v1")
+    model, choice = serving.active_model()
+    assert model.named_steps["model"].n_jobs is None  # ml_predict picks 1 thread or all, per batch size
+    original = load_model(choice.path, entry["model_sha256"])  # the file itself is unchanged
+    assert original.named_steps["model"].n_jobs != None  # noqa: E711 - as trained
+    frame = serving.prepare_frame(pairs(50))
+    big = pd.concat([frame] * (serving.PARALLEL_MIN_ROWS // 50 + 1), ignore_index=True)
+    for batch in (frame, big):
+        expected = original.predict_proba(batch[list(serving.FEATURES)])
+        served = serving.ml_predict(model, batch)
+        assert np.allclose(served[["prob_LOW", "prob_MEDIUM", "prob_HIGH"]].to_numpy(),
+                           np.round(expected[:, [list(original.classes_).index(c) for c in ("LOW", "MEDIUM", "HIGH")]], 4))

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import parallel_config
 
 from . import monitoring
 from .exceptions import FutureSkillsError
@@ -44,6 +45,9 @@ RESULT_COLUMNS: tuple[str, ...] = (
     *ID_COLUMNS, "predicted_level", "score", *PROBABILITY_COLUMNS, "engine", "model_version",
 )
 LEVEL_WEIGHTS: dict[str, float] = {"LOW": 0.0, "MEDIUM": 0.5, "HIGH": 1.0}
+# Below this many rows a forest scores faster on one thread: starting the threads costs more than
+# the trees' work (benchmarks/bench_predict.py; 200 trees, 1 row: ~70 ms on all cores, ~25 ms on one).
+PARALLEL_MIN_ROWS = 1_000
 UNKNOWN_CATEGORY = "unknown"
 
 _MODEL_CACHE: dict[tuple[str, str, int], Any] = {}
@@ -145,7 +149,11 @@ def load_serving_model(choice: ModelChoice) -> Any:
         mtime = -1  # let load_model raise its ModelNotFoundError
     key = (str(choice.path), choice.sha256, mtime)
     if key not in _MODEL_CACHE:
-        _MODEL_CACHE[key] = load_model(choice.path, choice.sha256)
+        model = load_model(choice.path, choice.sha256)
+        for step in getattr(model, "named_steps", {}).values():
+            if hasattr(step, "n_jobs"):
+                step.n_jobs = None  # this loaded copy only: ml_predict picks the threads per batch
+        _MODEL_CACHE[key] = model
     return _MODEL_CACHE[key]
 
 
@@ -243,7 +251,8 @@ def prepare_frame(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[s
 
 def ml_predict(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
     """Probabilities per level, the most probable level and the expected-need score."""
-    raw = np.asarray(model.predict_proba(frame[list(FEATURES)]), dtype=float)
+    with parallel_config(n_jobs=-1 if len(frame) >= PARALLEL_MIN_ROWS else 1):  # for n_jobs=None models
+        raw = np.asarray(model.predict_proba(frame[list(FEATURES)]), dtype=float)
     classes = [str(c) for c in model.classes_]
     probabilities = np.column_stack([
         raw[:, classes.index(level)] if level in classes else np.zeros(len(frame)) for level in LEVELS
