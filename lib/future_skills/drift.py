@@ -48,6 +48,12 @@ class DriftReport(dict):
     inputs: DriftInputs | None = None
 
 
+def _finite_pair(reference: Any, current: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Both samples as float arrays without their NaN values."""
+    ref, cur = np.asarray(reference, dtype=float), np.asarray(current, dtype=float)
+    return ref[~np.isnan(ref)], cur[~np.isnan(cur)]
+
+
 def population_stability_index(reference: Any, current: Any, bins: int = 10) -> float:
     """PSI = Σ (cur − ref) · ln(cur / ref) over ``bins`` quantile bins of the reference.
 
@@ -55,9 +61,7 @@ def population_stability_index(reference: Any, current: Any, bins: int = 10) -> 
     discrete features get fewer bins), outer edges are open (−∞, +∞); a value equal to an
     edge falls in the upper bin. Empty bins get the share :data:`PSI_EPSILON`. NaN is ignored.
     """
-    ref = np.asarray(reference, dtype=float)
-    cur = np.asarray(current, dtype=float)
-    ref, cur = ref[~np.isnan(ref)], cur[~np.isnan(cur)]
+    ref, cur = _finite_pair(reference, current)
     if not len(ref) or not len(cur):
         return float("nan")
     edges = np.unique(np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]))
@@ -75,9 +79,7 @@ def share_psi(reference_share: Any, current_share: Any) -> float:
 
 def ks_test(reference: Any, current: Any) -> tuple[float, float]:
     """Two-sample Kolmogorov–Smirnov (``scipy.stats.ks_2samp``): (statistic, p-value); NaN ignored."""
-    ref = np.asarray(reference, dtype=float)
-    cur = np.asarray(current, dtype=float)
-    ref, cur = ref[~np.isnan(ref)], cur[~np.isnan(cur)]
+    ref, cur = _finite_pair(reference, current)
     if not len(ref) or not len(cur):
         return float("nan"), float("nan")
     result = stats.ks_2samp(ref, cur)
@@ -86,9 +88,7 @@ def ks_test(reference: Any, current: Any) -> tuple[float, float]:
 
 def out_of_range_share(reference: Any, current: Any) -> float:
     """Share of current values below the reference minimum or above its maximum."""
-    ref = np.asarray(reference, dtype=float)
-    cur = np.asarray(current, dtype=float)
-    ref, cur = ref[~np.isnan(ref)], cur[~np.isnan(cur)]
+    ref, cur = _finite_pair(reference, current)
     if not len(ref) or not len(cur):
         return float("nan")
     return float(np.mean((cur < ref.min()) | (cur > ref.max())))

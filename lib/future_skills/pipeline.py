@@ -25,7 +25,7 @@ from .exceptions import FutureSkillsError, NotebookExecutionError, VersionExists
 from .notebook_runner import StepResult, run_notebook
 from .paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
 from .model_store import verify_model_file
-from .registry import Registry
+from .registry import Registry, now_iso
 from .report_text import SUPPORTED_LANGUAGES
 from .reports import export_notebook_html, make_html_exporter, write_run_index
 from .run_summary import build_index_context
@@ -194,10 +194,6 @@ def registry_entry(metadata: dict[str, Any], paths: ProjectPaths) -> dict[str, A
     }
 
 
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
 @dataclass
 class RetrainResult:
     """The outcome the CLI prints."""
@@ -224,7 +220,7 @@ class _Run:
         self.production = self.registry.production_version()
         self.manifest = RunManifest(
             run_id=f"{self.version}-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}",
-            version=self.version, status="running", started_at=_now(),
+            version=self.version, status="running", started_at=now_iso(),
             parameters=_recorded_parameters(options), git_commit=git_commit(),
             environment=environment_info(), production_before=self.production,
         )
@@ -323,12 +319,12 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
         run.manifest.promoted = run.auto_promote(metadata) if options.auto_promote else False
     except BaseException as exc:
         run.clean_up_failure()
-        run.manifest.status, run.manifest.finished_at = "failed", _now()
+        run.manifest.status, run.manifest.finished_at = "failed", now_iso()
         run.manifest.error = str(exc) or type(exc).__name__
         run.save_manifest()
         run.write_index(None, _failure_details(exc, run))
         raise
-    run.manifest.status, run.manifest.finished_at = "succeeded", _now()
+    run.manifest.status, run.manifest.finished_at = "succeeded", now_iso()
     run.manifest.production_after = registry.production_version()
     run.save_manifest()
     index = run.write_index(metadata, None)
