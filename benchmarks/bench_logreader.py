@@ -22,8 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "lib"))
 
-from future_skills.logreader import read_prediction_log  # noqa: E402
-from future_skills.monitoring import append_predictions, format_lines  # noqa: E402
+from future_skills.monitoring.log_reader import read_prediction_log  # noqa: E402
+from future_skills.monitoring.log_writer import append_predictions, format_lines  # noqa: E402
 from future_skills.schema import LEVELS, NUMERIC_FEATURES  # noqa: E402
 
 MALFORMED = ['{"timestamp": "2025-11-27T14:3', "", "not json at all", "[1, 2]", '{"job_role_id": 3}']

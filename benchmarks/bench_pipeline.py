@@ -22,7 +22,7 @@ sys.path.insert(0, str(REPO / "lib"))
 
 
 def run_once(n_estimators: int, version: str) -> dict:
-    from future_skills.pipeline import RetrainOptions, run_retrain
+    from future_skills.pipeline.retrain import RetrainOptions, run_retrain
 
     started = time.perf_counter()
     result = run_retrain(RetrainOptions(version=version, n_estimators=n_estimators), echo=lambda _msg: None)

@@ -25,9 +25,9 @@ BATCHES = (1, 10, 100, 5_000)
 
 def production_model(n_estimators: int) -> "object":
     """Train v1 on the demo database and promote it; return the dataset frame to draw pairs from."""
-    from future_skills.dataset import read_dataset_csv
+    from future_skills.data.dataset import read_dataset_csv
     from future_skills.paths import get_paths
-    from future_skills.pipeline import RetrainOptions, run_retrain
+    from future_skills.pipeline.retrain import RetrainOptions, run_retrain
 
     run_retrain(RetrainOptions(version="v1", n_estimators=n_estimators, auto_promote=True, operator="bench"),
                 echo=lambda _msg: None)
@@ -37,7 +37,6 @@ def production_model(n_estimators: int) -> "object":
 def time_predict(pairs, repeat: int, log: bool) -> float:
     """Best milliseconds per call over ``repeat`` calls (after one warm-up call)."""
     from future_skills import predict
-
     predict(pairs, log=log)
     best = float("inf")
     for _ in range(repeat):

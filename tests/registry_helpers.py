@@ -87,7 +87,7 @@ def make_metadata(version: str = "v1", **overrides: Any) -> dict[str, Any]:
 def register_in_process(root: str, version: str) -> None:
     """multiprocessing target: register ``version`` in the registry under ``root``, then approve it."""
     from future_skills.paths import get_paths
-    from future_skills.registry import Registry
+    from future_skills.registry.store import Registry
 
     registry = Registry(get_paths(Path(root)))
     registry.register(make_entry(version))

@@ -11,18 +11,36 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from future_skills import training
-from future_skills.database import (connect, export_dataset, load_catalog, load_decisions, masked_url,
-                                    record_observations)
-from future_skills.dataset import (class_distribution, export_snapshot, last_exported_dataset, levels_by_date,
-                                   read_dataset_csv, write_snapshot)
-from future_skills.demo_data import (DEPARTMENTS, SKILL_CATEGORIES, build_demo_database, demo_tables,
-                                     ensure_demo_database, hidden_need_level)
+from future_skills.data.database import (
+    connect,
+    export_dataset,
+    load_catalog,
+    load_decisions,
+    masked_url,
+    record_observations,
+)
+from future_skills.data.dataset import (
+    class_distribution,
+    export_snapshot,
+    last_exported_dataset,
+    levels_by_date,
+    read_dataset_csv,
+    write_snapshot,
+)
+from future_skills.data.demo import (
+    DEPARTMENTS,
+    SKILL_CATEGORIES,
+    build_demo_database,
+    demo_tables,
+    ensure_demo_database,
+    hidden_need_level,
+)
+from future_skills.data.validation import run_checks, validate_dataset, validation_summary
 from future_skills.exceptions import DatabaseError, DatasetValidationError, FutureSkillsError
+from future_skills.model import training
 from future_skills.paths import get_paths
 from future_skills.schema import DATASET_COLUMNS, KEY_COLUMNS, LABEL, LEVELS, NUMERIC_FEATURES
 from future_skills.settings import default_db_url
-from future_skills.validation import run_checks, validate_dataset, validation_summary
 
 
 @pytest.fixture(scope="module")

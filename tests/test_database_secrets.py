@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from future_skills import monitoring_jobs
-from future_skills.database import db_url_for_notebook
-from future_skills.notebook_runner import kernel_environment
-from future_skills.pipeline import RetrainOptions, _recorded_parameters
+from future_skills.data.database import db_url_for_notebook
+from future_skills.pipeline import drift_job as monitoring_jobs
+from future_skills.pipeline.execute import kernel_environment
+from future_skills.pipeline.retrain import RetrainOptions, _recorded_parameters
 
 SECRET_URL = "postgresql+psycopg://hr:s3cret@db.example/hr"
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from future_skills import drift
-from future_skills.drift import analyse_drift, population_stability_index, run_drift_analysis
-from future_skills.drift_inputs import DriftInputs
-from future_skills.logreader import empty_log_frame
+from future_skills.monitoring import drift
+from future_skills.monitoring.drift import analyse_drift, population_stability_index, run_drift_analysis
+from future_skills.monitoring.inputs import DriftInputs
+from future_skills.monitoring.log_reader import empty_log_frame
 from future_skills.schema import CATEGORICAL_FEATURES, NUMERIC_FEATURES
 
 SHIFTED = ("trend_score", "scarcity_index")
@@ -214,8 +214,8 @@ def test_bad_window_is_refused(project_root):
 def test_plots_and_tables_render_for_analysed_and_empty_reports():
     from matplotlib.figure import Figure
 
-    from future_skills import drift_plots, drift_report
-
+    from future_skills.reporting import drift_plots
+    from future_skills.reporting import drift_view as drift_report
     report = analyse_drift(DriftInputs(reference=reference_frame(), current=current_frame(shift=SHIFTED),
                                        reference_predictions=reference_predictions(),
                                        model_version="ml_random_forest_v1", test_accuracy=0.9))

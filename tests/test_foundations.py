@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from future_skills.atomic import atomic_write_json, file_sha256
-from future_skills.config import DEFAULTS, load_config
 from future_skills.exceptions import ConfigError, InvalidVersionError
 from future_skills.paths import REPO_ROOT, get_paths, relative_to_root, report_paths
 from future_skills.settings import load_settings
+from future_skills.thresholds import DEFAULTS, load_config
 from future_skills.versions import validate_version, version_sort_key
 
 

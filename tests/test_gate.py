@@ -5,8 +5,8 @@ import copy
 
 import pytest
 
-from future_skills.config import load_config
-from future_skills.gate import criteria_frame, promotion_gate, targets_frame
+from future_skills.model.gate import criteria_frame, promotion_gate, targets_frame
+from future_skills.thresholds import load_config
 
 
 def metrics(accuracy: float = 0.86, f1: float = 0.85, precision: float = 0.84, support: int = 40) -> dict:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from future_skills.exceptions import FutureSkillsError
-from future_skills.logreader import LOG_COLUMNS, parse_window, read_prediction_log
+from future_skills.monitoring.log_reader import LOG_COLUMNS, parse_window, read_prediction_log
 from future_skills.schema import NUMERIC_FEATURES
 
 NOW = datetime(2025, 12, 1, 12, 0, 0)

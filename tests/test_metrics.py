@@ -6,8 +6,13 @@ import json
 import pandas as pd
 import pytest
 
-from future_skills.metrics import (
-    classification_metrics, comparison_frame, confusion, per_class_frame, rows_scored, summary_frame,
+from future_skills.model.metrics import (
+    classification_metrics,
+    comparison_frame,
+    confusion,
+    per_class_frame,
+    rows_scored,
+    summary_frame,
 )
 
 Y_TRUE = ["LOW", "LOW", "MEDIUM", "HIGH", "HIGH", "HIGH"]

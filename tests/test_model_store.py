@@ -9,9 +9,9 @@ import pytest
 from fixtures_model import make_dataset
 from future_skills.atomic import file_sha256
 from future_skills.exceptions import ModelIntegrityError, ModelNotFoundError
-from future_skills.model_store import load_model, save_model
+from future_skills.model.store import load_model, save_model
+from future_skills.model.training import build_pipeline
 from future_skills.schema import FEATURES, LABEL
-from future_skills.training import build_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def _stage(fitted, version: str = "v4") -> tuple:
 def test_publish_moves_the_staged_model_and_points_the_metadata_at_models(project_root: Path, fitted):
     import json
 
-    from future_skills.pipeline import publish_model
+    from future_skills.pipeline.retrain import publish_model
 
     paths, sha = _stage(fitted)
     metadata = publish_model("v4", paths)
@@ -105,7 +105,7 @@ def test_publish_moves_the_staged_model_and_points_the_metadata_at_models(projec
 
 
 def test_publish_refuses_a_staged_model_that_changed(project_root: Path, fitted):
-    from future_skills.pipeline import publish_model
+    from future_skills.pipeline.retrain import publish_model
 
     paths, _ = _stage(fitted)
     with open(paths.staged_model("v4"), "ab") as handle:

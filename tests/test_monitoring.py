@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from future_skills import monitoring
-from future_skills.logreader import read_prediction_log
-from future_skills.monitoring import MonitoringWarning, append_predictions, rotated_path
+from future_skills.monitoring import log_writer as monitoring
+from future_skills.monitoring.log_reader import read_prediction_log
+from future_skills.monitoring.log_writer import MonitoringWarning, append_predictions, rotated_path
 from future_skills.schema import NUMERIC_FEATURES
 
 WRITERS, LINES_PER_WRITER, BATCH = 4, 2000, 25

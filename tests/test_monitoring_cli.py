@@ -10,11 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from fixtures_model import make_dataset
-from monitoring_helpers import install_model, pairs
-
-from future_skills import serving
 from future_skills.cli import main
 from future_skills.schema import LABEL
+from future_skills.serving import predict as serving
+from monitoring_helpers import install_model, pairs
 
 SHIFTED = ("trend_score", "hiring_difficulty")
 

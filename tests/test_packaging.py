@@ -55,11 +55,10 @@ def test_notebooks_are_committed_clean_with_a_parameters_cell():
 
 
 def test_every_notebook_parameter_is_typed_and_documented_for_papermill_help():
-    import papermill
-
     import ast
 
     import nbformat
+    import papermill
 
     for path in sorted((REPO / "notebooks").glob("*.ipynb")):
         parameters = papermill.inspect_notebook(str(path))

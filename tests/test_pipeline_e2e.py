@@ -145,8 +145,8 @@ def test_a_bad_version_string_is_refused_with_one_sentence(tmp_path: Path):
 @pytest.fixture(scope="module")
 def demo_csv(tmp_path_factory) -> Path:
     """A valid dataset CSV exported from a throw-away demo database."""
-    from future_skills.database import export_dataset
-    from future_skills.demo_data import build_demo_database
+    from future_skills.data.database import export_dataset
+    from future_skills.data.demo import build_demo_database
 
     folder = tmp_path_factory.mktemp("csv")
     db = build_demo_database(folder / "hr.sqlite")

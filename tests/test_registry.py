@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from registry_helpers import FAILED_NO_REGRESSION_DETAIL, make_entry, make_gate, register_in_process
 
 from future_skills.exceptions import (
     InvalidVersionError,
@@ -17,7 +16,8 @@ from future_skills.exceptions import (
     VersionExistsError,
 )
 from future_skills.paths import get_paths
-from future_skills.registry import Registry, empty_registry
+from future_skills.registry.store import Registry, empty_registry
+from registry_helpers import FAILED_NO_REGRESSION_DETAIL, make_entry, make_gate, register_in_process
 
 ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 
@@ -467,9 +467,8 @@ def test_concurrent_writers_lose_nothing(registry: Registry):
 
 
 def test_approval_is_written_into_the_gate_approval_criterion(project_root):
+    from future_skills.registry.store import Registry
     from registry_helpers import make_entry
-
-    from future_skills.registry import Registry
 
     registry = Registry()
     registry.register(make_entry("v2"))

@@ -4,11 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from registry_helpers import make_entry
-
 from future_skills.paths import get_paths
-from future_skills.registry import Registry, empty_registry
-from future_skills.registry_markdown import escape, render_registry_markdown
+from future_skills.registry.markdown import escape, render_registry_markdown
+from future_skills.registry.store import Registry, empty_registry
+from registry_helpers import make_entry
 
 HEADER_ROW = "| Version | Date | Dataset | Samples | Accuracy | F1-Score | N_estimators | Status | Notes |"
 

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from future_skills.exceptions import FutureSkillsError
-from future_skills.reports import export_notebook_html, make_html_exporter, render_template, write_run_index
+from future_skills.reporting.html import export_notebook_html, make_html_exporter, render_template, write_run_index
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005"

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from future_skills.exceptions import FutureSkillsError
-from future_skills.rules import RULES_ENGINE, RULES_VERSION, rules_predict, rules_score
+from future_skills.serving.rules import RULES_ENGINE, RULES_VERSION, rules_predict, rules_score
 
 
 def frame(**overrides) -> pd.DataFrame:

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitoring_helpers import install_model, pairs, tamper
-
-from future_skills import serving
 from future_skills.exceptions import FutureSkillsError
+from future_skills.model import scoring
 from future_skills.paths import get_paths
-from future_skills.serving import RESULT_COLUMNS, RulesFallbackWarning, predict
+from future_skills.serving import predict as serving
+from future_skills.serving.predict import RESULT_COLUMNS, RulesFallbackWarning, predict
+from monitoring_helpers import install_model, pairs, tamper
 
 
 @pytest.fixture(autouse=True)
@@ -65,8 +65,7 @@ def test_sha_mismatch_falls_back_to_rules_with_the_reason():
 def test_model_is_cached_and_reloaded_when_the_file_changes(monkeypatch):
     entry = install_model("v1")
     calls = []
-    from future_skills import model_store
-
+    from future_skills.model import store as model_store
     real = model_store.load_model
     monkeypatch.setattr(model_store, "load_model", lambda *a, **k: calls.append(a) or real(*a, **k))
     predict(pairs(2), log=False)
@@ -167,13 +166,13 @@ def ids_only(role_ids: list[int], skill_ids: list[int]) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def demo_catalog_db(tmp_path_factory):
-    from future_skills.demo_data import build_demo_database
+    from future_skills.data.demo import build_demo_database
 
     return build_demo_database(tmp_path_factory.mktemp("hr") / "hr.sqlite")
 
 
 def test_pairs_given_by_ids_get_their_names_from_the_hr_catalog(monkeypatch, demo_catalog_db):
-    from future_skills.database import load_catalog
+    from future_skills.data.database import load_catalog
 
     url = f"sqlite:///{demo_catalog_db}"
     monkeypatch.setenv("FUTURE_SKILLS_DB_URL", url)
@@ -211,7 +210,7 @@ def test_without_a_database_names_are_unknown_and_no_demo_database_is_built():
 
 
 def test_the_served_copy_chooses_threads_per_batch_and_scores_the_same():
-    from future_skills.model_store import load_model
+    from future_skills.model.store import load_model
 
     entry = install_model("v1")
     model, choice = serving.active_model()
@@ -219,9 +218,9 @@ def test_the_served_copy_chooses_threads_per_batch_and_scores_the_same():
     original = load_model(choice.path, entry["model_sha256"])  # the file itself is unchanged
     assert original.named_steps["model"].n_jobs != None  # noqa: E711 - as trained
     frame = serving.prepare_frame(pairs(50))
-    big = pd.concat([frame] * (serving.PARALLEL_MIN_ROWS // 50 + 1), ignore_index=True)
+    big = pd.concat([frame] * (scoring.PARALLEL_MIN_ROWS // 50 + 1), ignore_index=True)
     for batch in (frame, big):
-        expected = original.predict_proba(batch[list(serving.FEATURES)])
-        served = serving.ml_predict(model, batch)
+        expected = original.predict_proba(batch[list(scoring.FEATURES)])
+        served = scoring.ml_predict(model, batch)
         assert np.allclose(served[["prob_LOW", "prob_MEDIUM", "prob_HIGH"]].to_numpy(),
                            np.round(expected[:, [list(original.classes_).index(c) for c in ("LOW", "MEDIUM", "HIGH")]], 4))

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from future_skills.exceptions import FutureSkillsError
+from future_skills.monitoring.simulate import day_timestamps, latest_pairs, shift_features, simulate_traffic
 from future_skills.schema import FEATURES, LABEL, NUMERIC_FEATURES, NUMERIC_RANGES
-from future_skills.simulate import day_timestamps, latest_pairs, shift_features, simulate_traffic
+from future_skills.serving.predict import predict
 
 
 @pytest.mark.parametrize("kwargs, word", [({"days": 0}, "days"), ({"rows_per_day": -1}, "rows_per_day"),
@@ -19,7 +20,7 @@ from future_skills.simulate import day_timestamps, latest_pairs, shift_features,
                                           ({"drift": "a lot"}, "drift")])
 def test_bad_arguments_are_refused_before_any_work(kwargs, word, project_root):
     with pytest.raises(FutureSkillsError, match=word):
-        simulate_traffic(**kwargs)
+        simulate_traffic(predict=predict, **kwargs)
 
 
 def test_latest_pairs_keeps_the_newest_row_of_each_pair():
@@ -50,14 +51,13 @@ def test_day_timestamps_are_within_working_hours():
 
 def train_production_on_demo(version: str = "v1") -> None:
     """Export the demo DB, train a small forest on it, register it as production (as a retrain would)."""
-    from registry_helpers import make_entry
-
-    from future_skills.database import export_dataset
-    from future_skills.demo_data import ensure_demo_database
-    from future_skills.model_store import save_model
+    from future_skills.data.database import export_dataset
+    from future_skills.data.demo import ensure_demo_database
+    from future_skills.model.store import save_model
+    from future_skills.model.training import build_pipeline, split_dataset, write_split
     from future_skills.paths import get_paths
-    from future_skills.registry import Registry
-    from future_skills.training import build_pipeline, split_dataset, write_split
+    from future_skills.registry.store import Registry
+    from registry_helpers import make_entry
 
     paths = get_paths().ensure()
     dataset = export_dataset(ensure_demo_database())
@@ -75,8 +75,7 @@ def train_production_on_demo(version: str = "v1") -> None:
 def demo_with_model(project_root):
     import warnings
 
-    from future_skills import serving
-
+    from future_skills.serving import predict as serving
     serving.clear_cache()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -86,11 +85,11 @@ def demo_with_model(project_root):
 
 
 def test_simulated_traffic_is_logged_and_decided(demo_with_model):
-    from future_skills.database import load_decisions
-    from future_skills.logreader import read_prediction_log
+    from future_skills.data.database import load_decisions
+    from future_skills.monitoring.log_reader import read_prediction_log
 
     before = len(load_decisions(_url()))
-    summary = simulate_traffic(days=5, rows_per_day=40, decision_share=0.5, end="2025-11-30", seed=1)
+    summary = simulate_traffic(predict=predict, days=5, rows_per_day=40, decision_share=0.5, end="2025-11-30", seed=1)
     assert summary["predictions"] == 200 and summary["model_versions"] == {"ml_random_forest_v1": 200}
     log = read_prediction_log(window="all")
     assert len(log.frame) == 200 and log.malformed_lines == 0
@@ -102,22 +101,22 @@ def test_simulated_traffic_is_logged_and_decided(demo_with_model):
 
 
 def _url() -> str:
-    from future_skills.demo_data import ensure_demo_database
+    from future_skills.data.demo import ensure_demo_database
 
     return ensure_demo_database()
 
 
 def test_drifted_traffic_calls_for_a_retrain_and_calm_traffic_does_not(demo_with_model):
-    from future_skills.drift import run_drift_analysis
+    from future_skills.monitoring.drift import run_drift_analysis
 
     log = demo_with_model / "logs" / "predictions_monitoring.jsonl"
-    simulate_traffic(days=10, rows_per_day=60, drift=0.0, end="2025-11-30", seed=2)
+    simulate_traffic(predict=predict, days=10, rows_per_day=60, drift=0.0, end="2025-11-30", seed=2)
     calm = run_drift_analysis(window="all", output_json=demo_with_model / "calm.json")
     assert calm["verdict"] in ("ok", "watch"), calm["reasons"]
     assert not [f for f, r in calm["features"].items() if r["status"] == "drift"]
     assert calm["realised_accuracy"] is not None and calm["prediction_mix"]["status"] != "no_data"
     log.unlink()
-    simulate_traffic(days=10, rows_per_day=60, drift=1.0, end="2025-11-30", seed=3)
+    simulate_traffic(predict=predict, days=10, rows_per_day=60, drift=1.0, end="2025-11-30", seed=3)
     drifted = run_drift_analysis(window="all", output_json=demo_with_model / "drift.json")
     assert drifted["verdict"] == "retrain", drifted["reasons"]
     assert {"trend_score", "scarcity_index"} <= {f for f, r in drifted["features"].items() if r["status"] == "drift"}

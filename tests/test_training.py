@@ -9,12 +9,18 @@ import pytest
 from fixtures_model import make_dataset, write_dataset
 from future_skills.atomic import file_sha256
 from future_skills.exceptions import DatasetValidationError, FutureSkillsError, InvalidVersionError
-from future_skills.model_store import load_model
-from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, KEY_COLUMNS, LABEL, NUMERIC_FEATURES
-from future_skills.training import (
-    build_pipeline, feature_importances, key_tuples, read_split, resolve_train_paths, split_dataset,
-    train_model, write_split,
+from future_skills.model.store import load_model
+from future_skills.model.training import (
+    build_pipeline,
+    feature_importances,
+    key_tuples,
+    read_split,
+    resolve_train_paths,
+    split_dataset,
+    train_model,
+    write_split,
 )
+from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, KEY_COLUMNS, LABEL, NUMERIC_FEATURES
 
 DESIGN_KEYS = {
     "model_version", "training_date", "training_duration_seconds", "dataset", "hyperparameters", "metrics",
@@ -131,7 +137,7 @@ def test_train_model_writes_every_design_key(project_root: Path):
 
 
 def test_train_model_leaves_nothing_when_it_fails(project_root: Path, monkeypatch):
-    import future_skills.training as training
+    import future_skills.model.training as training
 
     def broken(*args, **kwargs):
         raise OSError("disk full")

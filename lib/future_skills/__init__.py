@@ -3,12 +3,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .exceptions import FutureSkillsError  # noqa: E402
+from future_skills.exceptions import FutureSkillsError  # noqa: E402
 
 
 def predict(frame_or_records, **kwargs):
-    """Score (job role, skill) pairs with the production model; see :mod:`future_skills.serving`."""
-    from .serving import predict as _predict
+    """Score (job role, skill) pairs with the production model; see :mod:`future_skills.serving.predict`."""
+    from future_skills.serving.predict import predict as _predict
 
     return _predict(frame_or_records, **kwargs)
 

@@ -5,7 +5,7 @@ import platform
 import subprocess
 from importlib import metadata
 
-from .paths import REPO_ROOT
+from future_skills.paths import REPO_ROOT
 
 TRACKED_PACKAGES: tuple[str, ...] = (
     "scikit-learn", "pandas", "numpy", "scipy", "joblib", "matplotlib",

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import get_paths
+from future_skills.paths import get_paths
 
 ENV_ENABLE_MONITORING = "FUTURE_SKILLS_ENABLE_MONITORING"
 ENV_MONITORING_LOG = "FUTURE_SKILLS_MONITORING_LOG"

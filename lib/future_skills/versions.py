@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .exceptions import InvalidVersionError
+from future_skills.exceptions import InvalidVersionError
 
 VERSION_PATTERN = re.compile(r"^v(\d+)(?:\.(\d+))?$")
 

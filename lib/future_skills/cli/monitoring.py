@@ -1,0 +1,95 @@
+"""``future-skills`` commands for serving and monitoring: predict, drift, history, simulated traffic."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from future_skills.exceptions import FutureSkillsError
+
+EXIT_RETRAIN = 3
+
+
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from future_skills.serving.predict import predict
+
+    try:
+        pairs = pd.read_csv(args.input)
+    except (OSError, ValueError) as exc:
+        raise FutureSkillsError(f"Cannot read {args.input} as CSV ({exc}); give a CSV of (job role, skill) pairs.") from None
+    result = predict(pairs)
+    if args.output:
+        result.to_csv(args.output, index=False)
+        print(f"Wrote {len(result)} predictions to {args.output}.")
+    else:
+        print(result.to_string(index=False))
+    return 0
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    from future_skills.pipeline.drift_job import run_drift_job
+
+    outcome = run_drift_job(window=args.window, log_path=args.log, output_json=args.output_json,
+                            reference_version=args.reference, db_url=args.db_url)
+    report = outcome["report"]
+    print(f"Drift verdict: {report['verdict']} ({report['rows']} predictions, "
+          f"{report['malformed_lines']} malformed log lines skipped).")
+    for reason in report.get("reasons", []):
+        print(f"  - {reason}")
+    print(f"Report: {outcome['html']}")
+    if args.fail_on_drift and report["verdict"] == "retrain":
+        return EXIT_RETRAIN
+    return 0
+
+
+def cmd_monitor_history(args: argparse.Namespace) -> int:
+    from future_skills.reporting.monitoring_history import build_monitor_history
+
+    path, runs = build_monitor_history()
+    print(f"Monitoring history of {runs} drift run{'s' if runs != 1 else ''} written to {path}.")
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from future_skills.monitoring.simulate import simulate_traffic
+    from future_skills.serving.predict import predict
+
+    summary = simulate_traffic(predict=predict, days=args.days, rows_per_day=args.rows_per_day, drift=args.drift,
+                               db_url=args.db_url, seed=args.seed)
+    print("Simulated traffic: " + ", ".join(f"{k}={v}" for k, v in summary.items()))
+    return 0
+
+
+def add_monitoring_commands(sub: argparse._SubParsersAction) -> None:
+    """Register the serving and monitoring subcommands on ``future-skills``."""
+    p = sub.add_parser("predict", help="score (job role, skill) pairs with the production model")
+    p.add_argument("--input", required=True, help="CSV with the dataset's feature columns and IDs")
+    p.add_argument("--output", help="CSV to write (default: print)")
+    p.set_defaults(handler=cmd_predict)
+
+    p = sub.add_parser("drift", help="run the drift notebook on the prediction log")
+    p.add_argument("--window", default="30d", help="30d, 12w, 24h or all (default 30d)")
+    p.add_argument("--log", help="prediction log (default: FUTURE_SKILLS_MONITORING_LOG or logs/…)")
+    p.add_argument("--output-json", help="also write the drift JSON here")
+    p.add_argument("--reference", default="auto", help="version whose training data is the reference (default: production)")
+    p.add_argument("--db-url", help="HR database used to map logged IDs to names")
+    p.add_argument("--fail-on-drift", action="store_true", help=f"exit {EXIT_RETRAIN} when the verdict is retrain")
+    p.set_defaults(handler=cmd_drift)
+
+    p = sub.add_parser("monitor-history", help="build reports/monitoring/index.html from past drift runs")
+    p.set_defaults(handler=cmd_monitor_history)
+
+    p = sub.add_parser("simulate-traffic", help="score demo pairs through the real predict path (demo data)")
+    p.add_argument("--days", type=int, default=30)
+    p.add_argument("--rows-per-day", type=int, default=200)
+    p.add_argument("--drift", type=float, default=0.0, help="feature shift from 0.0 (none) to 1.0 (strong)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--db-url", help="HR database (default: the embedded demo DB)")
+    p.set_defaults(handler=cmd_simulate)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use `future-skills`")

@@ -1,0 +1,169 @@
+"""``future-skills`` commands for the model registry: list, show, approve, reject, promote, rollback, gate, diff."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from future_skills.exceptions import FutureSkillsError
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    from future_skills.registry.store import Registry
+
+    entries = Registry().versions()
+    if args.json:
+        print(json.dumps(entries, indent=2, default=str))
+        return 0
+    if not entries:
+        print("The registry is empty: run `python run_retrain.py --version v1` to train the first model.")
+        return 0
+    header = f"{'Version':<9}{'Status':<11}{'Date':<21}{'Samples':>8}{'Accuracy':>10}{'F1':>8}  Gate"
+    print(header)
+    print("-" * len(header))
+    for e in entries:
+        gate = e.get("gate") or {}
+        verdict = "—" if not gate else ("passed" if gate.get("passed") else "failed")
+        print(f"{e['version']:<9}{e['status']:<11}{str(e.get('created_at', ''))[:19]:<21}"
+              f"{e.get('dataset', {}).get('total_samples', 0):>8}{e['metrics']['accuracy']:>10.4f}"
+              f"{e['metrics']['f1_weighted']:>8.4f}  {verdict}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from future_skills.paths import get_paths
+    from future_skills.registry.store import Registry
+    from future_skills.reporting.run_index import read_metadata
+
+    entry = Registry().get(args.version)
+    metadata = read_metadata(get_paths(), entry)
+    print(json.dumps({"registry": entry, "metadata": metadata}, indent=2, default=str))
+    return 0
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from future_skills.registry.store import Registry
+
+    entry = Registry().approve(args.version, by=args.by, comment=args.comment)
+    print(f"{args.version} approved by {args.by}.")
+    if (entry.get("gate") or {}).get("passed") is True:
+        print(f"Put it in production with `future-skills promote {args.version}`.")
+    else:
+        print(f"Note: the promotion gate of {args.version} did not pass (`future-skills gate {args.version}`), "
+              "so `promote` will refuse it unless forced.")
+    return 0
+
+
+def cmd_reject(args: argparse.Namespace) -> int:
+    from future_skills.registry.store import Registry
+
+    Registry().reject(args.version, by=args.by, comment=args.comment)
+    print(f"{args.version} rejected by {args.by}.")
+    return 0
+
+
+def cmd_promote(args: argparse.Namespace) -> int:
+    from future_skills.environment import login_name
+    from future_skills.registry.store import Registry
+
+    registry = Registry()
+    comment = args.comment or (None if args.force else _approval_note(registry.get(args.version)))
+    by = args.by if args.force else args.by or login_name()  # an override names its owner explicitly
+    registry.promote(args.version, by=by, comment=comment, force=args.force)
+    print(f"{args.version} is now in production.")
+    return 0
+
+
+def _approval_note(entry: dict) -> str | None:
+    """"approved by NAME on DATE": the default comment of a promotion, so the history shows both people."""
+    approvals = [a for a in entry.get("approvals", []) if a.get("decision") in ("approved", "auto-approved")]
+    return f"approved by {approvals[-1]['by']} on {str(approvals[-1]['at'])[:10]}" if approvals else None
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from future_skills.environment import login_name
+    from future_skills.registry.store import Registry
+
+    registry = Registry()
+    before = registry.production_version()
+    registry.rollback(by=args.by or login_name(), comment=args.comment)
+    print(f"Rolled back: production is {registry.production_version()} again (was {before}).")
+    return 0
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    from future_skills.registry.store import Registry
+
+    entry = Registry().get(args.version)
+    gate = entry.get("gate")
+    if not gate:
+        raise FutureSkillsError(f"{args.version} has no gate result; it was not evaluated by the pipeline.")
+    print(f"{args.version} ({entry['status']}): {gate.get('verdict', '')}")
+    marks = {True: "PASS", False: "FAIL", None: "PENDING"}
+    for criterion in gate.get("criteria", []):
+        print(f"  {marks[criterion.get('passed')]:<8}{criterion['name']}: {criterion.get('detail', '')}")
+    for target in gate.get("targets", []):
+        met = "met" if target.get("met") else "not met"
+        print(f"  target  {target['metric']}: {target['value']:.4f} vs {target['target']:.2f} ({met})")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from future_skills.paths import get_paths
+    from future_skills.registry.diff import diff_versions, format_diff
+    from future_skills.registry.store import Registry
+    from future_skills.reporting.run_index import read_metadata
+
+    registry, paths = Registry(), get_paths()
+    metas = []
+    for version in (args.a, args.b):
+        meta = read_metadata(paths, registry.get(version))
+        if meta is None:
+            raise FutureSkillsError(f"The metadata JSON of {version} is missing or unreadable; restore it from models/.")
+        metas.append(meta)
+    print(format_diff(diff_versions(*metas), fmt="md" if args.md else "table"))
+    return 0
+
+
+def add_registry_commands(sub: argparse._SubParsersAction) -> None:
+    """Register the registry subcommands on ``future-skills``."""
+    p = sub.add_parser("registry", help="list the versions in the model registry")
+    p.add_argument("--json", action="store_true", help="print registry entries as JSON")
+    p.set_defaults(handler=cmd_registry)
+
+    p = sub.add_parser("show", help="print one version's registry entry and metadata")
+    p.add_argument("version")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("approve", help="record DRH / data team approval of a version")
+    p.add_argument("version")
+    p.add_argument("--by", required=True, help="who approves (name)")
+    p.add_argument("--comment", help="why")
+    p.set_defaults(handler=cmd_approve)
+
+    p = sub.add_parser("reject", help="reject a candidate or approved version")
+    p.add_argument("version")
+    p.add_argument("--by", required=True, help="who rejects (name)")
+    p.add_argument("--comment", required=True, help="why")
+    p.set_defaults(handler=cmd_reject)
+
+    p = sub.add_parser("promote", help="put an approved version whose gate passed into production")
+    p.add_argument("version")
+    p.add_argument("--force", action="store_true", help="override the gate and approval (needs --by and --comment)")
+    p.add_argument("--by", help="who promotes (default: the login name; the approver is named in the comment)")
+    p.add_argument("--comment", help="why (required with --force)")
+    p.set_defaults(handler=cmd_promote)
+
+    p = sub.add_parser("rollback", help="put the previous production version back into production")
+    p.add_argument("--by", help="who rolls back (default: the login name)")
+    p.add_argument("--comment", help="why")
+    p.set_defaults(handler=cmd_rollback)
+
+    p = sub.add_parser("gate", help="print a version's promotion criteria and targets")
+    p.add_argument("version")
+    p.set_defaults(handler=cmd_gate)
+
+    p = sub.add_parser("diff", help="compare two versions: metrics, hyperparameters, data, features")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.add_argument("--md", action="store_true", help="print a Markdown table")
+    p.set_defaults(handler=cmd_diff)

@@ -1,0 +1,46 @@
+"""``run_retrain.py`` and ``future-skills retrain``: the retraining pipeline's options."""
+from __future__ import annotations
+
+import argparse
+
+
+def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``run_retrain.py`` (also ``future-skills retrain``)."""
+    parser.add_argument("--version", required=True, help="new model version: v followed by digits, e.g. v2 or v2.1")
+    parser.add_argument("--n-estimators", type=int, default=200, help="trees in the random forest (default 200)")
+    parser.add_argument("--test-size", type=float, default=0.2, help="share of rows held out for testing (default 0.2)")
+    parser.add_argument("--random-state", type=int, default=42, help="seed for the split and the forest (default 42)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--skip-export", action="store_true", help="reuse the last exported dataset")
+    source.add_argument("--dataset-csv", metavar="PATH", help="train on this CSV instead of the database export")
+    parser.add_argument("--db-url", metavar="URL",
+                        help="SQLAlchemy URL of the HR database (default: FUTURE_SKILLS_DB_URL or the embedded demo DB)")
+    parser.add_argument("--window", default="30d", help="prediction-log window for the drift report (default 30d)")
+    parser.add_argument("--validation-csv", metavar="PATH", help="manual validation sample scored by both models")
+    parser.add_argument("--auto-promote", "--auto-update-settings", dest="auto_promote", action="store_true",
+                        help="promote to production when the automatic criteria pass (approval by the operator)")
+    parser.add_argument("--kernel", help="Jupyter kernel to run the notebooks with (default: the notebooks' own)")
+    parser.add_argument("--report-lang", choices=["en", "fr"], default="en", help="language of index.html (default en)")
+    parser.add_argument("--operator", help="name recorded for --auto-promote approvals (default: the login name)")
+
+
+def cmd_retrain(args: argparse.Namespace) -> int:
+    from future_skills.pipeline.retrain import RetrainOptions, run_retrain
+
+    options = RetrainOptions(
+        version=args.version, n_estimators=args.n_estimators, test_size=args.test_size,
+        random_state=args.random_state, skip_export=args.skip_export, dataset_csv=args.dataset_csv,
+        db_url=args.db_url, window=args.window, auto_promote=args.auto_promote, kernel=args.kernel,
+        validation_csv=args.validation_csv, report_lang=args.report_lang, operator=args.operator,
+    )
+    result = run_retrain(options)
+    print(f"{result.version}: {result.message}")
+    print(f"{result.version} registered as {result.status}. Audit report: {result.report_index}")
+    return 0
+
+
+def add_retrain_command(sub: argparse._SubParsersAction) -> None:
+    """Register ``future-skills retrain``."""
+    p = sub.add_parser("retrain", help="run the retraining pipeline (same as run_retrain.py)")
+    add_retrain_arguments(p)
+    p.set_defaults(handler=cmd_retrain)

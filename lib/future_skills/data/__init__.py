@@ -1,0 +1,1 @@
+"""Data layer: demo HR database, database export, validation, dataset snapshots, HR catalog."""

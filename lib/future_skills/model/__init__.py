@@ -1,0 +1,1 @@
+"""Model layer: training, metrics, evaluation, promotion gate, model store, scoring."""

@@ -1,0 +1,97 @@
+"""Classification metrics in the shape of the model metadata, and tables for the notebooks.
+
+Every number is a plain ``float`` / ``int`` so the result goes straight into JSON.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
+
+from future_skills.schema import LEVELS
+
+
+def _labels(values: Sequence[Any]) -> np.ndarray:
+    """Labels as a plain object array of str (works for lists, numpy and pandas 2/3 string dtypes)."""
+    return np.asarray([str(v) for v in values], dtype=object)
+
+
+def classification_metrics(y_true: Sequence[Any], y_pred: Sequence[Any]) -> dict[str, Any]:
+    """Accuracy, weighted F1 and per-class precision/recall/F1/support for LOW, MEDIUM, HIGH.
+
+    Undefined ratios (a class never predicted or absent) count as 0 (``zero_division=0``).
+    """
+    truth, pred = _labels(y_true), _labels(y_pred)
+    if len(truth) != len(pred):
+        raise ValueError(f"y_true has {len(truth)} labels but y_pred has {len(pred)}.")
+    if len(truth) == 0:
+        raise ValueError("Cannot compute metrics on zero rows.")
+    labels = list(LEVELS)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, pred, labels=labels, zero_division=0
+    )
+    per_class = {
+        level: {"precision": float(precision[i]), "recall": float(recall[i]),
+                "f1": float(f1[i]), "support": int(support[i])}
+        for i, level in enumerate(labels)
+    }
+    return {
+        "accuracy": float(accuracy_score(truth, pred)),
+        "f1_weighted": float(f1_score(truth, pred, labels=labels, average="weighted", zero_division=0)),
+        "per_class": per_class,
+    }
+
+
+def confusion(y_true: Sequence[Any], y_pred: Sequence[Any]) -> pd.DataFrame:
+    """Confusion matrix with rows = HR label, columns = predicted level, both LOW/MEDIUM/HIGH."""
+    matrix = confusion_matrix(_labels(y_true), _labels(y_pred), labels=list(LEVELS))
+    frame = pd.DataFrame(matrix.astype(int), index=list(LEVELS), columns=list(LEVELS))
+    frame.index.name = "HR label"
+    frame.columns.name = "Predicted"
+    return frame
+
+
+def rows_scored(metrics: dict[str, Any]) -> int:
+    """How many rows ``metrics`` were computed on (the sum of the class supports)."""
+    return int(sum(int(c["support"]) for c in metrics["per_class"].values()))
+
+
+def summary_frame(metrics: dict[str, Any], name: str = "Value") -> pd.DataFrame:
+    """Accuracy and weighted F1 as a two-row table."""
+    return pd.DataFrame(
+        {name: [metrics["accuracy"], metrics["f1_weighted"]]}, index=["Accuracy", "Weighted F1"]
+    )
+
+
+def per_class_frame(metrics: dict[str, Any]) -> pd.DataFrame:
+    """Per-class precision, recall, F1 and support (one row per level)."""
+    frame = pd.DataFrame.from_dict(metrics["per_class"], orient="index")
+    frame = frame.reindex(list(LEVELS))[["precision", "recall", "f1", "support"]]
+    frame.columns = ["Precision", "Recall", "F1", "Support (rows)"]
+    frame.index.name = "Level"
+    return frame
+
+
+def comparison_frame(candidate: dict[str, Any], production: dict[str, Any] | None,
+                     names: tuple[str, str] = ("Candidate", "Production")) -> pd.DataFrame:
+    """Side-by-side accuracy, weighted F1 and per-class precision/recall, with the difference."""
+    rows: dict[str, list[float | None]] = {}
+
+    def add(label: str, getter) -> None:
+        cand = getter(candidate)
+        prod = getter(production) if production else None
+        rows[label] = [cand, prod, None if prod is None else cand - prod]
+
+    add("Accuracy", lambda m: m["accuracy"])
+    add("Weighted F1", lambda m: m["f1_weighted"])
+    for measure in ("precision", "recall"):
+        for level in LEVELS:
+            add(f"{measure.capitalize()} {level}", lambda m, l=level, k=measure: m["per_class"][l][k])
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[names[0], names[1], "Difference"])
+    frame.index.name = "Metric"
+    if production is None:
+        frame = frame[[names[0]]]
+    return frame.astype(float)

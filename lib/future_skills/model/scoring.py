@@ -1,0 +1,53 @@
+"""Score a frame with a fitted pipeline: probabilities per level, the most probable level, the 0–100 score.
+
+The one definition of a prediction's shape (:func:`prediction_frame`), shared by the ML model
+here and by the rules engine in :mod:`future_skills.serving.rules`; used by serving and by drift
+(which scores the reference model's own test rows).
+
+Score (0–100) of the ML engine = expected need = ``100 · (0·P(LOW) + 0.5·P(MEDIUM) + 1·P(HIGH))``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import parallel_config
+
+from future_skills.schema import FEATURES, LEVELS, PROBABILITY_COLUMNS
+
+ML_ENGINE = "ML (RandomForest)"
+LEVEL_WEIGHTS: dict[str, float] = {"LOW": 0.0, "MEDIUM": 0.5, "HIGH": 1.0}
+# Below this many rows a forest scores faster on one thread: starting the threads costs more than
+# the trees' work (benchmarks/bench_predict.py; 200 trees, 1 row: ~70 ms on all cores, ~25 ms on one).
+PARALLEL_MIN_ROWS = 1_000
+
+
+def ml_model_version(version: str) -> str:
+    """The ``model_version`` written in predictions and logs, e.g. ``ml_random_forest_v2``."""
+    return f"ml_random_forest_{version}"
+
+
+def prediction_frame(index: pd.Index, levels: Any, score: np.ndarray, probabilities: np.ndarray,
+                     engine: str) -> pd.DataFrame:
+    """The result of either engine: level, score (2 decimals), ``prob_<LEVEL>`` (4 decimals), engine."""
+    result = pd.DataFrame(index=index)
+    result["predicted_level"] = levels
+    result["score"] = np.round(score, 2)
+    for position, column in enumerate(PROBABILITY_COLUMNS):
+        result[column] = np.round(probabilities[:, position], 4)
+    result["engine"] = engine
+    return result
+
+
+def ml_predict(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """Probabilities per level, the most probable level and the expected-need score."""
+    with parallel_config(n_jobs=-1 if len(frame) >= PARALLEL_MIN_ROWS else 1):  # for n_jobs=None models
+        raw = np.asarray(model.predict_proba(frame[list(FEATURES)]), dtype=float)
+    classes = [str(c) for c in model.classes_]
+    probabilities = np.column_stack([
+        raw[:, classes.index(level)] if level in classes else np.zeros(len(frame)) for level in LEVELS
+    ])
+    levels = np.asarray(LEVELS, dtype=object)[probabilities.argmax(axis=1)]
+    weights = np.array([LEVEL_WEIGHTS[level] for level in LEVELS])
+    return prediction_frame(frame.index, levels, 100.0 * probabilities @ weights, probabilities, ML_ENGINE)

@@ -1,0 +1,62 @@
+"""Saving and loading model pipelines: atomic writes, and no unpickling before the hash matches.
+
+A pickle can run code when it is loaded, so :func:`load_model` compares the file's sha256
+with the one recorded in the registry (or metadata) *before* it calls ``joblib.load``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from future_skills.atomic import atomic_write_with, file_sha256
+from future_skills.exceptions import ModelIntegrityError, ModelNotFoundError
+
+
+def save_model(pipeline: Any, path: Path | str) -> str:
+    """Dump ``pipeline`` to ``path`` atomically (temp file beside it, fsync, rename); return its sha256."""
+    atomic_write_with(path, lambda handle: joblib.dump(pipeline, handle))
+    return file_sha256(path)
+
+
+def _short(digest: str) -> str:
+    return f"{digest[:12]}…"
+
+
+def verify_model_file(path: Path | str, expected_sha256: str | None) -> str:
+    """Check that ``path`` exists and (when given) matches ``expected_sha256``; return its sha256."""
+    model = Path(path)
+    if not model.is_file():
+        raise ModelNotFoundError(
+            f"Model file {model} does not exist; check the path or the registry entry, or retrain the model."
+        )
+    found = file_sha256(model)
+    if expected_sha256 is not None and found != expected_sha256.strip().lower():
+        raise ModelIntegrityError(
+            f"Model file {model} does not match the sha256 recorded in the registry "
+            f"(expected {_short(expected_sha256)}, found {_short(found)}): it was modified or corrupted; "
+            "restore it or retrain."
+        )
+    return found
+
+
+def load_model(path: Path | str, expected_sha256: str | None) -> Any:
+    """Load the pipeline at ``path`` after verifying its sha256 (``None`` skips the check).
+
+    Raises :class:`ModelNotFoundError` when the file is missing and :class:`ModelIntegrityError`
+    when the hash differs (nothing is unpickled then) or the file cannot be unpickled.
+    """
+    verify_model_file(path, expected_sha256)
+    try:
+        pipeline = joblib.load(Path(path))
+    except Exception as exc:  # any unpickling failure means a damaged or foreign file
+        raise ModelIntegrityError(
+            f"Model file {path} cannot be loaded ({type(exc).__name__}: {exc}); "
+            "it is damaged or was written by incompatible library versions; restore it or retrain."
+        ) from exc
+    if not hasattr(pipeline, "predict"):
+        raise ModelIntegrityError(
+            f"Model file {path} does not hold a model (found {type(pipeline).__name__}); restore it or retrain."
+        )
+    return pipeline

@@ -1,0 +1,293 @@
+"""Training: the model pipeline, the stratified train/test split, and one training run.
+
+:func:`train_model` is what ``02_train.ipynb`` calls: it fits the pipeline on the train
+split, scores it on the test split and writes three files — the split (which rows were
+used for what, so a later evaluation can exclude rows a model memorised), the model
+pickle and its metadata JSON. If anything fails, the files this call wrote are removed:
+no half-written model is ever left behind.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from future_skills.atomic import atomic_write_json, atomic_write_text, file_sha256
+from future_skills.data.dataset import describe_snapshot, read_dataset_csv
+from future_skills.environment import environment_info, git_commit
+from future_skills.exceptions import DatasetValidationError, FutureSkillsError
+from future_skills.model.metrics import classification_metrics, confusion
+from future_skills.model.store import save_model
+from future_skills.paths import ProjectPaths, get_paths, relative_to_root, report_paths
+from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, KEY_COLUMNS, LABEL, LEVELS, NUMERIC_FEATURES
+from future_skills.versions import validate_version
+
+SPLIT_COLUMN = "split"
+CLASS_WEIGHT = "balanced"
+MODEL_TYPE = "RandomForestClassifier"
+
+
+def build_pipeline(n_estimators: int, random_state: int) -> Pipeline:
+    """One-hot encoded categorical features + raw numeric features -> balanced random forest."""
+    preprocess = ColumnTransformer(
+        [
+            ("categorical", OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+             list(CATEGORICAL_FEATURES)),
+            ("numeric", "passthrough", list(NUMERIC_FEATURES)),
+        ],
+        remainder="drop",
+    )
+    forest = RandomForestClassifier(
+        n_estimators=n_estimators, class_weight=CLASS_WEIGHT, random_state=random_state, n_jobs=-1
+    )
+    return Pipeline([("preprocess", preprocess), ("model", forest)])
+
+
+def check_hyperparameters(n_estimators: Any, test_size: Any, random_state: Any) -> None:
+    """Reject bad training arguments with one sentence, before anything is read or written."""
+    if isinstance(n_estimators, bool) or not isinstance(n_estimators, (int, np.integer)) or n_estimators < 1:
+        raise FutureSkillsError(f"n_estimators must be a positive integer, got {n_estimators!r}.")
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
+        raise FutureSkillsError(f"test_size must be a number between 0 and 1 (exclusive), got {test_size!r}.")
+    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
+        raise FutureSkillsError(f"random_state must be an integer, got {random_state!r}.")
+
+
+def split_dataset(frame: pd.DataFrame, test_size: float, random_state: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stratified (on the label) train/test split; the same inputs give the same split."""
+    counts = frame[LABEL].value_counts()
+    too_small = [str(level) for level, n in counts.items() if n < 2]
+    if too_small:
+        raise DatasetValidationError(
+            f"Cannot split the dataset: level(s) {', '.join(too_small)} have fewer than 2 rows, "
+            "so they cannot appear in both the train and the test rows; export more data.",
+            column=LABEL, rule="min_rows_per_class",
+        )
+    try:
+        train, test = train_test_split(
+            frame, test_size=test_size, random_state=random_state, stratify=frame[LABEL].astype(str)
+        )
+    except ValueError as exc:
+        raise DatasetValidationError(
+            f"Cannot split {len(frame)} rows with test_size={test_size} ({exc}); "
+            "use more rows or another test_size.", column=LABEL, rule="split",
+        ) from exc
+    return train, test
+
+
+def key_tuples(frame: pd.DataFrame) -> list[tuple[int, int, str]]:
+    """The (job_role_id, skill_id, snapshot_date) key of every row, as plain Python values."""
+    dates = frame["snapshot_date"]
+    if pd.api.types.is_datetime64_any_dtype(dates):
+        dates = dates.dt.strftime("%Y-%m-%d")
+    return list(zip(frame["job_role_id"].astype("int64").tolist(),
+                    frame["skill_id"].astype("int64").tolist(),
+                    [str(d) for d in dates.tolist()]))
+
+
+def write_split(train: pd.DataFrame, test: pd.DataFrame, path: Path | str) -> None:
+    """Write KEY_COLUMNS + ``split`` (train|test), sorted by key, atomically."""
+    rows = [(*k, "train") for k in key_tuples(train)] + [(*k, "test") for k in key_tuples(test)]
+    frame = pd.DataFrame(rows, columns=[*KEY_COLUMNS, SPLIT_COLUMN]).sort_values(list(KEY_COLUMNS))
+    atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def read_split(path: Path | str) -> pd.DataFrame:
+    """Read a split file written by :func:`write_split` (ids as int64, dates and split as text)."""
+    split_path = Path(path)
+    try:
+        frame = pd.read_csv(split_path, dtype={"snapshot_date": str, SPLIT_COLUMN: str})
+    except (OSError, ValueError) as exc:
+        raise DatasetValidationError(
+            f"Split file {split_path} cannot be read ({type(exc).__name__}); re-run the training notebook."
+        ) from exc
+    missing = [c for c in (*KEY_COLUMNS, SPLIT_COLUMN) if c not in frame.columns]
+    bad = sorted(set(frame.get(SPLIT_COLUMN, pd.Series(dtype=str)).astype(str)) - {"train", "test"})
+    if missing or bad:
+        raise DatasetValidationError(
+            f"Split file {split_path} is not a train/test split (missing columns {missing}, "
+            f"unexpected split values {bad}); re-run the training notebook.", rule="split_file",
+        )
+    frame = frame[[*KEY_COLUMNS, SPLIT_COLUMN]].copy()
+    frame["job_role_id"] = frame["job_role_id"].astype("int64")
+    frame["skill_id"] = frame["skill_id"].astype("int64")
+    return frame
+
+
+def encoded_feature_names(pipeline: Pipeline) -> list[str]:
+    """Names of the model's input columns: ``skill_name=Python`` for one-hot columns, else the feature."""
+    encoder = pipeline.named_steps["preprocess"].named_transformers_["categorical"]
+    names = [f"{feature}={category}"
+             for feature, categories in zip(CATEGORICAL_FEATURES, encoder.categories_)
+             for category in categories]
+    return names + list(NUMERIC_FEATURES)
+
+
+def feature_importances(pipeline: Pipeline, top: int = 10) -> tuple[dict[str, float], dict[str, float]]:
+    """(top ``top`` encoded columns, importance summed back to each of the 11 original features)."""
+    names = encoded_feature_names(pipeline)
+    values = pipeline.named_steps["model"].feature_importances_
+    series = pd.Series(values, index=names, dtype=float)
+    original = [name.split("=", 1)[0] for name in names]
+    by_feature = series.groupby(original).sum().reindex(list(FEATURES)).fillna(0.0)
+    top_n = series.sort_values(ascending=False, kind="stable").head(top)
+    by_sorted = by_feature.sort_values(ascending=False, kind="stable")
+    return ({k: round(float(v), 6) for k, v in top_n.items()},
+            {k: round(float(v), 6) for k, v in by_sorted.items()})
+
+
+def resolve_train_paths(version: str, dataset_csv: str | Path | None = None, model_path: str | Path | None = None,
+                        metadata_path: str | Path | None = None, split_csv: str | Path | None = None,
+                        paths: ProjectPaths | None = None) -> dict[str, Path]:
+    """Notebook defaults: ``None`` -> the standard location for ``version`` under the project root."""
+    validate_version(version)
+    paths = paths or get_paths()
+    chosen = {
+        "dataset_csv": dataset_csv or paths.dataset_csv(version),
+        "model_path": model_path or paths.staged_model(version),
+        "metadata_path": metadata_path or paths.staged_metadata(version),
+        "split_csv": split_csv or paths.split_csv(version),
+    }
+    return {key: Path(value) for key, value in chosen.items()}
+
+
+def _dataset_block(frame: pd.DataFrame, dataset_csv: Path, split_path: Path,
+                   train: pd.DataFrame, test: pd.DataFrame) -> dict[str, Any]:
+    summary = describe_snapshot(frame)
+    return {
+        "csv_path": relative_to_root(dataset_csv),
+        "sha256": file_sha256(dataset_csv),
+        "total_samples": summary["total_samples"],
+        "features_used": list(FEATURES),
+        "class_distribution": summary["class_distribution"],
+        "split_path": relative_to_root(split_path),
+        "train_samples": int(len(train)),
+        "test_samples": int(len(test)),
+        "period": summary["period"],
+    }
+
+
+def _hyperparameters(pipeline: Pipeline, test_size: float) -> dict[str, Any]:
+    forest = pipeline.named_steps["model"]
+    return {
+        "n_estimators": int(forest.n_estimators),
+        "random_state": forest.random_state,
+        "test_size": float(test_size),
+        "class_weight": CLASS_WEIGHT,
+        "model_type": MODEL_TYPE,
+        "max_depth": forest.max_depth,
+        "min_samples_leaf": forest.min_samples_leaf,
+        "max_features": forest.max_features,
+        "categorical_encoding": "one-hot (unknown categories ignored)",
+        "stratified_split": True,
+    }
+
+
+def _fit_and_score(frame: pd.DataFrame, n_estimators: int, test_size: float,
+                   random_state: int) -> dict[str, Any]:
+    """Split, fit (timed) and score on the test rows; nothing is written here."""
+    train, test = split_dataset(frame, test_size, random_state)
+    pipeline = build_pipeline(n_estimators, random_state)
+    started = time.perf_counter()
+    pipeline.fit(train[list(FEATURES)], train[LABEL].astype(str))
+    duration = time.perf_counter() - started
+    predictions = pipeline.predict(test[list(FEATURES)])
+    return {"train": train, "test": test, "pipeline": pipeline, "duration": duration,
+            "metrics": classification_metrics(test[LABEL], predictions),
+            "confusion": confusion(test[LABEL], predictions).to_numpy().tolist()}
+
+
+def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, test_size: float,
+                random_state: int, model_path: str | Path, metadata_path: str | Path,
+                split_path: str | Path, run_id: str | None = None) -> dict[str, Any]:
+    """Train ``version`` on ``dataset_csv``; write split, model and metadata; return the metadata."""
+    validate_version(version)
+    check_hyperparameters(n_estimators, test_size, random_state)
+    dataset_csv, model_path = Path(dataset_csv), Path(model_path)
+    metadata_path, split_path = Path(metadata_path), Path(split_path)
+    frame = read_dataset_csv(dataset_csv)
+    fitted = _fit_and_score(frame, int(n_estimators), float(test_size), int(random_state))
+    top10, by_feature = feature_importances(fitted["pipeline"])
+    written: list[Path] = []
+    try:
+        write_split(fitted["train"], fitted["test"], split_path)
+        written.append(split_path)
+        sha256 = save_model(fitted["pipeline"], model_path)
+        written.append(model_path)
+        metadata = {
+            "model_version": version,
+            "training_date": datetime.now().isoformat(timespec="seconds"),
+            "training_duration_seconds": round(fitted["duration"], 3),
+            "dataset": _dataset_block(frame, dataset_csv, split_path, fitted["train"], fitted["test"]),
+            "hyperparameters": _hyperparameters(fitted["pipeline"], test_size),
+            "metrics": fitted["metrics"],
+            "confusion_matrix": {"labels": list(LEVELS), "rows_are": "HR label", "matrix": fitted["confusion"]},
+            "feature_importance_top10": top10,
+            "feature_importance_by_feature": by_feature,
+            "model_path": relative_to_root(model_path),
+            "model_sha256": sha256,
+            "run_id": run_id,
+            "git_commit": git_commit(),
+            "environment": environment_info(),
+            "reports": report_paths(version),
+        }
+        atomic_write_json(metadata_path, metadata)
+    except BaseException:  # atomic writes clean their own temp files; remove the finished ones
+        for path in written:
+            Path(path).unlink(missing_ok=True)
+        raise
+    return metadata
+
+
+def data_table(metadata: dict[str, Any]) -> pd.DataFrame:
+    """What the model was trained on, as a two-column table for the training report."""
+    data = metadata["dataset"]
+    total = data["total_samples"] or 1
+    mix = ", ".join(f"{level} {n} ({n / total:.0%})" for level, n in data["class_distribution"].items())
+    rows = {
+        "Dataset file": data["csv_path"],
+        "Rows (role × skill × date)": data["total_samples"],
+        "Period": f"{data['period']['start']} to {data['period']['end']}",
+        "Rows used for training": data.get("train_samples"),
+        "Rows kept aside for testing": data.get("test_samples"),
+        "Need levels decided by HR": mix,
+        "Features used": ", ".join(data["features_used"]),
+    }
+    return pd.DataFrame({"Value": [str(v) for v in rows.values()]}, index=pd.Index(list(rows), name="Item"))
+
+
+def hyperparameter_table(metadata: dict[str, Any]) -> pd.DataFrame:
+    """The training settings, one per row."""
+    params = metadata["hyperparameters"]
+    return pd.DataFrame({"Value": [str(v) for v in params.values()]},
+                        index=pd.Index(list(params), name="Setting"))
+
+
+def files_table(metadata: dict[str, Any], metadata_path: Path | str) -> pd.DataFrame:
+    """The files this training wrote or read, with their sha256 fingerprints."""
+    data = metadata["dataset"]
+    split = get_paths().root / data["split_path"]
+    rows = [
+        ("Model (pickle)", metadata["model_path"], metadata["model_sha256"]),
+        ("Model metadata (JSON)", relative_to_root(metadata_path), file_sha256(metadata_path)),
+        ("Train/test split", data["split_path"], file_sha256(split)),
+        ("Dataset (input)", data["csv_path"], data["sha256"]),
+    ]
+    return pd.DataFrame(rows, columns=["File", "Path", "sha256"]).set_index("File")
+
+
+def confusion_from_metadata(metadata: dict[str, Any]) -> pd.DataFrame:
+    """The test-row confusion matrix recorded in the metadata (rows = HR label, columns = predicted)."""
+    recorded = metadata["confusion_matrix"]
+    frame = pd.DataFrame(recorded["matrix"], index=recorded["labels"], columns=recorded["labels"])
+    frame.index.name, frame.columns.name = "HR label", "Predicted"
+    return frame

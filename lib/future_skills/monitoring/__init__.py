@@ -1,0 +1,1 @@
+"""Monitoring: prediction log (format, writer, reader), drift statistics and inputs, traffic simulation."""

@@ -1,0 +1,312 @@
+"""Drift statistics and the drift verdict: training data of the reference model vs logged predictions.
+
+Numeric features: PSI on the reference's deciles, two-sample KS, share of values outside the
+reference range. A feature is ``drift`` when PSI ≥ ``psi_drift`` AND the KS p-value <
+``ks_pvalue`` (the KS test guards against PSI noise on small samples), ``watch`` when PSI ≥
+``psi_watch`` or PSI ≥ ``psi_drift`` without KS significance or more than
+``out_of_range_watch`` of the values are outside the training range, else ``ok``.
+
+Verdict (thresholds from :func:`config.load_config` ``["drift"]``):
+
+* ``retrain`` when ≥ 2 numeric features drift; or 1 drifts AND the predicted-level mix drifts;
+  or the realised accuracy (≥ ``min_rows`` labelled predictions) is more than
+  ``accuracy_drop_retrain`` below the model's test accuracy;
+* ``watch`` when anything else is ``watch``/``drift`` (a feature, a categorical feature, the
+  prediction mix, the score, the estimated accuracy), or when fewer than ``min_rows``
+  predictions are in the window (a retrain signal is then capped at ``watch``);
+* ``ok`` otherwise — also when there is nothing to compare (no production model, no log, no
+  prediction in the window): the JSON then says ``"status": "no_data"`` with the reason.
+
+The estimated accuracy without labels is the mean of the highest predicted probability; it
+assumes calibrated probabilities and no concept drift (same feature → need relation).
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from future_skills.atomic import atomic_write_json
+from future_skills.monitoring.categorical import categorical_drift
+from future_skills.monitoring.inputs import DriftInputs, load_drift_inputs
+from future_skills.paths import ProjectPaths, get_paths
+from future_skills.schema import ID_COLUMNS, LABEL, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
+from future_skills.thresholds import load_config
+
+PSI_EPSILON = 1e-4  # share given to an empty bin so that log(0) never occurs
+STATUS_ORDER = ("ok", "watch", "drift")
+
+
+class DriftReport(dict):
+    """The drift JSON (a plain dict) that also keeps its inputs for the plots (``report.inputs``)."""
+
+    inputs: DriftInputs | None = None
+
+
+def _finite_pair(reference: Any, current: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Both samples as float arrays without their NaN values."""
+    ref, cur = np.asarray(reference, dtype=float), np.asarray(current, dtype=float)
+    return ref[~np.isnan(ref)], cur[~np.isnan(cur)]
+
+
+def population_stability_index(reference: Any, current: Any, bins: int = 10) -> float:
+    """PSI = Σ (cur − ref) · ln(cur / ref) over ``bins`` quantile bins of the reference.
+
+    Inner edges are the reference's quantiles (deciles for 10 bins; duplicates merged, so
+    discrete features get fewer bins), outer edges are open (−∞, +∞); a value equal to an
+    edge falls in the upper bin. Empty bins get the share :data:`PSI_EPSILON`. NaN is ignored.
+    """
+    ref, cur = _finite_pair(reference, current)
+    if not len(ref) or not len(cur):
+        return float("nan")
+    edges = np.unique(np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]))
+    ref_share = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
+    cur_share = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
+    return share_psi(ref_share, cur_share)
+
+
+def share_psi(reference_share: Any, current_share: Any) -> float:
+    """PSI between two vectors of shares (bins or categories), empty shares set to :data:`PSI_EPSILON`."""
+    ref = np.clip(np.asarray(reference_share, dtype=float), PSI_EPSILON, None)
+    cur = np.clip(np.asarray(current_share, dtype=float), PSI_EPSILON, None)
+    return float(np.sum((cur - ref) * np.log(cur / ref)))
+
+
+def ks_test(reference: Any, current: Any) -> tuple[float, float]:
+    """Two-sample Kolmogorov–Smirnov (``scipy.stats.ks_2samp``): (statistic, p-value); NaN ignored."""
+    ref, cur = _finite_pair(reference, current)
+    if not len(ref) or not len(cur):
+        return float("nan"), float("nan")
+    result = stats.ks_2samp(ref, cur)
+    return float(result.statistic), float(result.pvalue)
+
+
+def out_of_range_share(reference: Any, current: Any) -> float:
+    """Share of current values below the reference minimum or above its maximum."""
+    ref, cur = _finite_pair(reference, current)
+    if not len(ref) or not len(cur):
+        return float("nan")
+    return float(np.mean((cur < ref.min()) | (cur > ref.max())))
+
+
+def numeric_status(psi: float, ks_pvalue: float, out_of_range: float, thresholds: dict[str, float]) -> str:
+    """ok / watch / drift of one numeric distribution (rule in the module docstring)."""
+    if math.isnan(psi):
+        return "ok"
+    significant = not math.isnan(ks_pvalue) and ks_pvalue < thresholds["ks_pvalue"]
+    if psi >= thresholds["psi_drift"] and significant:
+        return "drift"
+    if psi >= thresholds["psi_watch"] or (not math.isnan(out_of_range)
+                                          and out_of_range > thresholds["out_of_range_watch"]):
+        return "watch"
+    return "ok"
+
+
+def compare_numeric(reference: Any, current: Any, thresholds: dict[str, float]) -> dict[str, Any]:
+    """PSI, KS, out-of-range share and status of one numeric column."""
+    psi = population_stability_index(reference, current)
+    statistic, pvalue = ks_test(reference, current)
+    outside = out_of_range_share(reference, current)
+    return {"psi": psi, "ks_statistic": statistic, "ks_pvalue": pvalue,
+            "out_of_range_share": outside, "status": numeric_status(psi, pvalue, outside, thresholds)}
+
+
+def level_shares(levels: pd.Series) -> dict[str, float]:
+    """Share of each level (LOW, MEDIUM, HIGH) among ``levels``."""
+    counts = levels.astype(str).value_counts()
+    total = max(int(counts.sum()), 1)
+    return {level: float(counts.get(level, 0)) / total for level in LEVELS}
+
+
+def model_rows(inputs: DriftInputs) -> pd.DataFrame:
+    """Logged rows scored by the reference model (its ``model_version``)."""
+    if inputs.model_version is None:
+        return inputs.current.iloc[0:0]
+    return inputs.current.loc[inputs.current["model_version"] == inputs.model_version]
+
+
+def prediction_drift(inputs: DriftInputs, thresholds: dict[str, float]) -> tuple[dict, dict]:
+    """(prediction mix, score) of the reference model's logged rows vs its own test-split predictions."""
+    reference, rows = inputs.reference_predictions, model_rows(inputs)
+    if reference is None or rows.empty:
+        why = ("the reference model's test predictions are not available" if reference is None
+               else f"no logged prediction was made by {inputs.model_version}")
+        empty = {"status": "no_data", "rows": int(len(rows)), "note": why}
+        return dict(empty), dict(empty)
+    ref_mix, cur_mix = level_shares(reference["predicted_level"]), level_shares(rows["predicted_level"])
+    psi = share_psi(list(ref_mix.values()), list(cur_mix.values()))
+    mix_status = ("drift" if psi >= thresholds["prediction_mix_psi_drift"] else
+                  "watch" if psi >= thresholds["prediction_mix_psi_watch"] else "ok")
+    mix = {"reference": ref_mix, "current": cur_mix, "psi": psi, "rows": int(len(rows)),
+           "reference_rows": int(len(reference)), "status": mix_status}
+    score = compare_numeric(reference["score"], rows["score"], thresholds)
+    score.update({"reference_mean": float(reference["score"].mean()), "current_mean": float(rows["score"].mean()),
+                  "rows": int(len(rows))})
+    return mix, score
+
+
+def realised_accuracy(inputs: DriftInputs, min_rows: int) -> dict[str, Any] | None:
+    """Accuracy on logged pairs whose HR decision came after the prediction (None without such pairs).
+
+    A prediction is matched with the decision of the same pair whose snapshot date is the
+    first on or after the prediction date, provided it was decided after the prediction.
+    """
+    decisions, current = inputs.decisions, inputs.current
+    if decisions is None or decisions.empty or current.empty:
+        return None
+    logs = current[["timestamp", "job_role_id", "skill_id", "predicted_level", "model_version"]].copy()
+    logs["date"] = logs["timestamp"].dt.normalize().astype("datetime64[ns]")
+    labels = pd.DataFrame({
+        "job_role_id": decisions["job_role_id"].astype("int64"), "skill_id": decisions["skill_id"].astype("int64"),
+        "snapshot": pd.to_datetime(decisions["snapshot_date"]).astype("datetime64[ns]"),
+        "decided": pd.to_datetime(decisions["decided_at"], format="ISO8601").astype("datetime64[ns]"),
+        "actual": decisions[LABEL].astype(str)})
+    merged = pd.merge_asof(logs.sort_values("date"), labels.sort_values("snapshot"), left_on="date",
+                           right_on="snapshot", by=list(ID_COLUMNS), direction="forward")
+    matched = merged.loc[merged["actual"].notna() & (merged["decided"] > merged["timestamp"])]
+    if matched.empty:
+        return None
+    correct = matched["predicted_level"].astype(str) == matched["actual"]
+    by_version = {str(v): {"rows": int(len(g)), "accuracy": float(correct.loc[g.index].mean())}
+                  for v, g in matched.groupby(matched["model_version"].astype(str))}
+    own = by_version.get(str(inputs.model_version))
+    accuracy = own["accuracy"] if own else None
+    drop = None if accuracy is None or inputs.test_accuracy is None else inputs.test_accuracy - accuracy
+    return {"rows": int(own["rows"]) if own else 0, "accuracy": accuracy, "test_accuracy": inputs.test_accuracy,
+            "drop": drop, "enough_rows": bool(own and own["rows"] >= min_rows), "all_rows": int(len(matched)),
+            "all_accuracy": float(correct.mean()), "by_model_version": by_version}
+
+
+def estimated_accuracy(inputs: DriftInputs) -> dict[str, Any] | None:
+    """Mean highest probability of the reference model's logged predictions (and on its test split)."""
+    rows = model_rows(inputs)
+    columns = list(PROBABILITY_COLUMNS)
+    confidence = rows[columns].max(axis=1).dropna()
+    if confidence.empty:
+        return None
+    reference = inputs.reference_predictions
+    test_confidence = None if reference is None else float(reference[columns].max(axis=1).mean())
+    return {"value": float(confidence.mean()), "rows": int(len(confidence)),
+            "test_confidence": test_confidence, "test_accuracy": inputs.test_accuracy,
+            "assumption": "calibrated probabilities and no concept drift (the same signals still mean the "
+                          "same need), so the mean confidence estimates the accuracy without labels"}
+
+
+def verdict(report: dict[str, Any], thresholds: dict[str, float]) -> tuple[str, list[str]]:
+    """(ok | watch | retrain, reasons) from the analysed sections (rule in the module docstring)."""
+    drifted = [f for f, r in report["features"].items() if r["status"] == "drift"]
+    watched = [f for f, r in report["features"].items() if r["status"] == "watch"]
+    watched += [f for f, r in report["categorical"].items() if r.get("status") == "watch"]
+    mix, score = report["prediction_mix"].get("status"), report["score"].get("status")
+    retrain, watch = [], []
+    feature_and_mix = len(drifted) == 1 and mix == "drift"
+    if len(drifted) >= 2:
+        retrain.append(f"{len(drifted)} features drifted: {', '.join(drifted)}")
+    elif feature_and_mix:
+        retrain.append(f"{drifted[0]} drifted and the predicted-level mix drifted with it "
+                       f"(PSI {report['prediction_mix']['psi']:.2f})")
+    elif drifted:
+        watch.append(f"{drifted[0]} drifted (one feature alone does not call for a retrain)")
+    realised = report.get("realised_accuracy") or {}
+    if realised.get("drop") is not None and realised["drop"] > thresholds["accuracy_drop_retrain"]:
+        (retrain if realised["enough_rows"] else watch).append(
+            f"realised accuracy {realised['accuracy']:.1%} is {realised['drop']:.1%} below the test accuracy "
+            f"({realised['rows']} decided predictions)")
+    if watched:
+        watch.append(f"to watch: {', '.join(watched)}")
+    if mix in ("watch", "drift") and not feature_and_mix:
+        watch.append(f"the predicted-level mix moved (PSI {report['prediction_mix']['psi']:.2f})")
+    if score in ("watch", "drift"):
+        watch.append(f"the score distribution moved (PSI {report['score']['psi']:.2f})")
+    estimate = report.get("estimated_accuracy") or {}
+    if estimate.get("test_confidence") is not None and \
+            estimate["test_confidence"] - estimate["value"] > thresholds["accuracy_drop_retrain"]:
+        watch.append(f"the model's mean confidence fell from {estimate['test_confidence']:.1%} "
+                     f"to {estimate['value']:.1%}")
+    if retrain and report["rows"] < thresholds["min_rows"]:
+        watch += retrain + [f"only {report['rows']} predictions (< {thresholds['min_rows']}): too few to ask "
+                            "for a retrain"]
+        retrain = []
+    if retrain:
+        return "retrain", retrain + watch
+    if watch:
+        return "watch", watch
+    return "ok", ["no feature, prediction-mix or accuracy signal crossed its threshold"]
+
+
+def _empty_report(inputs: DriftInputs, thresholds: dict[str, float]) -> dict[str, Any]:
+    return {"window": inputs.window, "generated_at": datetime.now().isoformat(timespec="seconds"),
+            "status": "analysed", "reference": inputs.reference_info, "rows": int(len(inputs.current)),
+            "malformed_lines": int(inputs.malformed_lines), "total_lines": int(inputs.total_lines),
+            "log_files": [str(f) for f in inputs.log_files], "features": {}, "categorical": {},
+            "prediction_mix": {}, "score": {}, "realised_accuracy": None, "estimated_accuracy": None,
+            "verdict": "ok", "reasons": [], "notes": list(inputs.notes), "thresholds": dict(thresholds)}
+
+
+def analyse_drift(inputs: DriftInputs, config: dict[str, Any] | None = None) -> DriftReport:
+    """The drift JSON (see the module docstring) from prepared inputs; pure, no I/O."""
+    thresholds = (config or load_config())["drift"]
+    report = _empty_report(inputs, thresholds)
+    if inputs.no_data_reason or inputs.reference is None or inputs.current.empty:
+        reason = inputs.no_data_reason or "no predictions in the window"
+        report.update(status="no_data", reasons=[reason])
+    else:
+        for name in NUMERIC_FEATURES:
+            report["features"][name] = compare_numeric(inputs.reference[name], inputs.current[name], thresholds)
+        report["categorical"] = categorical_drift(inputs.reference, inputs.current, inputs.catalog, thresholds)
+        report["prediction_mix"], report["score"] = prediction_drift(inputs, thresholds)
+        report["realised_accuracy"] = realised_accuracy(inputs, int(thresholds["min_rows"]))
+        report["estimated_accuracy"] = estimated_accuracy(inputs)
+        report["verdict"], report["reasons"] = verdict(report, thresholds)
+        if report["rows"] < thresholds["min_rows"]:
+            report["status"] = "insufficient_data"
+    result = DriftReport(json_safe(report))
+    result.inputs = inputs
+    return result
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON values: numpy scalars → Python, NaN/inf → None, paths → str."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer, int)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def run_drift_analysis(*, reference_version: str | None = "auto", log_path: str | Path | None = None,
+                       window: str = "30d", db_url: str | None = None, output_json: str | Path | None = None,
+                       paths: ProjectPaths | None = None, version: str | None = None, since: Any = None,
+                       until: Any = None, now: datetime | None = None) -> DriftReport:
+    """Load the reference and the log, analyse, and write the drift JSON atomically.
+
+    ``output_json=None`` writes ``runs/<version>/drift.json`` when ``version`` is given, else nothing.
+    """
+    paths = paths or get_paths()
+    inputs = load_drift_inputs(reference_version=reference_version, log_path=log_path, window=window,
+                               db_url=db_url, paths=paths, since=since, until=until, now=now)
+    report = analyse_drift(inputs)
+    target = Path(output_json) if output_json else (paths.run_dir(version) / "drift.json" if version else None)
+    if target is not None:
+        atomic_write_json(target, dict(report))
+        report["output_json"] = str(target)
+    return report
+
+
+def exit_code(report: dict[str, Any], fail_on: str = "retrain") -> int:
+    """For schedulers: 3 when the verdict is ``retrain`` (or also ``watch`` with fail_on="watch"), else 0."""
+    failing = {"retrain"} if fail_on == "retrain" else {"retrain", "watch"}
+    return 3 if report.get("verdict") in failing else 0

@@ -1,0 +1,197 @@
+"""The prediction log: one JSON line per prediction, appended safely by many processes.
+
+Format (DESIGN.md), IDs only, never names::
+
+    {"timestamp": "2025-11-27T14:30:00", "job_role_id": 5, "skill_id": 12,
+     "predicted_level": "HIGH", "score": 87.5, "engine": "ML (RandomForest)",
+     "model_version": "ml_random_forest_v2", "features": {<seven numeric features>},
+     "probabilities": {"LOW": 0.05, "MEDIUM": 0.12, "HIGH": 0.83}}
+
+Concurrency: a batch is written with ONE ``os.write`` (looping only on partial writes) on a
+file opened with ``O_APPEND`` while holding ``fcntl.flock`` on it, so lines of concurrent
+processes never interleave or tear.
+
+Rotation: before appending, when the log is not empty and ``size + batch > max_bytes``
+(``FUTURE_SKILLS_MONITORING_MAX_BYTES``, default 50 MB), the files are shifted
+``.4 → .5``, …, ``.1 → .2``, ``log → .1`` under the separate lock file ``<log>.lock``.
+At most :data:`ROTATED_FILES_KEPT` (5) rotated files are kept; the oldest is dropped.
+A writer that opened the log just before a rotation notices (the inode changed) and retries.
+
+Failures to log never fail a prediction: they are reported ONCE per process and reason
+with :func:`warnings.warn` (category :class:`MonitoringWarning`, shown on stderr).
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import warnings
+from pathlib import Path
+from typing import Any, Iterable
+
+from future_skills.schema import LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
+from future_skills.settings import load_settings
+
+try:  # pragma: no cover - fcntl exists on every POSIX system
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: appends stay atomic per write, no locking
+    fcntl = None  # type: ignore[assignment]
+
+ROTATED_FILES_KEPT = 5
+_MAX_ATTEMPTS = 10
+_REPORTED: set[str] = set()
+
+
+class MonitoringWarning(UserWarning):
+    """The prediction log could not be written; predictions still succeed."""
+
+
+def _number(value: Any) -> float | None:
+    """A JSON-safe float (None for missing, NaN or infinite)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def to_log_record(prediction: dict[str, Any]) -> dict[str, Any]:
+    """The log object of one prediction, from a flat row (feature columns, ``prob_LOW``…) or a nested record.
+
+    Only the contract keys are kept, so names never reach the log.
+    """
+    features = prediction.get("features") or {name: prediction.get(name) for name in NUMERIC_FEATURES}
+    probabilities = prediction.get("probabilities") or {
+        level: prediction.get(column) for level, column in zip(LEVELS, PROBABILITY_COLUMNS)
+    }
+    timestamp = prediction.get("timestamp")
+    if hasattr(timestamp, "isoformat"):
+        timestamp = timestamp.isoformat(timespec="seconds")
+    return {
+        "timestamp": timestamp,
+        "job_role_id": int(prediction["job_role_id"]),
+        "skill_id": int(prediction["skill_id"]),
+        "predicted_level": str(prediction.get("predicted_level")),
+        "score": _number(prediction.get("score")),
+        "engine": prediction.get("engine"),
+        "model_version": prediction.get("model_version"),
+        "features": {name: _number(features.get(name)) for name in NUMERIC_FEATURES},
+        "probabilities": {level: _number(probabilities.get(level)) for level in LEVELS},
+    }
+
+
+def format_lines(records: Iterable[dict[str, Any]]) -> bytes:
+    """The batch as newline-terminated JSON lines (UTF-8)."""
+    return "".join(json.dumps(to_log_record(r)) + "\n" for r in records).encode("utf-8")
+
+
+def rotated_path(log_path: Path, number: int) -> Path:
+    """``<log>.<number>``: rotated files, 1 the newest."""
+    return log_path.with_name(f"{log_path.name}.{number}")
+
+
+def _lock(fd: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """One write of the whole batch; loops only if the kernel accepted part of it."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``fd`` is still the file named ``path`` (not rotated away meanwhile)."""
+    try:
+        current = os.stat(path)
+    except FileNotFoundError:
+        return False
+    opened = os.fstat(fd)
+    return (opened.st_ino, opened.st_dev) == (current.st_ino, current.st_dev)
+
+
+def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
+    """Shift the log files when ``size + incoming > max_bytes``; returns whether it rotated.
+
+    Runs under ``<log>.lock`` and, while renaming, holds the log's own lock so no write
+    is in flight; the size is checked again under the locks (another process may have
+    rotated already).
+    """
+    lock_fd = os.open(log_path.with_name(log_path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _lock(lock_fd)
+        try:
+            log_fd = os.open(log_path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            _lock(log_fd)
+            size = os.fstat(log_fd).st_size
+            if size == 0 or size + incoming <= max_bytes:
+                return False
+            rotated_path(log_path, ROTATED_FILES_KEPT).unlink(missing_ok=True)
+            for number in range(ROTATED_FILES_KEPT - 1, 0, -1):
+                source = rotated_path(log_path, number)
+                if source.exists():
+                    os.replace(source, rotated_path(log_path, number + 1))
+            os.replace(log_path, rotated_path(log_path, 1))
+            return True
+        finally:
+            os.close(log_fd)
+    finally:
+        os.close(lock_fd)
+
+
+def _append_locked(log_path: Path, data: bytes, max_bytes: int | None) -> None:
+    """Append ``data`` with one locked write, rotating first when the batch would overflow."""
+    for _ in range(_MAX_ATTEMPTS):
+        fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            _lock(fd)
+            if not _same_file(fd, log_path):
+                continue  # rotated between open and lock: write to the new file
+            size = os.fstat(fd).st_size
+            if not (max_bytes and size > 0 and size + len(data) > max_bytes):
+                _write_all(fd, data)
+                return
+        finally:
+            os.close(fd)  # closing releases the flock
+        rotate_if_needed(log_path, len(data), max_bytes)
+    raise OSError(f"the log {log_path} kept changing under concurrent rotation")
+
+
+def report_once(reason: str) -> None:
+    """Warn about a logging failure once per process and reason."""
+    if reason not in _REPORTED:
+        _REPORTED.add(reason)
+        warnings.warn(f"Prediction log not written: {reason}. Predictions are unaffected.",
+                      MonitoringWarning, stacklevel=3)
+
+
+def append_predictions(records: list[dict[str, Any]], log_path: Path | str | None = None,
+                       max_bytes: int | None = None, *, enabled: bool | None = None) -> int:
+    """Append one log line per prediction; returns the number of lines written (0 when off or failed).
+
+    ``enabled=None`` follows ``FUTURE_SKILLS_ENABLE_MONITORING``; ``log_path`` and
+    ``max_bytes`` default to the settings. Never raises for I/O or bad records.
+    """
+    if not records:
+        return 0
+    settings = load_settings()
+    if not (settings.enable_monitoring if enabled is None else enabled):
+        return 0
+    path = Path(log_path) if log_path is not None else settings.monitoring_log
+    limit = settings.log_max_bytes if max_bytes is None else max_bytes
+    try:
+        data = format_lines(records)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _append_locked(path, data, limit)
+    except (OSError, TypeError, ValueError, KeyError) as exc:
+        report_once(f"{type(exc).__name__}: {exc}")
+        return 0
+    return len(records)

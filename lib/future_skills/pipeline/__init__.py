@@ -1,0 +1,1 @@
+"""Pipeline: retrain orchestration, notebook execution, scheduled drift job."""

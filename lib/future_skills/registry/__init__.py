@@ -1,0 +1,1 @@
+"""Model registry: store (I/O), life cycle rules, Markdown rendering, version diff."""

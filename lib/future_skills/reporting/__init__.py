@@ -1,0 +1,1 @@
+"""Reporting: views for each notebook step, HTML export, run index, texts, plots."""

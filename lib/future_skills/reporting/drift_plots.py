@@ -1,0 +1,111 @@
+"""Figures of the drift report: feature histograms, PSI per feature, predicted-level mix per week.
+
+Each function takes the report returned by :func:`drift.run_drift_analysis` (or
+:func:`drift.analyse_drift`) and returns a matplotlib ``Figure`` — or None when there is
+nothing to draw (no data, nothing drifted), so the notebook shows nothing rather than an
+empty chart.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES
+from future_skills.schema import LEVELS, NUMERIC_FEATURES
+
+STATUS_COLOURS = {"ok": "#4c9a2a", "watch": "#e0a100", "drift": "#c0392b"}
+
+
+def readable(feature: str) -> str:
+    """``trend_score`` → ``Trend score``."""
+    return feature.replace("_k", " (k€)").replace("_", " ").capitalize()
+
+
+def _frames(report: dict[str, Any]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    inputs = getattr(report, "inputs", None)
+    if inputs is None:
+        return None, None
+    return inputs.reference, inputs.current
+
+
+def feature_histograms(report: dict[str, Any], features: list[str] | None = None) -> Figure | None:
+    """Reference vs current histograms (as shares) of the features in watch or drift (or ``features``)."""
+    reference, current = _frames(report)
+    if reference is None or current is None or current.empty:
+        return None
+    chosen = features or [f for f, r in report.get("features", {}).items() if r.get("status") in ("watch", "drift")]
+    if not chosen:
+        return None
+    columns = min(len(chosen), 3)
+    rows = -(-len(chosen) // columns)
+    fig = Figure(figsize=(4.5 * columns, 3.4 * rows + 0.5), dpi=100)
+    axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
+    for ax, name in zip(axes, chosen):
+        ref, cur = reference[name].dropna().to_numpy(float), current[name].dropna().to_numpy(float)
+        edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins=25)
+        ax.hist(ref, bins=edges, weights=np.full(len(ref), 100 / max(len(ref), 1)), alpha=0.55,
+                label="Training data (reference)", color="#7f7f7f")
+        ax.hist(cur, bins=edges, weights=np.full(len(cur), 100 / max(len(cur), 1)), alpha=0.55,
+                label="Logged predictions (current)", color=STATUS_COLOURS["drift"])
+        status = report["features"].get(name, {}).get("status", "")
+        ax.set_title(f"{readable(name)} — {status}")
+        ax.set_xlabel(readable(name))
+        ax.set_ylabel("Share of rows (%)")
+    for ax in axes[len(chosen):]:
+        ax.set_visible(False)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=2, fontsize=8)
+    fig.suptitle("Features that moved: training data vs recent predictions")
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig
+
+
+def psi_chart(report: dict[str, Any]) -> Figure | None:
+    """PSI per numeric feature, coloured by status, with the watch and drift thresholds."""
+    features = report.get("features") or {}
+    if not features:
+        return None
+    names = [n for n in NUMERIC_FEATURES if n in features]
+    values = [features[n]["psi"] or 0.0 for n in names]
+    fig = Figure(figsize=(8, 3.8), dpi=100)
+    ax = fig.subplots()
+    ax.barh([readable(n) for n in names], values, color=[STATUS_COLOURS.get(features[n]["status"], "grey")
+                                                          for n in names])
+    thresholds = report.get("thresholds", {})
+    for key, style, label in (("psi_watch", ":", "watch"), ("psi_drift", "--", "drift")):
+        if key in thresholds:
+            ax.axvline(thresholds[key], color="black", linestyle=style, linewidth=1,
+                       label=f"{label} threshold ({thresholds[key]:g})")
+    ax.invert_yaxis()
+    ax.set_title("Population stability index (PSI) per feature")
+    ax.set_xlabel("PSI (0 = same distribution as the training data)")
+    ax.set_ylabel("Feature")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def prediction_mix_by_week(report: dict[str, Any]) -> Figure | None:
+    """Stacked bars: share of each predicted level among the logged predictions, per week."""
+    _, current = _frames(report)
+    if current is None or current.empty:
+        return None
+    week = current["timestamp"].dt.to_period("W").dt.start_time
+    counts = pd.crosstab(week, current["predicted_level"].astype(str)).reindex(columns=list(LEVELS), fill_value=0)
+    shares = counts.div(counts.sum(axis=1), axis=0) * 100
+    fig = Figure(figsize=(8, 3.8), dpi=100)
+    ax = fig.subplots()
+    bottom = np.zeros(len(shares))
+    labels = [f"{d:%d %b}\n({n})" for d, n in zip(shares.index, counts.sum(axis=1))]
+    for level in LEVELS:
+        ax.bar(labels, shares[level].to_numpy(), bottom=bottom, label=LEVEL_NAMES[level], color=LEVEL_COLOURS[level])
+        bottom += shares[level].to_numpy()
+    ax.set_title("Predicted need level per week (all logged predictions)")
+    ax.set_xlabel("Week starting (number of predictions)")
+    ax.set_ylabel("Share of predictions (%)")
+    ax.set_ylim(0, 100)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    return fig

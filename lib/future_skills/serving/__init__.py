@@ -1,0 +1,1 @@
+"""Serving: the predict API and the rules engine it falls back to."""

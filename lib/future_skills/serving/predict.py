@@ -1,0 +1,299 @@
+"""Score (job role, skill) pairs with the production model, fall back to rules, log every prediction.
+
+Which model: ``FUTURE_SKILLS_MODEL_PATH`` (a pickle; verified against the registry entry
+with that path, else its sidecar ``.json``'s ``model_sha256``), else
+``FUTURE_SKILLS_MODEL_VERSION`` (a registry version), else the registry's production entry.
+The sha256 is always verified before unpickling (:func:`model_store.load_model`); loaded
+models are cached per (path, sha256, mtime).
+
+Score (0–100) of the ML engine = expected need = ``100 · (0·P(LOW) + 0.5·P(MEDIUM) + 1·P(HIGH))``;
+the predicted level is the most probable one. The rules engine's score is its rule score
+(see :mod:`future_skills.serving.rules`).
+
+Pairs given by IDs only get their role/skill names, department and category from the HR
+catalog (the database of ``FUTURE_SKILLS_DB_URL``, read once per process); when the catalog is
+unavailable or lacks an ID, the value is "unknown", which the model's one-hot encoder ignores,
+and a :class:`NamesUnknownWarning` says so once.
+
+When no model is usable, :func:`rules.rules_predict` answers (engine ``"rules"``) and the
+reason is reported ONCE per process and reason with :func:`warnings.warn`
+(:class:`RulesFallbackWarning`, shown on stderr).
+"""
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from future_skills.exceptions import FutureSkillsError
+from future_skills.model.scoring import ML_ENGINE, ml_model_version, ml_predict
+from future_skills.monitoring import log_writer as monitoring
+from future_skills.paths import ProjectPaths, get_paths
+from future_skills.schema import (
+    CATEGORICAL_FEATURES,
+    ID_COLUMNS,
+    NUMERIC_FEATURES,
+    PROBABILITY_COLUMNS,
+)
+from future_skills.serving.rules import RULES_ENGINE, RULES_VERSION, rules_predict
+from future_skills.settings import ENV_MODEL_PATH, ENV_MODEL_VERSION, load_settings
+
+RESULT_COLUMNS: tuple[str, ...] = (
+    *ID_COLUMNS, "predicted_level", "score", *PROBABILITY_COLUMNS, "engine", "model_version",
+)
+UNKNOWN_CATEGORY = "unknown"
+
+_MODEL_CACHE: dict[tuple[str, str, int], Any] = {}
+_CATALOG_CACHE: dict[str, tuple[pd.DataFrame, pd.DataFrame] | None] = {}
+_WARNED: set[str] = set()
+
+
+class RulesFallbackWarning(UserWarning):
+    """No ML model could be used; the rules engine answered."""
+
+
+class NamesUnknownWarning(UserWarning):
+    """Some pairs came without names and the HR catalog could not supply them."""
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model to serve: a pickle and the sha256 it must have, or None with the reason."""
+
+    path: Path | None
+    sha256: str | None
+    version: str | None
+    reason: str | None = None
+
+
+
+
+def clear_cache() -> None:
+    """Forget loaded models and the warnings already shown (tests, or after a promotion)."""
+    _MODEL_CACHE.clear()
+    _CATALOG_CACHE.clear()
+    _WARNED.clear()
+
+
+def _registry():
+    from future_skills.registry.store import Registry
+
+    return Registry(get_paths())
+
+
+def _entry_choice(entry: dict[str, Any], paths: ProjectPaths) -> ModelChoice:
+    if not entry.get("model_path"):
+        return ModelChoice(None, None, None, f"the registry entry of {entry.get('version')} has no model_path")
+    return ModelChoice(paths.registered_model_file(entry), entry.get("model_sha256"), entry["version"])
+
+
+def _pinned_path_choice(path: Path) -> ModelChoice:
+    """``FUTURE_SKILLS_MODEL_PATH``: find its sha256 in the registry, else in its sidecar JSON."""
+    paths = get_paths()
+    target = path.resolve()
+    try:
+        for entry in _registry().versions():
+            choice = _entry_choice(entry, paths)
+            if choice.path is not None and choice.path.resolve() == target:
+                return choice
+    except FutureSkillsError:
+        pass  # no usable registry: try the sidecar
+    sidecar = path.with_suffix(".json")
+    try:
+        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        return ModelChoice(path, meta["model_sha256"], str(meta.get("model_version") or path.stem))
+    except (OSError, ValueError, KeyError, TypeError):
+        return ModelChoice(None, None, None, f"{ENV_MODEL_PATH}={path} has no registry entry and no sidecar "
+                                             f"{sidecar.name} with its model_sha256, so it cannot be verified")
+
+
+def resolve_model() -> ModelChoice:
+    """Which model to serve, following the settings (see the module docstring); never raises."""
+    settings = load_settings()
+    if settings.model_path is not None:
+        return _pinned_path_choice(settings.model_path)
+    try:
+        registry = _registry()
+        if settings.model_version is not None:
+            return _entry_choice(registry.get(settings.model_version), get_paths())
+        entry = registry.production_entry()
+    except FutureSkillsError as exc:
+        pinned = f" ({ENV_MODEL_VERSION}={settings.model_version})" if settings.model_version else ""
+        return ModelChoice(None, None, None, f"the model registry cannot be used{pinned}: {exc}")
+    except ImportError as exc:
+        return ModelChoice(None, None, None, f"the model registry is not available ({exc})")
+    if not entry:
+        return ModelChoice(None, None, None, "no model is in production")
+    return _entry_choice(entry, get_paths())
+
+
+def load_serving_model(choice: ModelChoice) -> Any:
+    """The pipeline of ``choice``, sha256-verified, cached per (path, sha256, mtime)."""
+    from future_skills.model.store import load_model
+
+    if choice.sha256 is None:
+        raise FutureSkillsError(f"No sha256 is recorded for {choice.path}, so it cannot be verified.")
+    try:
+        mtime = os.stat(choice.path).st_mtime_ns
+    except OSError:
+        mtime = -1  # let load_model raise its ModelNotFoundError
+    key = (str(choice.path), choice.sha256, mtime)
+    if key not in _MODEL_CACHE:
+        model = load_model(choice.path, choice.sha256)
+        for step in getattr(model, "named_steps", {}).values():
+            if hasattr(step, "n_jobs"):
+                step.n_jobs = None  # this loaded copy only: ml_predict picks the threads per batch
+        _MODEL_CACHE[key] = model
+    return _MODEL_CACHE[key]
+
+
+def _warn_once(reason: str, category: type[Warning] = RulesFallbackWarning) -> None:
+    if reason not in _WARNED:
+        _WARNED.add(reason)
+        message = (f"Future Skills: the rules engine answers because {reason.rstrip('.')}."
+                   if category is RulesFallbackWarning else f"Future Skills: {reason}")
+        warnings.warn(message, category, stacklevel=3)
+
+
+def hr_catalog() -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(roles, skills) of the HR database, read once per process; None when it cannot be read.
+
+    The embedded demo database is never built here: serving must not create data.
+    """
+    from future_skills.settings import default_db_url
+
+    url = load_settings().db_url
+    if url not in _CATALOG_CACHE:
+        catalog = None
+        if url != default_db_url() or get_paths().demo_db.exists():
+            from future_skills.data.database import load_catalog
+
+            try:
+                catalog = load_catalog(url)
+            except FutureSkillsError:
+                catalog = None
+        _CATALOG_CACHE[url] = catalog
+    return _CATALOG_CACHE[url]
+
+
+def _fill_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill absent names/department/category from the catalog by ID; what stays absent is "unknown"."""
+    for name in CATEGORICAL_FEATURES:
+        frame[name] = frame[name].astype(object) if name in frame.columns else None
+    if not frame[list(CATEGORICAL_FEATURES)].isna().any().any():
+        return frame.astype({name: str for name in CATEGORICAL_FEATURES})
+    catalog = hr_catalog()
+    if catalog is not None:
+        from future_skills.data.catalog import lookup_names
+
+        looked_up = lookup_names(frame, catalog)
+        for name in CATEGORICAL_FEATURES:
+            frame[name] = frame[name].where(frame[name].notna(), looked_up[name])
+    if frame[list(CATEGORICAL_FEATURES)].isna().any().any():
+        _warn_once("some pairs have no role or skill names and the HR catalog does not supply them; "
+                   "those names count as unknown, which makes the prediction less precise.", NamesUnknownWarning)
+    for name in CATEGORICAL_FEATURES:
+        frame[name] = frame[name].where(frame[name].notna(), UNKNOWN_CATEGORY).astype(str)
+    return frame
+
+
+def active_model() -> tuple[Any | None, ModelChoice]:
+    """The loaded model and its choice, or (None, choice with the reason) when rules must answer."""
+    choice = resolve_model()
+    if choice.reason is not None:
+        return None, choice
+    try:
+        return load_serving_model(choice), choice
+    except Exception as exc:  # noqa: BLE001 - any load failure (tampered, missing, unpicklable) means rules
+        reason = f"the model {choice.version} ({choice.path}) cannot be loaded: {exc}"
+        return None, ModelChoice(choice.path, choice.sha256, choice.version, reason)
+
+
+def engine_status() -> dict[str, Any]:
+    """Which engine would answer now, with the model version or the reason for the rules fallback."""
+    model, choice = active_model()
+    if model is None:
+        return {"engine": RULES_ENGINE, "model_version": RULES_VERSION, "reason": choice.reason}
+    return {"engine": ML_ENGINE, "model_version": ml_model_version(choice.version), "reason": None,
+            "model_path": str(choice.path)}
+
+
+def prepare_frame(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any]) -> pd.DataFrame:
+    """Validate the input pairs: IDs and numeric features required, names optional (from the catalog)."""
+    if isinstance(frame_or_records, dict):
+        frame_or_records = [frame_or_records]
+    frame = (frame_or_records.copy() if isinstance(frame_or_records, pd.DataFrame)
+             else pd.DataFrame.from_records(list(frame_or_records)))
+    missing = [name for name in (*ID_COLUMNS, *NUMERIC_FEATURES) if name not in frame.columns]
+    if missing:
+        raise FutureSkillsError(f"The pairs to score lack the column(s) {', '.join(missing)}; add them and retry.")
+    frame = frame.reset_index(drop=True)
+    for name in (*ID_COLUMNS, *NUMERIC_FEATURES):
+        values = pd.to_numeric(frame[name], errors="coerce")
+        if values.isna().any():
+            rows = values.index[values.isna()][:3].tolist()
+            raise FutureSkillsError(
+                f"Column {name} has empty or non-numeric values (rows {rows}); give a number for every pair."
+            )
+        frame[name] = values.astype("int64") if name in ID_COLUMNS else values.astype("float64")
+    return _fill_names(frame)
+
+
+
+
+def _timestamps(timestamp: Any, count: int) -> list[str]:
+    """One ISO timestamp (seconds) per row: now, a single value, or one value per row."""
+    if timestamp is None:
+        return [datetime.now().isoformat(timespec="seconds")] * count
+    if isinstance(timestamp, (str, datetime, pd.Timestamp)):
+        return [pd.Timestamp(timestamp).isoformat(timespec="seconds")] * count
+    values = list(timestamp)
+    if len(values) != count:
+        raise FutureSkillsError(f"Got {len(values)} timestamps for {count} pairs; give one per pair or one for all.")
+    return [pd.Timestamp(value).isoformat(timespec="seconds") for value in values]
+
+
+def _log(frame: pd.DataFrame, result: pd.DataFrame, stamps: list[str]) -> None:
+    records = pd.concat([result, frame[list(NUMERIC_FEATURES)]], axis=1).to_dict("records")
+    for record, stamp in zip(records, stamps):
+        record["timestamp"] = stamp
+    monitoring.append_predictions(records, enabled=True)
+
+
+def _score(frame: pd.DataFrame) -> pd.DataFrame:
+    """ML scores when a model is usable, else the rules (warning once with the reason)."""
+    model, choice = active_model()
+    if model is not None:
+        try:
+            scored = ml_predict(model, frame)
+            scored["model_version"] = ml_model_version(choice.version)
+            return scored
+        except Exception as exc:  # noqa: BLE001 - a model that cannot score (e.g. incompatible) means rules
+            choice = ModelChoice(None, None, None, f"the model {choice.version} failed to score: {exc}")
+    _warn_once(choice.reason or "no model is available")
+    return rules_predict(frame)
+
+
+def predict(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any], *,
+            log: bool | None = None, timestamp: Any = None) -> pd.DataFrame:
+    """Score pairs; returns :data:`RESULT_COLUMNS`, one row per input row, in input order.
+
+    ``log=None`` follows ``FUTURE_SKILLS_ENABLE_MONITORING``; ``timestamp`` (one value or one
+    per row, default now) is what the log records.
+    """
+    frame = prepare_frame(frame_or_records)
+    logging_on = bool(len(frame)) and (load_settings().enable_monitoring if log is None else log)
+    try:
+        stamps = _timestamps(timestamp, len(frame)) if logging_on else []
+    except (ValueError, TypeError) as exc:
+        raise FutureSkillsError(f"Invalid timestamp {timestamp!r} ({exc}); give ISO date-times.") from exc
+    result = pd.concat([frame[list(ID_COLUMNS)], _score(frame)], axis=1)[list(RESULT_COLUMNS)]
+    if logging_on:
+        _log(frame, result, stamps)
+    return result

@@ -1,0 +1,92 @@
+"""Thresholds for the promotion gate and drift verdicts: defined once, overridable.
+
+Defaults come from the original model registry (DESIGN.md). A small TOML file
+``future_skills.toml`` at the project root (or the path in ``FUTURE_SKILLS_CONFIG``)
+may override any of them::
+
+    [gate]
+    min_class_precision = 0.65
+
+    [targets]
+    accuracy = 0.82
+
+    [drift]
+    psi_drift = 0.3
+
+The resolved values are recorded with every gate result and drift report.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from future_skills.exceptions import ConfigError
+from future_skills.paths import get_paths
+
+ENV_CONFIG = "FUTURE_SKILLS_CONFIG"
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    # Objectives shown beside the candidate's numbers; not blocking.
+    "targets": {
+        "accuracy": 0.80,
+        "f1_weighted": 0.75,
+        "precision_LOW": 0.75,
+        "precision_MEDIUM": 0.70,
+        "precision_HIGH": 0.80,
+    },
+    # Blocking promotion criteria.
+    "gate": {
+        "f1_improvement": 0.02,        # F1 gain that excuses a lower accuracy
+        "min_class_precision": 0.60,   # no class below this precision
+        "min_comparison_rows": 30,     # fewer comparable rows: criterion 1 cannot be judged
+        "validation_min_accuracy": 0.70,  # manual sample: candidate accuracy at least this
+    },
+    "drift": {
+        "psi_watch": 0.10,
+        "psi_drift": 0.25,
+        "ks_pvalue": 0.01,
+        "out_of_range_watch": 0.05,
+        "unseen_category_watch": 0.05,
+        "prediction_mix_psi_watch": 0.10,
+        "prediction_mix_psi_drift": 0.25,
+        "min_rows": 30,
+        "accuracy_drop_retrain": 0.10,
+    },
+}
+
+
+def config_path() -> Path:
+    """The config file in use (it may not exist)."""
+    env = os.environ.get(ENV_CONFIG, "").strip()
+    return Path(env).expanduser() if env else get_paths().config_file
+
+
+def load_config(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
+    """Defaults merged with the TOML file, if present; unknown keys are an error."""
+    resolved = copy.deepcopy(DEFAULTS)
+    file = Path(path) if path is not None else config_path()
+    if not file.exists():
+        return resolved
+    try:
+        overrides = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        raise ConfigError(f"Config file {file} is not valid TOML ({exc}); fix or remove it.") from exc
+    for section, values in overrides.items():
+        if section not in resolved or not isinstance(values, dict):
+            raise ConfigError(
+                f"Config file {file} has an unknown section [{section}]; "
+                f"allowed sections are {', '.join(sorted(resolved))}."
+            )
+        for key, value in values.items():
+            if key not in resolved[section]:
+                raise ConfigError(
+                    f"Config file {file} sets unknown key {section}.{key}; "
+                    f"allowed keys are {', '.join(sorted(resolved[section]))}."
+                )
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise ConfigError(f"Config file {file}: {section}.{key} must be a number, got {value!r}.")
+            resolved[section][key] = value
+    return resolved
