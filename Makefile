@@ -44,10 +44,10 @@ test: $(STAMP) browser-deps ## Run the whole test suite (unit, notebooks under n
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-ml: $(STAMP) ## Unit and end-to-end tests only (no notebook runs)
-	$(BIN)/python -m pytest tests -p no:nbmake -o addopts="-ra" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -p no:nbmake -o addopts="-ra --import-mode=importlib" $(PYTEST_ARGS)
 
 quick-test: $(STAMP) ## Fast unit tests (skips slow end-to-end tests and notebooks)
-	$(BIN)/python -m pytest tests -p no:nbmake -o addopts="-ra" -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests -p no:nbmake -o addopts="-ra --import-mode=importlib" -m "not slow" $(PYTEST_ARGS)
 
 export-dataset: $(STAMP) ## Export + validate the dataset from the HR database to data/exports/
 	$(BIN)/future-skills export

@@ -17,7 +17,7 @@ from future_skills.exceptions import (
 )
 from future_skills.paths import get_paths
 from future_skills.registry.store import Registry, empty_registry
-from registry_helpers import FAILED_NO_REGRESSION_DETAIL, make_entry, make_gate, register_in_process
+from helpers.registry import FAILED_NO_REGRESSION_DETAIL, make_entry, make_gate, register_in_process
 
 ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 
@@ -468,7 +468,7 @@ def test_concurrent_writers_lose_nothing(registry: Registry):
 
 def test_approval_is_written_into_the_gate_approval_criterion(project_root):
     from future_skills.registry.store import Registry
-    from registry_helpers import make_entry
+    from helpers.registry import make_entry
 
     registry = Registry()
     registry.register(make_entry("v2"))

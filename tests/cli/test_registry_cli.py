@@ -15,7 +15,7 @@ from future_skills.cli import main, retrain_main
 from future_skills.paths import get_paths
 from future_skills.registry.markdown import TABLE_COLUMNS
 from future_skills.registry.store import Registry
-from registry_helpers import FAILED_NO_REGRESSION_DETAIL, make_entry, make_metadata
+from helpers.registry import FAILED_NO_REGRESSION_DETAIL, make_entry, make_metadata
 
 ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
 

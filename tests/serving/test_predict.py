@@ -13,7 +13,7 @@ from future_skills.model import scoring
 from future_skills.paths import get_paths
 from future_skills.serving import predict as serving
 from future_skills.serving.predict import RESULT_COLUMNS, RulesFallbackWarning, predict
-from monitoring_helpers import install_model, pairs, tamper
+from helpers.monitoring import install_model, pairs, tamper
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 from future_skills.paths import get_paths
 from future_skills.registry.markdown import escape, render_registry_markdown
 from future_skills.registry.store import Registry, empty_registry
-from registry_helpers import make_entry
+from helpers.registry import make_entry
 
 HEADER_ROW = "| Version | Date | Dataset | Samples | Accuracy | F1-Score | N_estimators | Status | Notes |"
 

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DESIGN_KEYS = {
     "model_version", "training_date", "training_duration_seconds", "dataset", "hyperparameters", "metrics",
     "feature_importance_top10", "model_sha256", "run_id", "git_commit", "environment", "reports",

@@ -6,13 +6,13 @@ from typing import Any
 
 import pandas as pd
 
-from fixtures_model import make_dataset, write_dataset
 from future_skills.model.store import save_model
 from future_skills.model.training import build_pipeline, split_dataset, write_split
 from future_skills.paths import get_paths
 from future_skills.registry.store import Registry
 from future_skills.schema import FEATURES, LABEL
-from registry_helpers import make_entry
+from helpers.model import make_dataset, write_dataset
+from helpers.registry import make_entry
 
 
 def install_model(version: str = "v1", status: str = "production", seed: int = 0) -> dict[str, Any]:

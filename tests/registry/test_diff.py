@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from future_skills.registry.diff import diff_versions, format_delta, format_diff, format_value
-from registry_helpers import make_metadata
+from helpers.registry import make_metadata
 
 
 def rows_by_key(diff: dict) -> dict[tuple[str, str], dict]:

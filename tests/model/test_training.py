@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from fixtures_model import make_dataset, write_dataset
 from future_skills.atomic import file_sha256
 from future_skills.exceptions import DatasetValidationError, FutureSkillsError, InvalidVersionError
 from future_skills.model.store import load_model
@@ -21,6 +20,7 @@ from future_skills.model.training import (
     write_split,
 )
 from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, KEY_COLUMNS, LABEL, NUMERIC_FEATURES
+from helpers.model import make_dataset, write_dataset
 
 DESIGN_KEYS = {
     "model_version", "training_date", "training_duration_seconds", "dataset", "hyperparameters", "metrics",

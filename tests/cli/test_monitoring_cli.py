@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from fixtures_model import make_dataset
 from future_skills.cli import main
 from future_skills.schema import LABEL
 from future_skills.serving import predict as serving
-from monitoring_helpers import install_model, pairs
+from helpers.model import make_dataset
+from helpers.monitoring import install_model, pairs
 
 SHIFTED = ("trend_score", "hiring_difficulty")
 

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 import future_skills.model.evaluation as evaluation
-from fixtures_model import make_dataset, snapshot_dates, write_dataset
 from future_skills.exceptions import ModelIntegrityError, ModelNotFoundError
 from future_skills.model.store import load_model
 from future_skills.model.training import key_tuples, read_split, resolve_train_paths, train_model
 from future_skills.paths import get_paths, relative_to_root
 from future_skills.registry.store import Registry
 from future_skills.schema import LABEL, LEVELS
+from helpers.model import make_dataset, snapshot_dates, write_dataset
 
 DATES = snapshot_dates(4)
 

@@ -57,7 +57,7 @@ def train_production_on_demo(version: str = "v1") -> None:
     from future_skills.model.training import build_pipeline, split_dataset, write_split
     from future_skills.paths import get_paths
     from future_skills.registry.store import Registry
-    from registry_helpers import make_entry
+    from helpers.registry import make_entry
 
     paths = get_paths().ensure()
     dataset = export_dataset(ensure_demo_database())

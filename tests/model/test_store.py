@@ -6,12 +6,12 @@ from pathlib import Path
 import joblib
 import pytest
 
-from fixtures_model import make_dataset
 from future_skills.atomic import file_sha256
 from future_skills.exceptions import ModelIntegrityError, ModelNotFoundError
 from future_skills.model.store import load_model, save_model
 from future_skills.model.training import build_pipeline
 from future_skills.schema import FEATURES, LABEL
+from helpers.model import make_dataset
 
 
 @pytest.fixture(scope="module")

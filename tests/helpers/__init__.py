@@ -1,0 +1,1 @@
+"""Shared test helpers: datasets and fitted models, registry entries, monitoring set-ups."""
