@@ -5,9 +5,9 @@ import re
 from pathlib import Path
 
 from future_skills.paths import get_paths
-from future_skills.registry.markdown import escape, render_registry_markdown
 from future_skills.registry.audit import chain_head
 from future_skills.registry.entities import RegistryData
+from future_skills.registry.markdown import escape, render_registry_markdown
 from future_skills.registry.store import Registry
 from helpers.registry import make_entry
 

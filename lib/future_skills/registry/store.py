@@ -122,7 +122,7 @@ class Registry(RegistryReader):
         try:
             data = self.load()
             seen = {v: len(e.history) for v, e in data.versions.items()}
-            started = not self.paths.audit_log.exists() and data.versions
+            started = bool(data.versions) and not self.paths.audit_log.exists()
             yield data
             records = [audit.snapshot_record(self.load())] if started else []
             records += audit.history_records(data, seen) + self._pending
