@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from future_skills.atomic import atomic_write_json
+from future_skills.paths import get_paths
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,17 @@ class SuspensionWatch:
     def __init__(self) -> None:
         self._key: tuple[str, int, int] | None = None
         self._value: Suspension | None = None
+        self._flag: tuple[str, Path] | None = None  # (FUTURE_SKILLS_HOME, its flag path)
+
+    def check_project(self) -> Suspension | None:
+        """:meth:`check` on the project's flag; the path is recomputed only when FUTURE_SKILLS_HOME changes.
+
+        ``get_paths()`` resolves the root on each call (about 100 µs); this keeps the check at one stat.
+        """
+        home = os.environ.get("FUTURE_SKILLS_HOME", "")
+        if self._flag is None or self._flag[0] != home:
+            self._flag = (home, get_paths().suspension_flag)
+        return self.check(self._flag[1])
 
     def check(self, flag: Path) -> Suspension | None:
         try:

@@ -206,7 +206,7 @@ def active_model() -> tuple[Any | None, ModelChoice]:
 
     A suspension (``future-skills suspend``) wins over any model: one ``stat`` per call.
     """
-    suspension = _SUSPENSION.check(get_paths().suspension_flag)
+    suspension = _SUSPENSION.check_project()
     if suspension is not None:
         return None, ModelChoice(None, None, None, suspension.sentence())
     choice = resolve_model()
