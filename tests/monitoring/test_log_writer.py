@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
-import os
 import multiprocessing
+import os
 import warnings
 from pathlib import Path
 

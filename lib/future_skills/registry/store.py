@@ -61,7 +61,6 @@ from future_skills.registry.reader import RegistryReader, _entry
 from future_skills.registry.suspension import Suspension, write_suspension
 from future_skills.versions import validate_version
 
-SCHEMA_VERSION = 1
 # Fields that only the life-cycle methods may change.
 PROTECTED_FIELDS = frozenset({"version", "status", "history", "approvals", "duplicate_of"})
 LOCK_TIMEOUT_SECONDS = 60.0
@@ -338,7 +337,7 @@ class Registry(RegistryReader):
         suspension = Suspension(by=by, reason=reason, at=now_iso(), account=actor.account, host=actor.host)
         with self._change():
             write_suspension(self.paths.suspension_flag, suspension)
-            self._pending.append({"event": "suspended", **_actor_fields(actor), "comment": reason})
+            self._pending.append({"event": "suspended", **actor.as_fields(), "comment": reason})
         return suspension
 
     def resume(self, *, by: str, comment: str | None = None) -> Suspension:
@@ -351,9 +350,5 @@ class Registry(RegistryReader):
             if ended is None:
                 raise RegistryError("Serving is not suspended, so there is nothing to resume.")
             self.paths.suspension_flag.unlink()
-            self._pending.append({"event": "resumed", **_actor_fields(actor), "comment": comment})
+            self._pending.append({"event": "resumed", **actor.as_fields(), "comment": comment})
         return ended
-
-
-def _actor_fields(actor: Actor) -> dict[str, Any]:
-    return {"by": actor.by, "account": actor.account, "host": actor.host}
