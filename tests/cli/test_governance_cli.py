@@ -92,3 +92,18 @@ def test_export_uses_the_notebook_export_and_the_project_root(project_root: Path
     assert code == 0 and target.exists() and "validated rows" in out
     assert target.with_suffix(".json").exists()  # the notebook's snapshot sidecar
     assert not (elsewhere / "data").exists()
+
+
+def test_listed_promoter_promotes_under_the_listed_name(project_root: Path, capsys, monkeypatch):
+    registry = Registry(get_paths(project_root))
+    registry.register(make_entry("v1"))
+    registry.approve("v1", by="Claire Martin")
+    (project_root / "future_skills.toml").write_text(
+        '[governance]\npromoters = [{ name = "Data Team", role = "ML engineer", account = "mlops" }]\n')
+    monkeypatch.setenv("LOGNAME", "mlops")
+    assert run(capsys, "promote", "v1")[0] == 0
+    last = registry.get("v1").history[-1]
+    assert (last.event, last.by, last.account) == ("promoted", "Data Team", "mlops")
+    monkeypatch.setenv("LOGNAME", "someone")
+    code, _, err = run(capsys, "rollback")
+    assert code == 2 and "may not rollback" in err and "[governance] promoters" in err

@@ -216,3 +216,12 @@ def test_duplicate_model_warns_naming_the_version(registry: Registry):
         registry.register(twin)
     assert registry.get("v2").duplicate_of == "v1"
     assert "**Same model as:** v1" in registry.paths.registry_md.read_text()
+
+
+def test_stop_switch_removed_by_hand_is_found(registry: Registry):
+    registry.register(make_entry("v1"))
+    registry.suspend(by="Claire", reason="incident")
+    assert registry.verify().ok
+    registry.paths.suspension_flag.unlink()
+    assert "serving_suspended.json is missing but audit_log.jsonl says serving is suspended" in \
+        registry.verify().problems[-1]

@@ -30,6 +30,9 @@ def cmd_registry(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([e.to_dict() for e in entries], indent=2, default=str))
         return 0
+    suspension = Registry().suspension()
+    if suspension is not None:
+        print(f"SERVING SUSPENDED: {suspension.sentence()}.")
     if not entries:
         print("The registry is empty: run `python run_retrain.py --version v1` to train the first model.")
         return 0
@@ -94,12 +97,12 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_promote(args: argparse.Namespace) -> int:
-    from future_skills.environment import login_name
+    from future_skills.registry.governance import default_name
     from future_skills.registry.store import Registry
 
     registry = Registry()
     comment = args.comment or (None if args.force else _approval_note(registry.get(args.version)))
-    by = args.by if args.force else args.by or login_name()  # an override names its owner explicitly
+    by = args.by if args.force else args.by or default_name("promote")  # an override names its owner explicitly
     registry.promote(args.version, by=by, comment=comment, force=args.force)
     refresh_reports(registry)
     print(f"{args.version} is now in production.")
@@ -115,12 +118,12 @@ def _approval_note(entry: RegistryEntry) -> str | None:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from future_skills.environment import login_name
+    from future_skills.registry.governance import default_name
     from future_skills.registry.store import Registry
 
     registry = Registry()
     before = registry.production_version()
-    registry.rollback(by=args.by or login_name(), comment=args.comment)
+    registry.rollback(by=args.by or default_name("rollback"), comment=args.comment)
     refresh_reports(registry)
     print(f"Rolled back: production is {registry.production_version()} again (was {before}).")
     return 0
@@ -184,12 +187,12 @@ def add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("promote", help="put an approved version whose gate passed into production")
     p.add_argument("version")
     p.add_argument("--force", action="store_true", help="override the gate and approval (needs --by and --comment)")
-    p.add_argument("--by", help="who promotes (default: the login name; the approver is named in the comment)")
+    p.add_argument("--by", help="who promotes (default: your name in [governance] promoters, else the login name; the approver is named in the comment)")
     p.add_argument("--comment", help="why (required with --force)")
     p.set_defaults(handler=cmd_promote)
 
     p = sub.add_parser("rollback", help="put the previous production version back into production")
-    p.add_argument("--by", help="who rolls back (default: the login name)")
+    p.add_argument("--by", help="who rolls back (default: your name in [governance] promoters, else the login name)")
     p.add_argument("--comment", help="why")
     p.set_defaults(handler=cmd_rollback)
 

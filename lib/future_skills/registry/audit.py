@@ -110,16 +110,17 @@ def _chain_problem(number: int, line: str, prev: str) -> tuple[str | None, dict[
     return None, record
 
 
-def replay(records: list[dict[str, Any]]) -> tuple[dict[str, str], str | None]:
-    """Statuses by version and the production pointer the log leads to."""
+def replay(records: list[dict[str, Any]]) -> tuple[dict[str, str], str | None, bool]:
+    """Statuses by version, the production pointer and whether serving is suspended, as the log says."""
     statuses: dict[str, str] = {}
-    production = None
+    production, suspended = None, False
     for record in records:
         statuses.update(record.get("statuses") or {})
         if record.get("version") and record.get("to"):
             statuses[record["version"]] = record["to"]
         production = record.get("production", production)
-    return statuses, production
+        suspended = {"suspended": True, "resumed": False}.get(record.get("event"), suspended)
+    return statuses, production, suspended
 
 
 def history_records(data: RegistryData, seen: dict[str, int]) -> list[dict[str, Any]]:
@@ -136,8 +137,8 @@ def history_records(data: RegistryData, seen: dict[str, int]) -> list[dict[str, 
     return records
 
 
-def verify_audit(log_path: Path, registry_file: Path, data: RegistryData) -> AuditResult:
-    """Check the chain line by line, then that ``data`` (registry.json) agrees with it."""
+def verify_audit(log_path: Path, registry_file: Path, data: RegistryData, suspended: bool = False) -> AuditResult:
+    """Check the chain line by line, then that ``data`` (registry.json) and the stop switch agree with it."""
     lines = read_lines(log_path)
     result = AuditResult(lines=len(lines))
     prev, records = GENESIS, []
@@ -158,13 +159,14 @@ def verify_audit(log_path: Path, registry_file: Path, data: RegistryData) -> Aud
     if recorded != actual:
         result.problems.append(f"{registry_file.name} is not the file written with line {len(lines)} of "
                                f"{log_path.name} (its sha256 differs): it was changed outside future-skills.")
-    result.problems += _state_problems(records, data, log_path.name)
+    result.problems += _state_problems(records, data, log_path.name, suspended)
     return result
 
 
-def _state_problems(records: list[dict[str, Any]], data: RegistryData, log_name: str) -> list[str]:
-    """Where registry.json's statuses and production pointer disagree with the replayed log."""
-    statuses, production = replay(records)
+def _state_problems(records: list[dict[str, Any]], data: RegistryData, log_name: str,
+                    suspended: bool) -> list[str]:
+    """Where registry.json's statuses, production pointer or the stop switch disagree with the replayed log."""
+    statuses, production, logged_suspension = replay(records)
     problems = []
     for version in sorted(set(statuses) | set(data.versions)):
         entry = data.versions.get(version)
@@ -174,4 +176,8 @@ def _state_problems(records: list[dict[str, Any]], data: RegistryData, log_name:
                             f"{statuses.get(version)}.")
     if data.production != production:
         problems.append(f"registry.json production is {data.production} but {log_name} says {production}.")
+    if suspended != logged_suspension:
+        state = "exists" if suspended else "is missing"
+        problems.append(f"the stop-switch file serving_suspended.json {state} but {log_name} says serving is "
+                        f"{'suspended' if logged_suspension else 'running'}: it was changed outside future-skills.")
     return problems

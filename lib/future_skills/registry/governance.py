@@ -84,6 +84,14 @@ def check_auto_promote_allowed() -> None:
                                      "promoter promote it.")
 
 
+def default_name(action: str, config: dict[str, Any] | None = None) -> str:
+    """The name to record when --by is not given: the one this account is listed under, else the login."""
+    config = config if config is not None else governance_config()
+    account = login_name()
+    listed = [p["name"] for key in ACTION_LISTS[action] for p in config[key] if p["account"] == account]
+    return listed[0] if listed else account
+
+
 def without_status_block(text: str) -> str:
     """``text`` with the refreshed status region emptied (markers kept)."""
     return _STATUS_REGION.sub(STATUS_BEGIN + STATUS_END, text)

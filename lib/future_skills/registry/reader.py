@@ -128,7 +128,8 @@ class RegistryReader:
 
     def verify(self) -> audit.AuditResult:
         """Check the audit log's chain and that registry.json agrees with it."""
-        return audit.verify_audit(self.paths.audit_log, self.path, self.load())
+        return audit.verify_audit(self.paths.audit_log, self.path, self.load(),
+                                  suspended=self.paths.suspension_flag.exists())
 
 
 def _entry(data: RegistryData, version: str, copy_entry: bool = True) -> RegistryEntry:
