@@ -61,11 +61,17 @@ def test_audit_verify_passes_then_names_the_broken_line(project_root: Path, caps
 
 
 def test_suspend_and_resume_commands(project_root: Path, capsys):
+    from future_skills.reporting.monitoring_history import build_monitor_history
+
+    monitoring, _ = build_monitor_history(get_paths())
+    assert "SUSPENDED" not in monitoring.read_text()
     code, out, _ = run(capsys, "suspend", "--by", "Claire Martin", "--reason", "incident 42")
     assert code == 0 and "rules engine answers" in out
+    assert "SUSPENDED, the rules engine answers" in monitoring.read_text() and "incident 42" in monitoring.read_text()
     assert json.loads(get_paths().suspension_flag.read_text())["reason"] == "incident 42"
     code, out, _ = run(capsys, "resume", "--by", "Claire Martin")
     assert code == 0 and "suspended by Claire Martin" in out and not get_paths().suspension_flag.exists()
+    assert "SUSPENDED" not in monitoring.read_text()
     code, _, err = run(capsys, "resume", "--by", "Claire Martin")
     assert code == 2 and "Serving is not suspended" in err
     assert run(capsys, "audit", "verify")[0] == 0

@@ -83,7 +83,15 @@ def refresh_status_block(index: Path, data: RegistryData, version: str, paths: P
     return True
 
 
+def monitoring_index(paths: ProjectPaths) -> Path:
+    """``reports/monitoring/index.html``, whose status block speaks of the production version."""
+    return paths.reports_dir / "monitoring" / "index.html"
+
+
 def refresh_status_blocks(paths: ProjectPaths, data: RegistryData) -> list[str]:
-    """Refresh the region of every registered version's index.html; returns the versions refreshed."""
-    return [version for version in data.versions
-            if refresh_status_block(paths.report_dir(version) / "index.html", data, version, paths)]
+    """Refresh every registered version's index.html and the monitoring index; returns what was refreshed."""
+    refreshed = [version for version in data.versions
+                 if refresh_status_block(paths.report_dir(version) / "index.html", data, version, paths)]
+    if refresh_status_block(monitoring_index(paths), data, data.production or "", paths):
+        refreshed.append("monitoring")
+    return refreshed
