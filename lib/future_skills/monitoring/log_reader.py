@@ -8,9 +8,8 @@ be objects (not ``{…}``), parses the rest in chunks of 5,000 lines and, only f
 pyarrow still refuses, checks each line with ``json.loads`` (object, required fields, types).
 Every skipped line is counted in ``malformed_lines``; the reader never raises on a bad line.
 
-Required per line: ``timestamp`` (ISO 8601), ``job_role_id``, ``skill_id``, ``predicted_level``
-and a ``features`` object. ``score``, ``engine``, ``model_version`` and ``probabilities``
-(absent from the original system's lines) are optional; individual missing values become NaN.
+The line format and the flat columns are defined in :mod:`future_skills.monitoring.log_format`;
+individual missing values become NaN.
 """
 from __future__ import annotations
 
@@ -28,28 +27,13 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from future_skills.exceptions import FutureSkillsError, MonitoringLogError
-from future_skills.schema import ID_COLUMNS, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
+from future_skills.monitoring.log_format import LINE_SCHEMA, LOG_COLUMNS, REQUIRED_FIELDS, TEXT_FIELDS, flat_name
+from future_skills.schema import ID_COLUMNS
 from future_skills.settings import load_settings
 
-REQUIRED_FIELDS: tuple[str, ...] = ("timestamp", *ID_COLUMNS, "predicted_level", "features")
-LOG_COLUMNS: tuple[str, ...] = (
-    "timestamp", *ID_COLUMNS, "predicted_level", "score", "engine", "model_version",
-    *NUMERIC_FEATURES, *PROBABILITY_COLUMNS,
-)
 _WINDOW = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
-_SCHEMA = pa.schema([
-    ("timestamp", pa.string()),
-    ("job_role_id", pa.int64()),
-    ("skill_id", pa.int64()),
-    ("predicted_level", pa.string()),
-    ("score", pa.float64()),
-    ("engine", pa.string()),
-    ("model_version", pa.string()),
-    ("features", pa.struct([(name, pa.float64()) for name in NUMERIC_FEATURES])),
-    ("probabilities", pa.struct([(level, pa.float64()) for level in LEVELS])),
-])
-_PARSE_OPTIONS = pa_json.ParseOptions(explicit_schema=_SCHEMA, unexpected_field_behavior="ignore")
+_PARSE_OPTIONS = pa_json.ParseOptions(explicit_schema=LINE_SCHEMA, unexpected_field_behavior="ignore")
 _CHUNK_LINES = 5000  # slow path: lines parsed together; a refused chunk is checked line by line
 
 
@@ -119,10 +103,7 @@ def _complete_rows(table: pa.Table) -> tuple[pa.Table, int]:
 def _to_frame(table: pa.Table) -> pd.DataFrame:
     """Flatten ``features.*`` to the feature names and ``probabilities.*`` to ``prob_<LEVEL>``."""
     table = table.flatten()
-    renamed = [name.split(".", 1)[1] if name.startswith("features.") else
-               "prob_" + name.split(".", 1)[1] if name.startswith("probabilities.") else name
-               for name in table.column_names]
-    return table.rename_columns(renamed).to_pandas()
+    return table.rename_columns([flat_name(name) for name in table.column_names]).to_pandas()
 
 
 def _valid_number(value: Any) -> bool:
@@ -144,7 +125,7 @@ def _good_line(line: bytes) -> bool:
         return False
     ids_ok = all(isinstance(obj[k], int) and not isinstance(obj[k], bool) and abs(obj[k]) < 2**63
                  for k in ID_COLUMNS)
-    strings_ok = all(isinstance(obj.get(k), (str, type(None))) for k in ("predicted_level", "engine", "model_version"))
+    strings_ok = all(isinstance(obj.get(k), (str, type(None))) for k in TEXT_FIELDS)
     numbers = [obj.get("score"), *features.values(), *(probabilities or {}).values()]
     return ids_ok and strings_ok and all(_valid_number(v) for v in numbers)
 
@@ -211,7 +192,7 @@ def empty_log_frame() -> pd.DataFrame:
     frame["timestamp"] = pd.Series(dtype="datetime64[ns]")
     for name in ID_COLUMNS:
         frame[name] = pd.Series(dtype="int64")
-    for name in ("predicted_level", "engine", "model_version"):
+    for name in TEXT_FIELDS:
         frame[name] = pd.Series(dtype="object")
     return frame
 
