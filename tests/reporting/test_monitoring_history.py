@@ -9,8 +9,14 @@ from bs4 import BeautifulSoup
 
 from future_skills.monitoring.statistics import charted
 from future_skills.registry.store import Registry
-from future_skills.reporting.monitoring_history import (build_monitor_history, history_rows, load_drift_history,
-                                                        retrained_after, run_time, threshold_label)
+from future_skills.reporting.monitoring_history import (
+    build_monitor_history,
+    history_rows,
+    load_drift_history,
+    retrained_after,
+    run_time,
+    threshold_label,
+)
 from future_skills.schema import NUMERIC_FEATURES
 from helpers.registry import make_entry
 

@@ -67,22 +67,25 @@ def compare_numeric(reference: Any, current: Any, thresholds: Mapping[str, Any])
 
 
 def level_shares(levels: pd.Series) -> dict[str, float]:
-    """Share of each level (LOW, MEDIUM, HIGH) among ``levels``."""
-    counts = levels.astype(str).value_counts()
+    """Share of each level (LOW, MEDIUM, HIGH) among ``levels`` (any other value, even missing, counts in the total)."""
+    counts = levels.value_counts(dropna=False)
     total = max(int(counts.sum()), 1)
     return {level: float(counts.get(level, 0)) / total for level in LEVELS}
 
 
-def model_rows(inputs: DriftInputs) -> pd.DataFrame:
-    """Logged rows scored by the reference model (its ``model_version``)."""
+def model_rows(inputs: DriftInputs, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of the logged rows scored by the reference model (its ``model_version``); no copy of the
+    whole log when every row is the reference model's."""
+    current = inputs.current
     if inputs.model_version is None:
-        return inputs.current.iloc[0:0]
-    return inputs.current.loc[inputs.current["model_version"] == inputs.model_version]
+        return current.iloc[0:0].reindex(columns=columns)
+    mask = (current["model_version"] == inputs.model_version).to_numpy()
+    return current[columns] if mask.all() else current.loc[mask, columns]
 
 
 def prediction_drift(inputs: DriftInputs, thresholds: dict[str, float]) -> tuple[dict, dict]:
     """(prediction mix, score) of the reference model's logged rows vs its own test-split predictions."""
-    reference, rows = inputs.reference_predictions, model_rows(inputs)
+    reference, rows = inputs.reference_predictions, model_rows(inputs, ["predicted_level", "score"])
     if reference is None or rows.empty:
         why = ("the reference model's test predictions are not available" if reference is None
                else f"no logged prediction was made by {inputs.model_version}")
@@ -109,6 +112,9 @@ def realised_accuracy(inputs: DriftInputs, min_rows: int) -> dict[str, Any] | No
     decisions, current = inputs.decisions, inputs.current
     if decisions is None or decisions.empty or current.empty:
         return None
+    current = _decidable(current, decisions)
+    if current.empty:
+        return None
     logs = current[["timestamp", "job_role_id", "skill_id", "predicted_level", "model_version"]].copy()
     logs["date"] = logs["timestamp"].dt.normalize().astype("datetime64[ns]")
     labels = pd.DataFrame({
@@ -132,10 +138,22 @@ def realised_accuracy(inputs: DriftInputs, min_rows: int) -> dict[str, Any] | No
             "all_accuracy": float(correct.mean()), "by_model_version": by_version}
 
 
+def _decidable(current: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """The logged rows that a decision could match: a decided pair, logged before the last decision."""
+    last = pd.to_datetime(decisions["decided_at"], format="ISO8601").astype("datetime64[ns]").max()
+    decided = pd.MultiIndex.from_frame(decisions[list(ID_COLUMNS)].astype("int64")).unique()
+    early = (current["timestamp"] < last).to_numpy()
+    if not early.any():
+        return current.iloc[0:0]
+    candidates = current.loc[early] if not early.all() else current
+    known = pd.MultiIndex.from_frame(candidates[list(ID_COLUMNS)].astype("int64")).isin(decided)
+    return candidates.loc[known] if not known.all() else candidates
+
+
 def estimated_accuracy(inputs: DriftInputs) -> dict[str, Any] | None:
     """Mean highest probability of the reference model's logged predictions (and on its test split)."""
-    rows = model_rows(inputs)
     columns = list(PROBABILITY_COLUMNS)
+    rows = model_rows(inputs, columns)
     confidence = rows[columns].max(axis=1).dropna()
     if confidence.empty:
         return None

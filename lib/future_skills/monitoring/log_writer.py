@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from future_skills.monitoring.log_format import to_log_record
 from future_skills.settings import load_settings
@@ -73,6 +74,17 @@ def _same_file(fd: int, path: Path) -> bool:
     return (opened.st_ino, opened.st_dev) == (current.st_ino, current.st_dev)
 
 
+@contextmanager
+def rotation_lock(log_path: Path) -> Iterator[None]:
+    """Hold ``<log>.lock``: no rotation (and no compaction) happens meanwhile."""
+    lock_fd = os.open(log_path.with_name(log_path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _lock(lock_fd)
+        yield
+    finally:
+        os.close(lock_fd)
+
+
 def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
     """Shift the log files when ``size + incoming > max_bytes``; returns whether it rotated.
 
@@ -80,9 +92,7 @@ def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
     is in flight; the size is checked again under the locks (another process may have
     rotated already).
     """
-    lock_fd = os.open(log_path.with_name(log_path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        _lock(lock_fd)
+    with rotation_lock(log_path):
         try:
             log_fd = os.open(log_path, os.O_RDONLY)
         except FileNotFoundError:
@@ -101,8 +111,6 @@ def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
             return True
         finally:
             os.close(log_fd)
-    finally:
-        os.close(lock_fd)
 
 
 def _append_locked(log_path: Path, data: bytes, max_bytes: int | None) -> None:
