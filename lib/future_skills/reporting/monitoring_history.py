@@ -17,7 +17,6 @@ from future_skills.atomic import atomic_write_text
 from future_skills.monitoring.statistics import DriftStatistic, charted, registered
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.registry.store import Registry
-from future_skills.reporting.html import render_template
 from future_skills.schema import NUMERIC_FEATURES
 from future_skills.thresholds import DEFAULTS
 
@@ -137,6 +136,10 @@ def history_rows(history: list[dict[str, Any]], entries: list[dict[str, Any]], r
 
 def build_monitor_history(paths: ProjectPaths | None = None) -> tuple[Path, int]:
     """Write ``reports/monitoring/index.html``: one line per past drift run, charted statistics over time."""
+    # Imported here: nbconvert (under reporting.html) takes seconds to import, and `drift --no-report`
+    # imports this module for monitoring_dirs only.
+    from future_skills.reporting.html import render_template
+
     paths = (paths or get_paths()).ensure()
     _, reports = monitoring_dirs(paths)
     history = load_drift_history(paths)
