@@ -113,3 +113,19 @@ def test_listed_promoter_promotes_under_the_listed_name(project_root: Path, caps
     monkeypatch.setenv("LOGNAME", "someone")
     code, _, err = run(capsys, "rollback")
     assert code == 2 and "may not rollback" in err and "[governance] promoters" in err
+
+
+def test_a_report_that_cannot_be_refreshed_only_warns(project_root: Path, capsys, monkeypatch):
+    from future_skills.reporting import status_block
+
+    registry = Registry(get_paths(project_root))
+    registry.register(make_entry("v1"))
+    write_index(project_root, "v1")
+
+    def refuse(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(status_block, "atomic_write_text", refuse)
+    code, _, err = run(capsys, "approve", "v1", "--by", "Claire Martin")
+    assert code == 0 and "was not refreshed (Permission denied)" in err
+    assert registry.get("v1").status == "approved"

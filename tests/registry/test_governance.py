@@ -225,3 +225,14 @@ def test_stop_switch_removed_by_hand_is_found(registry: Registry):
     registry.paths.suspension_flag.unlink()
     assert "serving_suspended.json is missing but audit_log.jsonl says serving is suspended" in \
         registry.verify().problems[-1]
+
+
+def test_a_deleted_report_counts_as_changed_but_one_missing_at_approval_does_not(registry: Registry):
+    index = write_reports(registry.paths.root, "v1")
+    index.unlink()  # as in --auto-promote: the index is written after the approval
+    registry.register(make_entry("v1"))
+    registry.approve("v1", by="Claire")
+    write_reports(registry.paths.root, "v1", index_body="written later")
+    (index.parent / "04_drift.html").unlink()
+    with pytest.raises(ReportsChangedError, match=r"report\(s\) drift changed"):
+        registry.promote("v1", by="Ops")

@@ -115,7 +115,11 @@ def report_fingerprints(paths: ProjectPaths, version: str) -> dict[str, str | No
 
 
 def changed_reports(recorded: dict[str, str | None] | None, current: dict[str, str | None]) -> list[str]:
-    """Names of the reports whose sha256 differs from what was approved."""
+    """Names of the reports whose sha256 differs from what was approved.
+
+    Reports that did not exist at approval time (``None``, e.g. the index an ``--auto-promote``
+    run writes after promoting) were not read, so they are not compared.
+    """
     if recorded is None:
         return []
-    return [name for name in sorted(set(recorded) | set(current)) if recorded.get(name) != current.get(name)]
+    return [name for name in sorted(recorded) if recorded[name] is not None and recorded[name] != current.get(name)]

@@ -9,6 +9,7 @@ fingerprint (:func:`future_skills.registry.governance.report_fingerprints`) excl
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,12 @@ def refresh_status_block(index: Path, data: RegistryData, version: str, paths: P
         return False
     match = _LANG.search(text)
     block = render_status_block(status_context(data, version, paths), match.group(1) if match else "en")
-    atomic_write_text(index, _REGION.sub(lambda _: block, text, count=1))
+    try:
+        atomic_write_text(index, _REGION.sub(lambda _: block, text, count=1))
+    except OSError as exc:  # the registry change is committed: a report that cannot be written only warns
+        warnings.warn(f"The status block of {index} was not refreshed ({exc.strerror}); "
+                      "check the folder's permissions, the registry itself is up to date.", stacklevel=2)
+        return False
     return True
 
 
