@@ -54,7 +54,8 @@ def status_context(data: RegistryData, version: str, paths: ProjectPaths) -> dic
     if approval is not None:
         context["approval"] = {"phrase": approval_phrase(approval), "by_person": approval.by_person,
                                "index_sha256": (approval.reports or {}).get("index")}
-        context["reports_changed"] = changed_reports(approval.reports, report_fingerprints(paths, version))
+        if entry.status in (Status.APPROVED, Status.PRODUCTION):  # where it matters: hashing reports costs time
+            context["reports_changed"] = changed_reports(approval.reports, report_fingerprints(paths, version))
     rejections = entry.decisions("rejected")
     if rejections:
         context["rejection"] = f"{rejections[-1].by} on {rejections[-1].at[:10]}: {rejections[-1].comment}"
