@@ -93,3 +93,8 @@ def register_in_process(root: str, version: str) -> None:
     registry = Registry(get_paths(Path(root)))
     registry.register(make_entry(version))
     registry.approve(version, by=f"worker-{version}")
+
+
+def as_account(monkeypatch: Any, account: str) -> None:
+    """Make the registry see ``account`` as the OS account running the next commands."""
+    monkeypatch.setattr("future_skills.registry.governance.os_account", lambda: account)

@@ -94,6 +94,19 @@ def test_registry_has_v1_in_production_and_v2_as_candidate(two_versions: Path):
     markdown = (two_versions / "models" / "MODEL_REGISTRY.md").read_text()
     assert "| Version | Date | Dataset | Samples | Accuracy | F1-Score | N_estimators | Status | Notes |" in markdown
     assert "| v1 |" in markdown and "| v2 |" in markdown
+    assert "auto-approved by the pipeline" in markdown and "not by a person" in markdown
+
+
+def test_reports_say_auto_promotion_is_not_a_person_and_the_audit_log_verifies(two_versions: Path, monkeypatch):
+    from future_skills.paths import get_paths
+    from future_skills.registry.store import Registry
+
+    v1 = (two_versions / "reports" / "v1" / "index.html").read_text(encoding="utf-8")
+    assert "production, auto-approved by the pipeline" in v1 and "no person approved this version" in v1
+    v2 = (two_versions / "reports" / "v2" / "index.html").read_text(encoding="utf-8")
+    assert "candidat, approbation en attente" in v2 and "future-skills approve v2" in v2  # French report
+    result = Registry(get_paths(two_versions)).verify()
+    assert result.ok, result.problems
 
 
 def test_executed_notebooks_carry_the_injected_version(two_versions: Path):
