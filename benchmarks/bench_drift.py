@@ -185,7 +185,8 @@ def environment() -> dict:
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {"machine": {"python": platform.python_version(), "platform": platform.platform(),
-                        "cpus": os.cpu_count(), "memory_gb": round(memory, 1)},
+                        "cpus": os.cpu_count(), "memory_gb": round(memory, 1),
+                        "load_average_1_5_15min": [round(x, 1) for x in os.getloadavg()]},
             "packages": {name: metadata.version(name) for name in PACKAGES}, "git_commit": commit,
             "generated_at": datetime.now().isoformat(timespec="seconds")}
 
