@@ -194,3 +194,14 @@ def test_same_drift_json_as_before_the_registry_on_a_fixed_log():
     new_thresholds = {"total_variation_watch": 0.10, "chi2_pvalue": 0.01}  # the two thresholds this change added
     assert actual.pop("thresholds") == {**expected.pop("thresholds"), **new_thresholds}
     assert actual == expected
+
+
+def test_numeric_features_compared_two_at_a_time_give_the_same_results(monkeypatch):
+    from future_skills.monitoring import drift
+
+    reference = golden.reference_frame()
+    current = pd.DataFrame(golden.log_records(800))
+    serial = drift.numeric_drift(reference, current, T)
+    monkeypatch.setattr(drift, "PARALLEL_ROWS", 0)
+    assert drift.numeric_drift(reference, current, T) == serial
+    assert list(serial) == list(NUMERIC_FEATURES)
