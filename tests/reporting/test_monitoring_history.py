@@ -17,6 +17,7 @@ from future_skills.reporting.monitoring_history import (
     run_time,
     threshold_label,
 )
+from future_skills.registry.entities import RegistryEntry
 from future_skills.schema import NUMERIC_FEATURES
 from helpers.registry import make_entry
 
@@ -39,8 +40,9 @@ def test_run_time_prefers_generated_at_then_the_folder_stamp():
 
 
 def test_retrained_after_is_the_first_version_created_after_the_run():
-    entries = [("v1", "2026-10-01T00:00:00"), ("v3", "2026-11-20T00:00:00"), ("v2", "2026-11-10T00:00:00"),
-               ("v4", None)]
+    entries = [RegistryEntry.from_dict({**make_entry(version), "created_at": created})
+               for version, created in (("v1", "2026-10-01T00:00:00"), ("v3", "2026-11-20T00:00:00"),
+                                        ("v2", "2026-11-10T00:00:00"))]
     assert retrained_after(datetime(2026, 11, 5), entries) == "v2"
     assert retrained_after(datetime(2026, 11, 25), entries) is None
 
@@ -57,8 +59,7 @@ def test_history_page_names_the_model_uses_dates_and_links_the_retrained_candida
     registry = Registry()
     registry.register({**make_entry("v1", status="production"), "created_at": "2026-10-01T00:00:00"})
     registry.register({**make_entry("v2"), "created_at": "2026-11-09T10:00:00"})
-    versions = [(e.version, e.created_at) for e in registry.versions()]
-    rows = history_rows(load_drift_history(), versions, project_root / "reports" / "monitoring")
+    rows = history_rows(load_drift_history(), registry.versions(), project_root / "reports" / "monitoring")
     assert [r["date"] for r in rows] == ["2026-11-15 06:00", "2026-11-08 06:00", "2026-11-01 06:00"]
     assert [r["model"] for r in rows] == ["v2", "v1", "v1"]
     assert [r["candidate"] for r in rows] == [None, "v2", None]

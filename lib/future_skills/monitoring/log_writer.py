@@ -13,8 +13,6 @@ At most :data:`ROTATED_FILES_KEPT` (5) rotated files are kept in the shift; the 
 and is deleted only when older than :data:`RETENTION_DAYS` (six months, the EU AI Act minimum for
 a deployer's logs); a younger one is archived as ``<log>.archived-<time>`` and never deleted.
 A writer that opened the log just before a rotation notices (the inode changed) and retries.
-``compact-logs`` (and every ``drift``) moves rotated files into Parquet segments, which are kept
-(:mod:`future_skills.monitoring.log_compaction`), under the same lock.
 
 Failures to log never fail a prediction: they are reported ONCE per process and reason
 with :func:`warnings.warn` (category :class:`MonitoringWarning`, shown on stderr).
@@ -80,17 +78,6 @@ def _same_file(fd: int, path: Path) -> bool:
     return (opened.st_ino, opened.st_dev) == (current.st_ino, current.st_dev)
 
 
-@contextmanager
-def rotation_lock(log_path: Path) -> Iterator[None]:
-    """Hold ``<log>.lock``: no rotation (and no compaction) happens meanwhile."""
-    lock_fd = os.open(log_path.with_name(log_path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        _lock(lock_fd)
-        yield
-    finally:
-        os.close(lock_fd)
-
-
 def retire_oldest(path: Path, now: float | None = None) -> Path | None:
     """Delete ``path`` if older than the retention period, else archive it; returns the archive."""
     try:
@@ -107,6 +94,17 @@ def retire_oldest(path: Path, now: float | None = None) -> Path | None:
         number += 1
     os.replace(path, archive)
     return archive
+
+
+@contextmanager
+def rotation_lock(log_path: Path) -> Iterator[None]:
+    """Hold ``<log>.lock``: no rotation (and no compaction) happens meanwhile."""
+    lock_fd = os.open(log_path.with_name(log_path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _lock(lock_fd)
+        yield
+    finally:
+        os.close(lock_fd)
 
 
 def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:

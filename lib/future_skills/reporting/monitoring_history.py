@@ -16,6 +16,7 @@ from typing import Any
 from future_skills.atomic import atomic_write_text
 from future_skills.monitoring.statistics import DriftStatistic, charted, registered
 from future_skills.paths import ProjectPaths, get_paths
+from future_skills.registry.entities import RegistryEntry
 from future_skills.registry.reader import RegistryReader
 from future_skills.schema import NUMERIC_FEATURES
 from future_skills.thresholds import DEFAULTS
@@ -56,21 +57,20 @@ def run_time(report: dict[str, Any]) -> datetime | None:
     return None
 
 
-def retrained_after(when: datetime | None, versions: list[tuple[str, str | None]]) -> str | None:
-    """The first version (of ``(version, created_at)`` pairs) created after ``when``: the candidate a
-    retrain verdict led to."""
+def retrained_after(when: datetime | None, entries: list[RegistryEntry]) -> str | None:
+    """The first registered version created after ``when`` (the candidate a retrain verdict led to)."""
     if when is None:
         return None
     later = []
-    for version, created_at in versions:
+    for entry in entries:
         try:
-            created = datetime.fromisoformat(str(created_at))
+            created = datetime.fromisoformat(str(entry.created_at))
         except ValueError:
             continue
-        if created.tzinfo is not None:
-            created = created.astimezone().replace(tzinfo=None)
+        created = created.replace(tzinfo=None) if created.tzinfo is None else \
+            created.astimezone().replace(tzinfo=None)
         if created > when:
-            later.append((created, version))
+            later.append((created, entry.version))
     return min(later)[1] if later else None
 
 
@@ -118,13 +118,13 @@ def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatist
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def history_rows(history: list[dict[str, Any]], versions: list[tuple[str, str | None]], reports: Path) -> list[dict]:
+def history_rows(history: list[dict[str, Any]], entries: list[RegistryEntry], reports: Path) -> list[dict]:
     """One plain row per drift run, newest first: date, model watched, verdict, charted values, links."""
     rows = []
     for h in history:
         when = run_time(h)
         html = reports / f"{h['_run']}.html"
-        candidate = retrained_after(when, versions) if h.get("verdict") == "retrain" else None
+        candidate = retrained_after(when, entries) if h.get("verdict") == "retrain" else None
         rows.append({"run": h["_run"], "date": when.strftime("%Y-%m-%d %H:%M") if when else h["_run"],
                      "model": (h.get("reference") or {}).get("version"), "window": h.get("window"),
                      "rows": h.get("rows"), "malformed": h.get("malformed_lines"), "verdict": h.get("verdict"),
@@ -147,14 +147,13 @@ def build_monitor_history(paths: ProjectPaths | None = None) -> tuple[Path, int]
     history = load_drift_history(paths)
     thresholds = {**DEFAULTS["drift"], **(history[-1].get("thresholds", {}) if history else {})}
     statistics = charted("numeric")
-    data = RegistryReader(paths).load()
-    versions = [(entry.version, entry.created_at) for entry in data.versions.values()]
-    context = {"rows": history_rows(history, versions, reports), "features": NUMERIC_FEATURES,
+    context = {"rows": history_rows(history, RegistryReader(paths).versions(), reports), "features": NUMERIC_FEATURES,
                "statistics": [{"name": s.name, "header": s.columns[0].header if s.columns else s.name,
                                "display_name": s.display_name, "chart": statistic_history_png(history, s)}
                               for s in statistics],
                "glossary": [(s.display_name, s.explain(thresholds)) for s in registered()],
                "generated_at": datetime.now().isoformat(timespec="seconds")}
+    data = RegistryReader(paths).load()
     context["status_block"] = render_status_block(status_context(data, data.production or "", paths))
     index = reports / "index.html"
     atomic_write_text(index, render_template("monitoring_index.html.j2", context))
