@@ -27,6 +27,7 @@ assumes calibrated probabilities and no concept drift (same feature → need rel
 """
 from __future__ import annotations
 
+import functools
 import math
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -172,7 +173,8 @@ def estimated_accuracy(inputs: DriftInputs) -> dict[str, Any] | None:
     """Mean highest probability of the reference model's logged predictions (and on its test split)."""
     columns = list(PROBABILITY_COLUMNS)
     rows = model_rows(inputs, columns)
-    confidence = rows[columns].max(axis=1).dropna()
+    highest = functools.reduce(np.fmax, (rows[c].to_numpy(dtype=float) for c in columns))  # NaN only if all are
+    confidence = pd.Series(highest).dropna()
     if confidence.empty:
         return None
     reference = inputs.reference_predictions

@@ -100,18 +100,18 @@ def _overlapping_groups(parquet: pq.ParquetFile, lower: pd.Timestamp | None,
 
 
 def _plan(files: list[Path], low: pd.Timestamp | None,
-          high: pd.Timestamp | None) -> tuple[list[tuple[Path, pq.ParquetFile, list[int], bool]], int, int, int]:
+          high: pd.Timestamp | None) -> tuple[list[tuple[Path, list[int], bool]], int, int, int]:
     """(per segment: file, row groups to read, partial?), rows to allocate, total lines, malformed lines."""
     plan, rows, total, malformed = [], 0, 0, 0
     for path in files:
         try:
-            parquet = pq.ParquetFile(path)
-            groups, partial = _overlapping_groups(parquet, low, high)
-            metadata = parquet.schema_arrow.metadata or {}
+            with pq.ParquetFile(path) as parquet:  # metadata only; the file is opened again to read
+                groups, partial = _overlapping_groups(parquet, low, high)
+                metadata = parquet.schema_arrow.metadata or {}
+                rows += sum(parquet.metadata.row_group(g).num_rows for g in groups)
         except (OSError, pa.ArrowException) as exc:
             raise _unreadable(path, exc) from exc
-        plan.append((path, parquet, groups, partial))
-        rows += sum(parquet.metadata.row_group(g).num_rows for g in groups)
+        plan.append((path, groups, partial))
         total += int(metadata.get(_COUNTS[0], b"0"))
         malformed += int(metadata.get(_COUNTS[1], b"0"))
     return plan, rows, total, malformed
@@ -135,14 +135,16 @@ def read_segments(files: list[Path], lower: datetime | None, upper: datetime | N
     tail_table = flat_table(tail) if tail is not None and len(tail) else None
 
     def tables() -> Iterator[pa.Table]:
-        for path, parquet, groups, partial in plan:
+        for path, groups, partial in plan:
             if not groups:
                 continue
             try:
-                table = parquet.read_row_groups(groups)
+                with pq.ParquetFile(path) as parquet:
+                    table = parquet.read_row_groups(groups)
             except (OSError, pa.ArrowException) as exc:
                 raise _unreadable(path, exc) from exc
             yield table.filter(_inside(table, low, high)) if partial else table
+            del table  # one decoded segment alive at a time
         if tail_table is not None:
             yield tail_table
 
@@ -167,6 +169,8 @@ def frame_from_tables(tables: Iterable[pa.Table], capacity: int) -> pd.DataFrame
         for name, parts in texts.items():
             parts.append(table.column(name).to_pandas().array)
         filled += table.num_rows
+        del table  # before the next segment is decoded
+        pa.default_memory_pool().release_unused()
     columns: dict[str, Any] = {name: array[:filled] for name, array in numbers.items()}
     for name, parts in texts.items():
         columns[name] = union_categoricals(parts) if parts else pd.Categorical([], categories=pd.Index([], dtype=str))
