@@ -230,3 +230,16 @@ def test_plots_and_tables_render_for_analysed_and_empty_reports():
     assert drift_plots.feature_histograms(empty) is None and drift_plots.statistics_chart(empty) is None
     assert drift_plots.prediction_mix_by_week(empty) is None and drift_report.feature_table(empty) is None
     assert "no model is in production" in drift_report.verdict_sentence(empty)
+
+
+def test_histograms_of_a_large_log_are_drawn_from_a_sample_that_the_title_announces():
+    from future_skills.reporting import drift_plots
+
+    frame = current_frame(n=500)
+    same, note = drift_plots.chart_sample(frame, limit=1000)
+    assert same is frame and note == ""
+    sample, note = drift_plots.chart_sample(frame, limit=100)
+    assert len(sample) == 100 and "random sample of 100 of 500 predictions" in note
+    report = analyse_drift(DriftInputs(reference=reference_frame(), current=current_frame(shift=SHIFTED)))
+    figure = drift_plots.feature_histograms(report)
+    assert "sample" not in figure._suptitle.get_text()
