@@ -298,6 +298,10 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
                 echo: Callable[[str], None] = print) -> RetrainResult:
     """Run the whole retraining pipeline for ``options.version``; see the module docstring."""
     check_options(options)
+    if options.dataset_csv:  # every broken rule at once, before anything is written or a kernel starts
+        from future_skills.data.dataset import read_dataset_csv
+
+        read_dataset_csv(options.dataset_csv)
     paths = (paths or get_paths()).ensure()
     os.environ["FUTURE_SKILLS_HOME"] = str(paths.root)  # the notebook kernels inherit the same root
     registry = Registry(paths)
