@@ -72,6 +72,11 @@ class ColumnRange:
                     bad |= breaks(numbers, bound)
         return bad
 
+    def share_outside(self, values: Any) -> float:
+        """Share of the non-missing values that break the rule (NaN when there is none)."""
+        numbers = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+        return float(self.outside(numbers).mean()) if len(numbers) else float("nan")
+
     def clip(self, values: np.ndarray) -> np.ndarray:
         """``values`` brought inside the rule (exclusive bounds by the smallest step)."""
         low = self.min if self.min is not None else (

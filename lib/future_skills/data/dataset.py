@@ -159,6 +159,33 @@ def levels_by_date(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def contract_table(snapshot: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
+    """The value rules the snapshot was checked against, where each comes from, and the data's span."""
+    contract = snapshot["contract"]
+    changed = {key.split(".", 1)[1] for key in contract["overridden"] if key.startswith("ranges.")}
+    where = f"{contract['config_file']} [dataset.ranges]" if contract.get("config_file") else "future_skills.toml"
+    numbers = frame[list(NUMERIC_FEATURES)].astype(float)
+    table = pd.DataFrame({
+        "Rule in force": pd.Series(contract["rules"]),
+        "Set by": pd.Series({c: where if c in changed else "default" for c in NUMERIC_FEATURES}),
+        "Values in the data": pd.Series({c: f"{numbers[c].min():g} to {numbers[c].max():g}" for c in NUMERIC_FEATURES}),
+    })
+    table.index.name = "Column"
+    return table
+
+
+def input_table(snapshot: dict[str, Any]) -> pd.DataFrame:
+    """How the source was read and tidied: file format, extra columns ignored, labels normalised."""
+    tidied = snapshot.get("input") or {}
+    found = snapshot.get("format")
+    rows = {"File format": "; ".join(found["notes"]) if found else "database query (no file)",
+            "Extra columns (ignored)": ", ".join(tidied.get("extra_columns") or []) or "none",
+            "Columns renamed (case or spaces)": ", ".join(f"{a} → {b}" for a, b in
+                                                         (tidied.get("renamed_columns") or {}).items()) or "none",
+            "Labels normalised (case, spaces, extra spellings)": f"{tidied.get('labels_normalised', 0):,} rows"}
+    return pd.DataFrame({"Value": rows}).rename_axis("Item")
+
+
 def snapshot_table(snapshot: dict[str, Any]) -> pd.DataFrame:
     """The snapshot's file, fingerprint, source and export time."""
     return pd.DataFrame({"Value": {"File": snapshot["csv_path"], "sha256": snapshot["sha256"],

@@ -1,7 +1,8 @@
 """Drift statistics and the drift verdict: training data of the reference model vs logged predictions.
 
 Numeric features: PSI on the reference's deciles, two-sample KS, share of values outside the
-reference range. A feature is ``drift`` when PSI ≥ ``psi_drift`` AND the KS p-value <
+reference range (and, for information, ``outside_contract_share``: outside the dataset
+contract's rule in force, :func:`data.contract.numeric_ranges`). A feature is ``drift`` when PSI ≥ ``psi_drift`` AND the KS p-value <
 ``ks_pvalue`` (the KS test guards against PSI noise on small samples), ``watch`` when PSI ≥
 ``psi_watch`` or PSI ≥ ``psi_drift`` without KS significance or more than
 ``out_of_range_watch`` of the values are outside the training range, else ``ok``.
@@ -32,6 +33,7 @@ import pandas as pd
 from scipy import stats
 
 from future_skills.atomic import atomic_write_json
+from future_skills.data.contract import numeric_ranges
 from future_skills.monitoring.categorical import categorical_drift
 from future_skills.monitoring.inputs import DriftInputs, load_drift_inputs
 from future_skills.paths import ProjectPaths, get_paths
@@ -256,8 +258,10 @@ def analyse_drift(inputs: DriftInputs, config: dict[str, Any] | None = None) -> 
         reason = inputs.no_data_reason or "no predictions in the window"
         report.update(status="no_data", reasons=[reason])
     else:
+        ranges = numeric_ranges()
         for name in NUMERIC_FEATURES:
             report["features"][name] = compare_numeric(inputs.reference[name], inputs.current[name], thresholds)
+            report["features"][name]["outside_contract_share"] = ranges[name].share_outside(inputs.current[name])
         report["categorical"] = categorical_drift(inputs.reference, inputs.current, inputs.catalog, thresholds)
         report["prediction_mix"], report["score"] = prediction_drift(inputs, thresholds)
         report["realised_accuracy"] = realised_accuracy(inputs, int(thresholds["min_rows"]))
