@@ -1,9 +1,9 @@
 """A suggested ``[dataset]`` section of ``future_skills.toml`` from a user's own data file.
 
-For each numeric column the rule is inferred from the values, then widened so that the
-next export, with a little more spread, still passes: shares within 0–1 keep 0–1, values
-within 0–100 become 0–100 (percentages), non-negative whole numbers become counts (0 or
-more), anything else gets its range widened by half its span on each side and rounded
+For each numeric column the rule is inferred from the bulk of the values (0.5 % cut at each
+end from 200 rows, so a stray error stays visible), then widened so that the next export,
+with a little more spread, still passes: shares within 0–1 keep 0–1, values within 0–100
+become 0–100 (percentages), counts get "0 or more", anything else gets its range widened by half its span on each side and rounded
 outwards to a round step — never the raw min/max. Non-negative data never gets a negative
 bound; strictly positive data keeps "more than 0". The text is TOML to paste and edit.
 """
@@ -40,8 +40,7 @@ def suggest_rule(values: pd.Series, column: str) -> dict[str, float]:
     # the bulk of the values decides the scale: a stray 7.5 among shares stays an error to fix
     low, high = (float(numbers.quantile(0.005)), float(numbers.quantile(0.995))) if len(numbers) >= 200 else (
         float(numbers.min()), float(numbers.max()))
-    whole = bool((numbers % 1 == 0).all())
-    if column in COUNT_COLUMNS or (whole and low >= 0 and high > 100):
+    if column in COUNT_COLUMNS:
         return {"min": 0.0}
     if low >= 0 and high <= 1:
         return {"min": 0.0, "max": 1.0}
