@@ -413,3 +413,18 @@ def test_class_distribution_and_levels_by_date(small, demo_frame):
     assert table["Total"].to_dict() == pd.Series(quarters).value_counts().to_dict()
     assert (table[list(LEVELS)].sum(axis=1) == table["Total"]).all()
     assert table[list(LEVELS)].sum().to_dict() == demo_frame[LABEL].value_counts().to_dict()
+
+
+def test_an_older_demo_database_is_rebuilt_on_the_contract_scales(project_root, capsys):
+    import sqlite3
+
+    ensure_demo_database()
+    path = get_paths().demo_db
+    with sqlite3.connect(path) as connection:  # as a database built on the old 0–100 scales
+        connection.execute("UPDATE skill_signals SET trend_score = trend_score * 100")
+        connection.execute("PRAGMA user_version = 0")
+    connection.close()
+    capsys.readouterr()
+    ensure_demo_database()
+    assert "older format" in capsys.readouterr().err
+    assert export_dataset(default_db_url())["trend_score"].max() <= 1.0

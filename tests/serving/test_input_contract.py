@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from future_skills.cli import main
-from future_skills.model.scoring import ML_ENGINE
 from future_skills.exceptions import FutureSkillsError
+from future_skills.model.scoring import ML_ENGINE
 from future_skills.serving import predict as serving
 from future_skills.serving.predict import InvalidPairsWarning, predict
 from helpers.monitoring import install_model, pairs

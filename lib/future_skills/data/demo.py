@@ -21,6 +21,9 @@ DEMO_SEED = 20251127
 SNAPSHOT_DATES: tuple[str, ...] = ("2024-12-31", "2025-03-31", "2025-06-30", "2025-09-30",
                                    "2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30")
 SKILLS_PER_ROLE = 20
+# Stored as SQLite's user_version: 2 = shares in 0–1 (the original system's scales). A demo
+# database of another format (1: the earlier 0–100 scales) is rebuilt on first use.
+DEMO_FORMAT = 2
 
 DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "Engineering": ("Backend Developer", "Frontend Developer", "Mobile Developer", "QA Engineer",
@@ -212,6 +215,7 @@ def build_demo_database(path: Path | str, seed: int = DEMO_SEED) -> Path:
                 connection.execute(statement)
             for name, frame in demo_tables(seed).items():
                 frame.to_sql(name, connection, if_exists="append", index=False)
+            connection.execute(f"PRAGMA user_version = {DEMO_FORMAT}")
         connection.close()
         os.replace(tmp, target)
     finally:
@@ -220,7 +224,8 @@ def build_demo_database(path: Path | str, seed: int = DEMO_SEED) -> Path:
 
 
 def ensure_demo_database(db_url: str | None = None) -> str:
-    """The database URL to use; builds the embedded demo database when that URL points at it and it is absent."""
+    """The database URL to use; builds the embedded demo database when that URL points at it and it is
+    absent or of an older format (:data:`DEMO_FORMAT`)."""
     from future_skills.paths import get_paths
     from future_skills.settings import default_db_url, load_settings
 
@@ -228,13 +233,27 @@ def ensure_demo_database(db_url: str | None = None) -> str:
     if url != default_db_url():
         return url
     path = get_paths().demo_db
-    if not path.exists():
+    if not path.exists() or demo_format(path) != DEMO_FORMAT:
         from filelock import FileLock
 
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(path) + ".lock"):
+            if path.exists() and demo_format(path) != DEMO_FORMAT:
+                print(f"Demo data: the embedded HR database at {path} is of an older format (0–100 scales); "
+                      "rebuilding it on the dataset contract's scales (shares 0–1).", file=sys.stderr)
+                path.unlink()
             if not path.exists():
                 print(f"Demo data: building the embedded HR database at {path} (synthetic, deterministic; "
                       "set FUTURE_SKILLS_DB_URL or --db-url to use your HR database).", file=sys.stderr)
                 build_demo_database(path)
     return url
+
+
+def demo_format(path: Path) -> int:
+    """The demo database's format (SQLite user_version; 0 for a database built before formats existed)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    connection.close()
+    return version
