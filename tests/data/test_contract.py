@@ -163,3 +163,18 @@ def test_infer_output_pasted_into_the_config_makes_a_refused_dataset_pass(projec
     assert suggestion == infer_section(path)
     write_toml(project_root, suggestion)
     assert len(read_dataset_csv(path)) == len(frame)
+
+
+def test_a_snapshot_is_read_back_under_the_contract_it_was_written_with(project_root, frame, tmp_path):
+    from future_skills.data.contract import contract_from_dict
+    from future_skills.data.dataset import read_snapshot
+
+    write_toml(project_root, "[dataset.ranges]\ntrend_score = { min = 0, max = 100 }\n")
+    frame["trend_score"] = frame["trend_score"] * 100
+    target = tmp_path / "runs" / "v1" / "dataset.csv"
+    info = write_snapshot(validate_dataset(frame), target)
+    assert contract_from_dict(info["contract"]) == load_contract()
+    write_toml(project_root, "")  # the rules change afterwards: the snapshot still reads as it was written
+    with pytest.raises(DatasetValidationError, match="between 0 and 1"):
+        read_dataset_csv(target)
+    assert len(read_snapshot(target)) == len(frame)

@@ -81,3 +81,35 @@ def test_a_bad_database_export_shows_the_table_in_the_report_and_the_index(tmp_p
     assert {(r[0], r[1], r[2]) for r in rows[1:]} == {("between 0 and 1", "trend_score", "1"),
                                                      ("0 or more", "training_requests", "2")}
     assert "2 rules of the dataset contract failed" in index.get_text(" ")
+
+
+@pytest.mark.slow
+def test_a_french_spreadsheet_export_trains_and_names_keep_their_accents(tmp_path: Path):
+    import json
+
+    names = {1: "Chargée de développement RH", 2: "Contrôleur de gestion"}
+    frame = make_dataset(n_roles=6, n_skills=10, seed=2)
+    frame["job_role_name"] = frame["job_role_id"].map(names).fillna(frame["job_role_name"])
+    french = frame.assign(remarque="à revoir")
+    french["future_need_level"] = french["future_need_level"].str.lower()
+    data = tmp_path / "export.csv"
+    data.write_bytes(french.to_csv(index=False, sep=";", decimal=",", lineterminator="\r\n").encode("cp1252"))
+    sample = frame.loc[frame["job_role_id"].isin(names)].groupby("job_role_id").head(15).copy()  # all mislabelled
+    sample["future_need_level"] = sample["future_need_level"].map({"LOW": "HIGH", "MEDIUM": "HIGH", "HIGH": "LOW"})
+    validation = tmp_path / "sample.csv"
+    validation.write_bytes(sample.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig"))
+    root = tmp_path / "project"
+    result = retrain(root, "--version", "v1", "--dataset-csv", str(data), "--validation-csv", str(validation),
+                     "--n-estimators", "10")
+    assert result.returncode == 0, result.stdout + result.stderr
+    snapshot = (root / "runs" / "v1" / "dataset.csv").read_text(encoding="utf-8")
+    assert all(name in snapshot for name in names.values()) and "remarque" not in snapshot
+    meta = json.loads((root / "models" / "future_skills_model_v1.json").read_text(encoding="utf-8"))
+    assert meta["dataset"]["total_samples"] == len(frame)
+    assert meta["dataset"]["contract"]["rules"]["trend_score"] == "between 0 and 1"
+    export = BeautifulSoup((root / "reports" / "v1" / "01_export.html").read_text(encoding="utf-8"), "html.parser")
+    text = export.get_text(" ")
+    assert "Windows-1252, semicolon-separated, decimal comma" in text and "remarque" in text
+    assert f"{len(frame):,} rows" in text and "between 0 and 1" in text
+    evaluate = (root / "reports" / "v1" / "03_evaluate.html").read_text(encoding="utf-8")
+    assert all(name in evaluate for name in names.values())

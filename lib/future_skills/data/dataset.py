@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from future_skills.atomic import atomic_write_bytes, atomic_write_json, file_sha256
-from future_skills.data.contract import load_contract
+from future_skills.data.contract import DatasetContract, contract_from_dict, load_contract
 from future_skills.data.csv_files import read_hr_csv
 from future_skills.data.validation import CheckResult, failure_table, normalise_dataset, validate_dataset
 from future_skills.exceptions import DatasetValidationError
@@ -24,20 +24,30 @@ FAILURES_FILE = "validation_failures.json"
 
 
 def read_dataset_csv(path: Path | str, min_classes: int | None = None, checks: list[CheckResult] | None = None,
-                     details: dict[str, Any] | None = None) -> pd.DataFrame:
+                     details: dict[str, Any] | None = None, contract: DatasetContract | None = None) -> pd.DataFrame:
     """A dataset CSV, read whatever its delimiter, decimal mark and encoding, tidied and validated.
 
     ``checks`` receives every rule's result, ``details`` what was detected (``format``) and
-    tidied (``input``: extra columns ignored, labels normalised). A missing, unreadable or
-    invalid file is a DatasetValidationError listing every failed rule.
+    tidied (``input``: extra columns ignored, labels normalised). ``contract`` defaults to the one
+    in force. A missing, unreadable or invalid file is a DatasetValidationError listing every failed rule.
     """
     raw, found = read_hr_csv(path)
-    contract = load_contract()
+    contract = contract or load_contract()
     frame, tidied = normalise_dataset(raw, contract)
     if details is not None:
         details.update(format=found.as_dict(), input=tidied)
     return validate_dataset(frame, min_classes, on_check=checks.extend if checks is not None else None,
                             contract=contract, source=str(path))
+
+
+def read_snapshot(path: Path | str) -> pd.DataFrame:
+    """A run's snapshot, checked against the contract recorded beside it (``dataset.json``) when there is
+    one: a model's data is judged by the rules it was trained under, even after ``future_skills.toml`` changed."""
+    try:
+        recorded = json.loads(Path(path).with_suffix(".json").read_text(encoding="utf-8"))["contract"]
+    except (OSError, ValueError, KeyError, TypeError):
+        recorded = None
+    return read_dataset_csv(path, contract=contract_from_dict(recorded) if recorded else None)
 
 
 def class_distribution(frame: pd.DataFrame) -> dict[str, int]:

@@ -180,11 +180,13 @@ def failure_table(results: list[CheckResult]) -> pd.DataFrame:
 
 
 def _shown(example: dict) -> str:
-    if "value" in example:
-        value = example["value"]
-        return "(empty)" if value is None or (isinstance(value, float) and pd.isna(value)) else repr(value) \
-            if isinstance(value, str) else f"{value}"
-    return ", ".join(f"{k} {v}" for k, v in example.items() if k not in ("line", "row"))
+    """One example as the table shows it: the value (text quoted, missing as '(empty)') or its details."""
+    if "value" not in example:
+        return ", ".join(f"{k} {v}" for k, v in example.items() if k not in ("line", "row"))
+    value = example["value"]
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "(empty)"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def failure_message(failures: list[CheckResult], source: str, contract: DatasetContract | None = None) -> str:
