@@ -1,4 +1,4 @@
-"""Thresholds for the promotion gate and drift verdicts: defined once, overridable.
+"""Thresholds for the promotion gate and drift verdicts, and who may decide: defined once, overridable.
 
 Defaults come from the original model registry (DESIGN.md). A small TOML file
 ``future_skills.toml`` at the project root (or the path in ``FUTURE_SKILLS_CONFIG``)
@@ -20,7 +20,14 @@ may override any of them::
     [dataset.labels]               # extra spellings accepted for a level
     HIGH = ["ÉLEVÉ", "FORT"]
 
-The resolved values are recorded with every gate result, drift report and model version.
+    [governance]                 # empty lists: approvals are not restricted
+    allow_auto_promote = false
+    approvers = [{ name = "Claire Martin", role = "DRH", account = "cmartin" }]
+    promoters = [{ name = "Data Team", role = "ML engineer", account = "mlops" }]
+
+``approvers`` may approve and reject; ``promoters`` may promote and roll back (an account
+listed in both may do all four). The resolved values are recorded with every gate result,
+drift report and model version.
 """
 from __future__ import annotations
 
@@ -70,7 +77,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "ranges": NUMERIC_RANGES,
         "labels": {level: [] for level in LEVELS},
     },
+    # Human oversight (issue 12): who may decide, and whether --auto-promote is allowed at all.
+    "governance": {
+        "allow_auto_promote": True,
+        "approvers": [],
+        "promoters": [],
+    },
 }
+PERSON_KEYS = {"name": True, "account": True, "role": False}  # key -> required
 
 
 def config_path() -> Path:
@@ -95,8 +109,13 @@ def load_config(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
                 f"Config file {file} has an unknown section [{section}]; "
                 f"allowed sections are {', '.join(sorted(resolved))}."
             )
-        merge = _merge_dataset if section == "dataset" else _merge_numbers
-        merge(file, section, resolved[section], values)
+        if section == "dataset":
+            _merge_dataset(file, resolved["dataset"], values)
+            continue
+        for key, value in values.items():
+            if key not in resolved[section]:
+                raise _unknown_key(file, section, key, sorted(resolved[section]))
+            resolved[section][key] = _checked_value(file, f"{section}.{key}", DEFAULTS[section][key], value)
     return resolved
 
 
@@ -108,14 +127,6 @@ def _number(file: Path, where: str, value: Any) -> float:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise ConfigError(f"Config file {file}: {where} must be a number, got {value!r}.")
     return value
-
-
-def _merge_numbers(file: Path, section: str, resolved: dict[str, Any], values: dict[str, Any]) -> None:
-    """A flat section of numbers: each key must exist in the defaults."""
-    for key, value in values.items():
-        if key not in resolved:
-            raise _unknown_key(file, section, key, sorted(resolved))
-        resolved[key] = _number(file, f"{section}.{key}", value)
 
 
 def _column_rule(file: Path, column: str, rule: Any) -> dict[str, float]:
@@ -135,7 +146,7 @@ def _column_rule(file: Path, column: str, rule: Any) -> dict[str, float]:
     return clean
 
 
-def _merge_dataset(file: Path, section: str, resolved: dict[str, Any], values: dict[str, Any]) -> None:
+def _merge_dataset(file: Path, resolved: dict[str, Any], values: dict[str, Any]) -> None:
     """``[dataset]``: class minimums, per-column rules (a column given replaces its default), labels."""
     for key, value in values.items():
         if key == "ranges" and isinstance(value, dict):
@@ -159,3 +170,38 @@ def _merge_dataset(file: Path, section: str, resolved: dict[str, Any], values: d
             resolved[key] = int(number)
         else:
             raise _unknown_key(file, "dataset", key, sorted(resolved))
+
+
+def _checked_value(file: Path, name: str, default: Any, value: Any) -> Any:
+    """``value`` when it has the type of ``default`` (number, true/false, list of people), else ConfigError."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"Config file {file}: {name} must be true or false, got {value!r}.")
+        return value
+    if isinstance(default, list):
+        if not isinstance(value, list):
+            raise ConfigError(f"Config file {file}: {name} must be a list of {{ name, role, account }} tables.")
+        return [_checked_person(file, f"{name}[{i}]", person) for i, person in enumerate(value)]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ConfigError(f"Config file {file}: {name} must be a number, got {value!r}.")
+    return value
+
+
+def _checked_person(file: Path, name: str, person: Any) -> dict[str, str]:
+    """One listed person: ``name`` and ``account`` required, ``role`` optional, all non-empty text."""
+    if not isinstance(person, dict):
+        raise ConfigError(f"Config file {file}: {name} must be a table like {{ name = \"…\", account = \"…\" }}.")
+    unknown = sorted(set(person) - set(PERSON_KEYS))
+    if unknown:
+        raise ConfigError(f"Config file {file}: {name} has unknown key(s) {', '.join(unknown)}; "
+                          f"allowed keys are {', '.join(PERSON_KEYS)}.")
+    for key, required in PERSON_KEYS.items():
+        value = person.get(key)
+        if (required or key in person) and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"Config file {file}: {name}.{key} must be non-empty text.")
+    return {key: person[key].strip() for key in PERSON_KEYS if key in person}
+
+
+def governance_config(path: Path | str | None = None) -> dict[str, Any]:
+    """The ``[governance]`` section: ``approvers``, ``promoters`` and ``allow_auto_promote``."""
+    return load_config(path)["governance"]

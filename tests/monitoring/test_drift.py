@@ -93,7 +93,6 @@ def test_two_shifted_features_drift_and_call_for_a_retrain():
     # values around 50 break the default 0–1 share rule; the economic indicator has no bound
     assert report["features"]["trend_score"]["outside_contract_share"] == 1.0
     assert report["features"]["economic_indicator"]["outside_contract_share"] == 0.0
-    assert drift.exit_code(report) == 3 and drift.exit_code({"verdict": "watch"}) == 0
 
 
 def test_one_shifted_feature_is_only_watch():
