@@ -32,6 +32,8 @@ from typing import Any
 
 import pandas as pd
 
+from future_skills.data.contract import features_schema, load_contract
+from future_skills.data.validation import PRESENT, check_frame
 from future_skills.exceptions import FutureSkillsError
 from future_skills.model.scoring import ML_ENGINE, ml_model_version, ml_predict
 from future_skills.monitoring import log_writer as monitoring
@@ -250,7 +252,7 @@ def _problems_sentence(results: list, invalid: int, total: int) -> str:
         rows = ", ".join(str(e["row"]) for e in r.examples if "row" in e)
         values = ", ".join("empty" if pd.isna(e["value"]) else str(e["value"]) for e in r.examples if "row" in e)
         where = f" (rows {rows}: {values})" if rows else " (the column is absent)"
-        parts.append(f"{r.column} {r.rule if r.rule != 'column present' else 'is missing'}{where}")
+        parts.append(f"{r.column} {r.rule if r.rule != PRESENT else 'is missing'}{where}")
     return f"{invalid} of {total} pairs break the input contract: {'; '.join(parts)}"
 
 
@@ -265,9 +267,6 @@ def prepare_pairs(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[s
     """
     if on_invalid not in ON_INVALID:
         raise FutureSkillsError(f"on_invalid must be one of {', '.join(ON_INVALID)}, got {on_invalid!r}.")
-    from future_skills.data.contract import features_schema, load_contract
-    from future_skills.data.validation import check_frame
-
     frame = _as_frame(frame_or_records)
     missing_ids = [name for name in ID_COLUMNS if name not in frame.columns]
     if missing_ids:
@@ -278,8 +277,10 @@ def prepare_pairs(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[s
     invalid = pd.Series(frame.index.isin(sorted(rows)) | bool(absent), index=frame.index)
     if invalid.any():
         sentence = _problems_sentence(results, int(invalid.sum()), len(frame))
-        bad_ids = [r for r in results if not r.passed and r.column in ID_COLUMNS]
-        if on_invalid == "refuse" or bad_ids:
+        if any(not r.passed and r.column in ID_COLUMNS for r in results):
+            raise FutureSkillsError(f"{sentence}. Nothing was scored: give every pair its job_role_id and skill_id "
+                                    "as whole numbers above 0.")
+        if on_invalid == "refuse":
             raise FutureSkillsError(f"{sentence}. Nothing was scored: fix these values, or score those pairs "
                                     "with the rules engine (--on-invalid rules, or on_invalid=\"rules\").")
         warnings.warn(f"Future Skills: {sentence}; the rules engine scored those {int(invalid.sum())} pair(s), "
