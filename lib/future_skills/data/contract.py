@@ -10,7 +10,7 @@ collected in one pass. Every check's name is the rule as a person would write it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -63,7 +63,8 @@ class ColumnRange:
 
     def outside(self, values: Any) -> np.ndarray:
         """True where a value breaks the rule (NaN is never outside: missing is another rule)."""
-        numbers = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+        numbers = values if isinstance(values, np.ndarray) and values.dtype.kind == "f" else np.asarray(
+            pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
         with np.errstate(invalid="ignore"):
             bad = np.isinf(numbers)
             for bound, breaks in ((self.min, np.less), (self.max, np.greater),
@@ -136,27 +137,58 @@ def numeric_ranges(contract: DatasetContract | None = None) -> dict[str, ColumnR
     return dict((contract or load_contract()).ranges)
 
 
-def _numbers(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce")
+def _floats(values: pd.Series) -> np.ndarray:
+    """The values as floats, NaN where empty or not a number (no parsing for numeric columns)."""
+    if values.dtype.kind in "fiu":
+        return values.to_numpy(dtype=float)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
 
 
-def _numeric_checks(column: str, rule: ColumnRange) -> list[pa.Check]:
-    """A number, finite, inside its rule (and whole for counts); each ignores what another rule flags."""
-    checks = [pa.Check(lambda s: s.isna() | _numbers(s).notna(), name="a number"),
-              pa.Check(lambda s: ~np.isinf(_numbers(s).astype(float)), name="a finite number")]
+# A rule on one column: (floats, missing) -> True where the value passes. Missing values pass every
+# rule but "a value in every row", so that each problem is reported once, under its own rule.
+Predicate = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def _numeric_rules(column: str, rule: ColumnRange) -> list[tuple[str, Predicate]]:
+    """(name, predicate) of a number column: a number, finite, inside its rule (and whole for counts)."""
+    rules: list[tuple[str, Predicate]] = [
+        ("a number", lambda x, missing: missing | ~np.isnan(x)),
+        ("a finite number", lambda x, missing: ~np.isinf(x))]
     if rule.describe() != "any finite number":
-        checks.append(pa.Check(lambda s: pd.Series(~rule.outside(s), index=s.index), name=rule.describe()))
+        rules.append((rule.describe(), lambda x, missing: ~rule.outside(x)))
     if column in COUNT_COLUMNS:
-        checks.append(pa.Check(lambda s: ~(_numbers(s) % 1 > 0), name="a whole number"))
-    return checks
+        rules.append(("a whole number", lambda x, missing: ~(np.nan_to_num(x % 1, nan=0.0) > 0)))
+    return rules
 
 
-def _id_check() -> pa.Check:
-    def whole_positive(s: pd.Series) -> pd.Series:
-        numbers = _numbers(s)
-        return s.isna() | ((numbers % 1 == 0) & (numbers > 0))
+def feature_rules(contract: DatasetContract) -> dict[str, list[tuple[str, Predicate]]]:
+    """The rules of the IDs and numeric features, per column: the one definition behind both the pandera
+    schema and :func:`features_pass` (serving's fast path)."""
+    def whole_positive(x: np.ndarray, missing: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):
+            return missing | ((x % 1 == 0) & (x > 0))
 
-    return pa.Check(whole_positive, name="a whole number above 0")
+    rules = {name: [("a whole number above 0", whole_positive)] for name in ID_COLUMNS}
+    rules.update({name: _numeric_rules(name, contract.ranges[name]) for name in NUMERIC_FEATURES})
+    return rules
+
+
+def features_pass(frame: pd.DataFrame, contract: DatasetContract) -> bool:
+    """True when every ID and feature column is present, filled and passes every rule (no pandera
+    overhead: serving checks this first and asks pandera for the details only when it is False)."""
+    for column, rules in feature_rules(contract).items():
+        if column not in frame.columns:
+            return False
+        missing = frame[column].isna().to_numpy()
+        values = _floats(frame[column])
+        if missing.any() or not all(predicate(values, missing).all() for _, predicate in rules):
+            return False
+    return True
+
+
+def _check(name: str, predicate: Predicate) -> pa.Check:
+    """A pandera check (row-wise result) from a column rule."""
+    return pa.Check(lambda s: pd.Series(predicate(_floats(s), s.isna().to_numpy()), index=s.index), name=name)
 
 
 def _column(checks: list[pa.Check]) -> pa.Column:
@@ -164,9 +196,8 @@ def _column(checks: list[pa.Check]) -> pa.Column:
 
 
 def _feature_columns(contract: DatasetContract) -> dict[str, pa.Column]:
-    columns = {name: _column([_id_check()]) for name in ID_COLUMNS}
-    columns.update({name: _column(_numeric_checks(name, contract.ranges[name])) for name in NUMERIC_FEATURES})
-    return columns
+    return {column: _column([_check(name, predicate) for name, predicate in rules])
+            for column, rules in feature_rules(contract).items()}
 
 
 def _label_rule() -> str:
