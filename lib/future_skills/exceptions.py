@@ -76,3 +76,7 @@ class ConfigError(FutureSkillsError):
 
 class MonitoringLogError(FutureSkillsError):
     """The prediction log cannot be read at all (missing folder, unreadable file)."""
+
+
+class StorageError(FutureSkillsError):
+    """A file cannot be written: disk full, read-only file system, no permission. Names the path."""

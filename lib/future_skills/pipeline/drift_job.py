@@ -9,13 +9,10 @@ from typing import Any
 
 from future_skills.data.database import db_url_for_notebook
 from future_skills.paths import ProjectPaths, get_paths
-from future_skills.pipeline.execute import run_notebook
-from future_skills.reporting.html import export_notebook_html
+from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
 from future_skills.reporting.monitoring_history import monitoring_dirs
 
 DRIFT_NOTEBOOK = "04_drift.ipynb"
-
-
 
 
 def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_json: str | None = None,
@@ -42,12 +39,9 @@ def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_js
         "db_url": db_parameter,
         "output_json": str(drift_json),
     }
-    output = run_dir / DRIFT_NOTEBOOK
-    try:
-        run_notebook(DRIFT_NOTEBOOK, output, parameters, kernel=kernel, cwd=run_dir, env=kernel_env)
-    finally:
-        if output.exists():
-            export_notebook_html(output, html)
+    with interrupt_on_sigterm():
+        run_and_report(DRIFT_NOTEBOOK, run_dir / DRIFT_NOTEBOOK, html, parameters, kernel=kernel, cwd=run_dir,
+                       env=kernel_env)
     report = json.loads(drift_json.read_text(encoding="utf-8"))
     if output_json:
         Path(output_json).parent.mkdir(parents=True, exist_ok=True)

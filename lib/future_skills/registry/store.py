@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,7 +22,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from future_skills.atomic import atomic_write_json, atomic_write_text
-from future_skills.exceptions import PromotionRefusedError, RegistryError, VersionExistsError
+from future_skills.exceptions import PromotionRefusedError, RegistryError, StorageError, VersionExistsError
 from future_skills.paths import ProjectPaths, get_paths, relative_to_root, report_paths
 from future_skills.registry.lifecycle import (
     REGISTER_STATUSES,
@@ -153,8 +154,26 @@ class Registry:
             lock.release()
 
     def _save(self, data: dict[str, Any]) -> None:
+        """Commit ``data`` to registry.json, then re-render the Markdown view of it.
+
+        The Markdown is rendered before the commit (a rendering bug changes nothing); a failure
+        to *write* it after the commit is a warning, not a failure of the committed change, and
+        the next change (or ``future-skills doctor --fix``) writes it again.
+        """
+        markdown = render_registry_markdown(data)
         atomic_write_json(self.path, data)
-        atomic_write_text(self.paths.registry_md, render_registry_markdown(data))
+        self.write_markdown(markdown)
+
+    def write_markdown(self, markdown: str | None = None) -> bool:
+        """(Re)write MODEL_REGISTRY.md from registry.json; False (with a warning) when it cannot be written."""
+        try:
+            atomic_write_text(self.paths.registry_md, markdown or render_registry_markdown(self.load()))
+        except (OSError, StorageError) as exc:
+            warnings.warn(f"{relative_to_root(self.paths.registry_md, self.paths.root)} was not updated ({exc}); "
+                          "registry.json holds the change: run `future-skills doctor --fix` to render it again.",
+                          stacklevel=2)
+            return False
+        return True
 
     def register(self, entry: dict[str, Any]) -> dict[str, Any]:
         """Add a new version (status candidate, failed, or production = auto-promotion)."""
