@@ -11,6 +11,7 @@ import warnings
 from typing import Callable, Sequence
 
 from future_skills.cli.data import add_data_commands
+from future_skills.cli.maintenance import add_maintenance_commands
 from future_skills.cli.monitoring import add_monitoring_commands
 from future_skills.cli.registry import add_registry_commands
 from future_skills.cli.retrain import add_retrain_arguments, add_retrain_command, cmd_retrain
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_data_commands(sub)
     add_registry_commands(sub)
     add_monitoring_commands(sub)
+    add_maintenance_commands(sub)
     return parser
 
 

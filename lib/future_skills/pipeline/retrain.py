@@ -22,10 +22,10 @@ from typing import Any, Callable
 from future_skills.atomic import crash_point
 from future_skills.data.database import db_url_for_notebook, masked_url
 from future_skills.environment import environment_info, git_commit, installed_packages, login_name
-from future_skills.exceptions import NotebookExecutionError, StorageError
+from future_skills.exceptions import FutureSkillsError, NotebookExecutionError, StorageError, VersionExistsError
 from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
 from future_skills.pipeline.execute import TimeLimits, interrupt_on_sigterm, run_and_report
-from future_skills.pipeline.manifest import RunManifest, RunStatus, StepRecord, notebook_hashes
+from future_skills.pipeline.manifest import RunManifest, RunStatus, StepRecord, load_manifest, notebook_hashes
 from future_skills.pipeline.options import RetrainOptions, check_options, check_writable, refuse_fresh_registry
 from future_skills.pipeline.publish import publish_hint, publish_version
 from future_skills.pipeline.recovery import (
@@ -38,6 +38,7 @@ from future_skills.registry.store import Registry, now_iso
 from future_skills.reporting.html import make_html_exporter, write_run_index
 from future_skills.reporting.run_index import build_index_context
 from future_skills.settings import load_settings
+from future_skills.versions import validate_version
 
 # A failure of these notebooks is reported as a warning of the run; the model is still published.
 NON_BLOCKING = frozenset({"04_drift.ipynb"})
@@ -249,3 +250,29 @@ def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:
         where = f" (cell {exc.cell})" if exc.cell is not None else ""
         return {"notebook": exc.notebook + where, "error": exc.error, "report": report if exists else None}
     return {"notebook": "pipeline (after the notebooks)", "error": str(exc) or type(exc).__name__, "report": None}
+
+
+def publish_staged(version: str, paths: ProjectPaths | None = None) -> RetrainResult:
+    """``future-skills publish VERSION``: publish a trained model that could not be published, without retraining."""
+    validate_version(version)
+    paths = paths or get_paths()
+    registry = Registry(paths)
+    with version_lock(version, paths), interrupt_on_sigterm():
+        if registry.exists(version):
+            raise VersionExistsError(f"{version} is already published (status {registry.get(version)['status']}).")
+        manifest = load_manifest(paths.run_dir(version))
+        if manifest is None or manifest.status != RunStatus.UNPUBLISHED.value or \
+                not paths.staged_model(version).is_file():
+            raise FutureSkillsError(f"runs/{version} holds no trained model waiting to be published; "
+                                    f"retrain it with `python run_retrain.py --version {version}`.")
+        refuse_orphan_files(version, paths)
+        metadata = publish_version(version, paths, registry)
+        manifest.error = None
+
+        def write_index(meta: dict[str, Any]) -> Path:
+            context = build_index_context(version=version, paths=paths, manifest=manifest.to_dict(), metadata=meta,
+                                          registry=registry, failure=None)
+            return write_run_index(paths.report_dir(version) / "index.html", context,
+                                   manifest.parameters.get("report_lang", "en"))
+
+        return finish_run(manifest, metadata, paths, registry, write_index, [])
