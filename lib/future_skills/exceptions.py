@@ -80,3 +80,11 @@ class MonitoringLogError(FutureSkillsError):
 
 class StorageError(FutureSkillsError):
     """A file cannot be written: disk full, read-only file system, no permission. Names the path."""
+
+
+class PermissionRefusedError(RegistryError):
+    """A decision by an account that ``[governance]`` in future_skills.toml does not list."""
+
+
+class ReportsChangedError(PromotionRefusedError):
+    """The reports of a version changed after they were approved."""

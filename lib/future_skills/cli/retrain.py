@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from future_skills.pipeline.execute import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT
+from future_skills.pipeline.limits import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT
 
 
 def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from future_skills.exceptions import FutureSkillsError, ModelIntegrityError, ModelNotFoundError
@@ -17,7 +16,7 @@ from future_skills.model.store import verify_model_file
 from future_skills.paths import ProjectPaths, metadata_filename, model_filename, relative_to_root
 from future_skills.pipeline.manifest import RunStatus, load_manifest
 from future_skills.pipeline.recovery import mark_interrupted, version_is_busy
-from future_skills.registry.markdown import render_registry_markdown
+from future_skills.registry.entities import RegistryEntry, Status
 from future_skills.registry.store import Registry
 from future_skills.versions import VERSION_PATTERN
 
@@ -109,40 +108,40 @@ def registry_findings(paths: ProjectPaths, registry: Registry) -> list[Finding]:
     """Impossible states, registered files that are missing or damaged, a stale Markdown view."""
     data = registry.load()
     shown = relative_to_root(registry.path, paths.root)
-    versions = data["versions"]
+    versions = data.versions
     found = []
-    in_production = sorted(v for v, e in versions.items() if e.get("status") == "production")
+    in_production = sorted(v for v, e in versions.items() if e.status == Status.PRODUCTION)
     if len(in_production) > 1:
         found.append(Finding("registry", shown, f"{len(in_production)} versions have status production "
                              f"({', '.join(in_production)}); restore registry.json from backup"))
-    pointer = data.get("production")
+    pointer = data.production
     if pointer and pointer not in versions:
         found.append(Finding("registry", shown, f"production points at {pointer}, which is not registered"))
-    elif pointer and versions[pointer].get("status") != "production":
+    elif pointer and versions[pointer].status != Status.PRODUCTION:
         found.append(Finding("registry", shown, f"production points at {pointer}, whose status is "
-                             f"{versions[pointer].get('status')}"))
+                             f"{versions[pointer].status.value}"))
     for version, entry in sorted(versions.items()):
         found += _registered_files(paths, version, entry)
-    if registry.path.exists() and _markdown_is_stale(paths, data):
+    if registry.path.exists() and _markdown_is_stale(paths, registry):
         found.append(Finding("registry view", relative_to_root(paths.registry_md, paths.root),
                              "does not show what registry.json holds", "render it again from registry.json",
                              lambda: registry.write_markdown()))
     return found
 
 
-def _registered_files(paths: ProjectPaths, version: str, entry: dict) -> list[Finding]:
-    if entry.get("status") in ("failed", "rejected") or not entry.get("model_path"):
+def _registered_files(paths: ProjectPaths, version: str, entry: RegistryEntry) -> list[Finding]:
+    if entry.status in (Status.FAILED, Status.REJECTED) or not entry.model_path:
         return []
     try:
-        verify_model_file(paths.registered_model_file(entry), entry.get("model_sha256"))
+        verify_model_file(paths.registered_model_file(entry), entry.model_sha256)
     except (ModelNotFoundError, ModelIntegrityError) as exc:
-        return [Finding("registered model", entry["model_path"], f"{version} ({entry.get('status')}): {exc}")]
+        return [Finding("registered model", entry.model_path, f"{version} ({entry.status.value}): {exc}")]
     return []
 
 
-def _markdown_is_stale(paths: ProjectPaths, data: dict) -> bool:
+def _markdown_is_stale(paths: ProjectPaths, registry: Registry) -> bool:
     try:
-        return paths.registry_md.read_text(encoding="utf-8") != render_registry_markdown(data)
+        return paths.registry_md.read_text(encoding="utf-8") != registry.markdown_text()
     except OSError:
         return True
 
@@ -153,7 +152,7 @@ def diagnose(paths: ProjectPaths) -> list[Finding]:
     busy = _busy(paths)
     found: list[Finding] = []
     try:
-        registered = set(registry.load()["versions"])
+        registered = set(registry.load().versions)
         found += registry_findings(paths, registry)
     except FutureSkillsError as exc:
         registered = set()

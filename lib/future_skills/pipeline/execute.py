@@ -27,28 +27,12 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from papermill.exceptions import PapermillExecutionError
 
-from future_skills.exceptions import FutureSkillsError, NotebookExecutionError
+from future_skills.exceptions import NotebookExecutionError
 from future_skills.paths import NOTEBOOKS_DIR
+from future_skills.pipeline.limits import TimeLimits
 from future_skills.reporting.html import export_notebook_html
 
-DEFAULT_CELL_TIMEOUT = 1800.0  # seconds; the slowest cell (training) takes well under a minute on the demo data
-DEFAULT_NOTEBOOK_TIMEOUT = 3600.0
 KERNEL_DIED = "the kernel died (out of memory?)"
-
-
-@dataclass(frozen=True)
-class TimeLimits:
-    """How long one cell and one whole notebook may run (seconds; None = no limit)."""
-
-    cell_seconds: float | None = DEFAULT_CELL_TIMEOUT
-    notebook_seconds: float | None = DEFAULT_NOTEBOOK_TIMEOUT
-
-    def check(self) -> "TimeLimits":
-        """Reject non-positive limits before anything starts."""
-        for flag, value in (("--cell-timeout", self.cell_seconds), ("--notebook-timeout", self.notebook_seconds)):
-            if value is not None and not (isinstance(value, (int, float)) and 0 < value < 10**7):
-                raise FutureSkillsError(f"{flag} must be a positive number of seconds, got {value!r}.")
-        return self
 
 
 class LocalIPCKernelManager(AsyncKernelManager):

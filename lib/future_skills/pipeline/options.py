@@ -8,10 +8,11 @@ from pathlib import Path
 
 from future_skills.atomic import storage_error
 from future_skills.exceptions import FutureSkillsError
+from future_skills.model.training import check_hyperparameters
 from future_skills.monitoring.log_reader import parse_window
 from future_skills.paths import ProjectPaths, model_filename
-from future_skills.pipeline.execute import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT, TimeLimits
-from future_skills.reporting.texts import SUPPORTED_LANGUAGES
+from future_skills.pipeline.limits import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT, TimeLimits
+from future_skills.reporting.texts import check_language
 from future_skills.versions import validate_version
 
 
@@ -40,14 +41,8 @@ class RetrainOptions:
 def check_options(options: RetrainOptions) -> None:
     """Reject bad arguments before anything is written."""
     validate_version(options.version)
-    if not isinstance(options.n_estimators, int) or options.n_estimators < 1:
-        raise FutureSkillsError(f"--n-estimators must be a positive integer, got {options.n_estimators!r}.")
-    if not 0.0 < float(options.test_size) < 1.0:
-        raise FutureSkillsError(f"--test-size must be between 0 and 1 (exclusive), got {options.test_size!r}.")
-    if options.report_lang not in SUPPORTED_LANGUAGES:
-        raise FutureSkillsError(
-            f"--report-lang must be one of {', '.join(SUPPORTED_LANGUAGES)}, got {options.report_lang!r}."
-        )
+    check_hyperparameters(options.n_estimators, options.test_size, options.random_state)
+    check_language(options.report_lang)
     if options.dataset_csv and options.skip_export:
         raise FutureSkillsError("--dataset-csv and --skip-export cannot be combined: choose one source of data.")
     for flag, value in (("--dataset-csv", options.dataset_csv), ("--validation-csv", options.validation_csv)):

@@ -8,27 +8,26 @@ written (disk full, read-only, no permission), everything published is moved bac
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 from future_skills.atomic import atomic_write_json, atomic_write_with, crash_point, storage_error
-from future_skills.exceptions import FutureSkillsError, StorageError
+from future_skills.exceptions import FutureSkillsError, ModelNotFoundError, StorageError
 from future_skills.model.store import verify_model_file
 from future_skills.paths import ProjectPaths, relative_to_root
+from future_skills.registry.reader import read_metadata
 from future_skills.registry.store import Registry
 
 
 def staged_metadata(version: str, paths: ProjectPaths) -> dict[str, Any]:
     """The metadata 02_train/03_evaluate wrote for the staged model of ``version``."""
-    path = paths.staged_metadata(version)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise FutureSkillsError(f"There is no trained model of {version} waiting to be published ({path} "
-                                "cannot be read); retrain it with run_retrain.py.") from exc
+        return read_metadata(paths.staged_metadata(version))
+    except ModelNotFoundError as exc:
+        raise FutureSkillsError(f"There is no trained model of {version} waiting to be published ({exc}); "
+                                "retrain it with run_retrain.py.") from exc
 
 
 def _move(source: Path, target: Path) -> None:

@@ -61,7 +61,7 @@ def refuse_existing_version(version: str, paths: ProjectPaths, registry: Registr
     """A version is never overwritten: refuse it if registered, published or finished in runs/."""
     if registry.exists(version):
         raise VersionExistsError(
-            f"Version {version} already exists in the registry (status {registry.get(version)['status']}); "
+            f"Version {version} already exists in the registry (status {registry.get(version).status.value}); "
             "choose a new version, e.g. the next number."
         )
     manifest = load_manifest(paths.run_dir(version))

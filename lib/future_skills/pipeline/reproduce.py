@@ -7,7 +7,6 @@ names the package versions that differ from the ones the run recorded.
 """
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from future_skills.model.store import load_model
 from future_skills.model.training import read_split, train_model
 from future_skills.paths import ProjectPaths
 from future_skills.pipeline.manifest import load_manifest
-from future_skills.registry.store import Registry
+from future_skills.registry.reader import RegistryReader, read_metadata
 from future_skills.schema import FEATURES
 
 
@@ -67,12 +66,12 @@ def package_changes(recorded: dict[str, str], installed: dict[str, str]) -> dict
 
 def reproduce(version: str, paths: ProjectPaths) -> Reproduction:
     """Retrain ``version`` from its records in a temporary folder and compare predictions on its test rows."""
-    entry = Registry(paths).get(version)
-    metadata = json.loads((paths.root / entry["metadata_path"]).read_text(encoding="utf-8"))
+    entry = RegistryReader(paths).get(version)
+    metadata = read_metadata(paths.root / entry.metadata_path)
     dataset_info, params = metadata["dataset"], metadata["hyperparameters"]
     dataset_csv = _recorded_file(paths, dataset_info["csv_path"], dataset_info.get("sha256"), "dataset snapshot")
     split_path = _recorded_file(paths, dataset_info["split_path"], None, "train/test split")
-    registered = load_model(paths.registered_model_file(entry), entry.get("model_sha256"))
+    registered = load_model(paths.registered_model_file(entry), entry.model_sha256)
     test = candidate_test_rows(read_dataset_csv(dataset_csv), read_split(split_path), split_path)
     with tempfile.TemporaryDirectory(prefix=f"reproduce-{version}-") as tmp:
         folder = Path(tmp)

@@ -22,9 +22,16 @@ from typing import Any, Callable
 from future_skills.atomic import crash_point
 from future_skills.data.database import db_url_for_notebook, masked_url
 from future_skills.environment import environment_info, git_commit, installed_packages, login_name
-from future_skills.exceptions import FutureSkillsError, NotebookExecutionError, StorageError, VersionExistsError
+from future_skills.exceptions import (
+    FutureSkillsError,
+    NotebookExecutionError,
+    PermissionRefusedError,
+    StorageError,
+    VersionExistsError,
+)
 from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
-from future_skills.pipeline.execute import TimeLimits, interrupt_on_sigterm, run_and_report
+from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
+from future_skills.pipeline.limits import TimeLimits
 from future_skills.pipeline.manifest import RunManifest, RunStatus, StepRecord, load_manifest, notebook_hashes
 from future_skills.pipeline.options import RetrainOptions, check_options, check_writable, refuse_fresh_registry
 from future_skills.pipeline.publish import publish_hint, publish_version
@@ -34,9 +41,12 @@ from future_skills.pipeline.recovery import (
     set_aside_previous_run,
     version_lock,
 )
+from future_skills.registry.entities import Decision
+from future_skills.registry.governance import check_auto_promote_allowed
 from future_skills.registry.store import Registry, now_iso
 from future_skills.reporting.html import make_html_exporter, write_run_index
 from future_skills.reporting.run_index import build_index_context
+from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
 from future_skills.settings import load_settings
 from future_skills.versions import validate_version
 
@@ -150,17 +160,22 @@ class _Run:
         self.echo(f"warning: {sentence}")
 
     def auto_promote(self, metadata: dict[str, Any]) -> bool:
-        """``--auto-promote``: promote when criteria 1–3 pass, approval given by the operator."""
+        """``--auto-promote``: promote when criteria 1–3 pass; recorded as not a person's approval."""
         gate = metadata.get("gate") or {}
         if not gate.get("passed"):
             self.echo(f"Auto-promotion refused: {gate.get('verdict', 'the promotion gate did not pass')}")
             return False
+        try:
+            check_auto_promote_allowed()
+        except PermissionRefusedError as exc:
+            self.echo(f"Auto-promotion refused: {exc}")
+            return False
         operator = self.options.operator or login_name() or "operator"
-        comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed)"
-        self.registry.approve(self.version, by=operator, comment=comment, decision="auto-approved")
-        self.registry.promote(self.version, by=operator, comment=comment)
-        self.echo(f"{self.version} auto-promoted to production; approval recorded in the name of {operator} "
-                  "(future-skills rollback undoes it).")
+        comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed); no person approved it"
+        self.registry.approve(self.version, by=operator, comment=comment, decision=Decision.AUTO_APPROVED)
+        self.registry.promote(self.version, by=operator, comment=comment, automatic=True)
+        self.echo(f"{self.version} auto-promoted to production by the pipeline (run by {operator}); this is not "
+                  "an approval by a person (future-skills rollback undoes it).")
         return True
 
     def fail(self, exc: BaseException) -> None:
@@ -181,11 +196,17 @@ class _Run:
             pass
 
     def write_index(self, metadata: dict[str, Any] | None, failure: dict[str, Any] | None) -> Path:
-        context = build_index_context(
-            version=self.version, paths=self.paths, manifest=self.manifest.to_dict(), metadata=metadata,
-            registry=self.registry, failure=failure,
-        )
-        return write_run_index(self.report_dir / "index.html", context, self.options.report_lang)
+        return write_index(self.manifest, metadata, failure, self.paths, self.registry)
+
+
+def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure: dict[str, Any] | None,
+                paths: ProjectPaths, registry: Registry) -> Path:
+    """``reports/<version>/index.html`` of a run, in the language the run was asked for."""
+    version, lang = manifest.version, manifest.parameters.get("report_lang", "en")
+    context = build_index_context(version=version, paths=paths, manifest=manifest.to_dict(), metadata=metadata,
+                                  registry=registry, failure=failure)
+    context["status_block"] = render_status_block(status_context(registry.load(), version, paths), lang)
+    return write_run_index(paths.report_dir(version) / "index.html", context, lang)
 
 
 def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
@@ -227,19 +248,21 @@ def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo:
             raise StorageError(publish_hint(options.version, exc)) from exc  # type: ignore[arg-type]
         raise
     crash_point("finish")
-    return finish_run(run.manifest, metadata, paths, registry, lambda m: run.write_index(m, None), run.warnings)
+    return finish_run(run.manifest, metadata, paths, registry, run.warnings)
 
 
 def finish_run(manifest: RunManifest, metadata: dict[str, Any], paths: ProjectPaths, registry: Registry,
-               write_index: Callable[[dict[str, Any]], Path], warnings: list[str]) -> RetrainResult:
+               warnings: list[str]) -> RetrainResult:
     """Record a published run as succeeded and write its index.html (also after ``publish``)."""
     manifest.status, manifest.finished_at = RunStatus.SUCCEEDED.value, now_iso()
     manifest.production_after = registry.production_version()
     manifest.save(paths.run_dir(manifest.version))
-    index = write_index(metadata)
+    index = write_index(manifest, metadata, None, paths, registry)
+    refresh_status_blocks(paths, registry.load())  # an auto-promotion archived the previous production
     gate = metadata.get("gate") or {}
-    return RetrainResult(manifest.version, registry.get(manifest.version)["status"], paths.run_dir(manifest.version),
-                         index, gate.get("passed"), manifest.promoted, gate.get("verdict", ""), warnings)
+    return RetrainResult(manifest.version, registry.get(manifest.version).status.value,
+                         paths.run_dir(manifest.version), index, gate.get("passed"), manifest.promoted,
+                         gate.get("verdict", ""), warnings)
 
 
 def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:
@@ -259,7 +282,7 @@ def publish_staged(version: str, paths: ProjectPaths | None = None) -> RetrainRe
     registry = Registry(paths)
     with version_lock(version, paths), interrupt_on_sigterm():
         if registry.exists(version):
-            raise VersionExistsError(f"{version} is already published (status {registry.get(version)['status']}).")
+            raise VersionExistsError(f"{version} is already published (status {registry.get(version).status.value}).")
         manifest = load_manifest(paths.run_dir(version))
         if manifest is None or manifest.status != RunStatus.UNPUBLISHED.value or \
                 not paths.staged_model(version).is_file():
@@ -268,11 +291,4 @@ def publish_staged(version: str, paths: ProjectPaths | None = None) -> RetrainRe
         refuse_orphan_files(version, paths)
         metadata = publish_version(version, paths, registry)
         manifest.error = None
-
-        def write_index(meta: dict[str, Any]) -> Path:
-            context = build_index_context(version=version, paths=paths, manifest=manifest.to_dict(), metadata=meta,
-                                          registry=registry, failure=None)
-            return write_run_index(paths.report_dir(version) / "index.html", context,
-                                   manifest.parameters.get("report_lang", "en"))
-
-        return finish_run(manifest, metadata, paths, registry, write_index, [])
+        return finish_run(manifest, metadata, paths, registry, [])
