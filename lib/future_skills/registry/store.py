@@ -22,8 +22,10 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from future_skills.atomic import atomic_write_json, atomic_write_text
+from future_skills.atomic import atomic_write_json, atomic_write_text, file_sha256
 from future_skills.exceptions import (
+    ModelIntegrityError,
+    ModelNotFoundError,
     PromotionRefusedError,
     RegistryError,
     ReportsChangedError,
@@ -285,11 +287,22 @@ class Registry(RegistryReader):
                     raise PromotionRefusedError(refusal_message(entry, reasons))
                 self._check_reports_unchanged(entry)
                 actor.by = _require(by, "The name of who promotes the version (--by)")
+            self._check_model_file(entry)  # even --force never puts a missing or damaged model in production
             event = "force_promoted" if force else "promoted"
             entry.history.append(history_event(event, entry.status, Status.PRODUCTION, actor, comment))
             entry.status = Status.PRODUCTION
             self._switch_production(data, version, actor, comment=comment, event="promote", archive_event="archived")
         return copy.deepcopy(entry)
+
+    def _check_model_file(self, entry: RegistryEntry) -> None:
+        """ModelNotFoundError / ModelIntegrityError unless the entry's model file matches its sha256."""
+        path = self.paths.registered_model_file(entry)
+        if not path.is_file():
+            raise ModelNotFoundError(f"{entry.version} cannot go to production: its model file {path} is missing; "
+                                     "restore it from backup or retrain.")
+        if file_sha256(path) != (entry.model_sha256 or "").lower():
+            raise ModelIntegrityError(f"{entry.version} cannot go to production: its model file {path} does not "
+                                      "match the sha256 in the registry (modified or damaged); restore it or retrain.")
 
     def _check_reports_unchanged(self, entry: RegistryEntry) -> None:
         """ReportsChangedError when a report differs from what the last approval recorded."""
@@ -319,6 +332,7 @@ class Registry(RegistryReader):
                                     f"than {current} is still archived in the registry.")
             entry = _entry(data, target, copy_entry=False)
             check_transition(entry, Status.PRODUCTION, rollback=True)
+            self._check_model_file(entry)
             entry.history.append(history_event("restored", Status.ARCHIVED, Status.PRODUCTION, actor, comment))
             entry.status = Status.PRODUCTION
             self._switch_production(data, target, actor, comment=comment, event="rollback",
