@@ -13,7 +13,7 @@ from future_skills.exceptions import StorageError
 
 
 @pytest.mark.parametrize("code,words", [(errno.ENOSPC, "the disk is full; free space on it"),
-                                        (errno.EROFS, "read-only"), (errno.EACCES, "permission denied")])
+                                        (errno.EROFS, "the file system is read-only"), (errno.EACCES, "permission denied; give the user")])
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch, code, words):
     target = tmp_path / "registry.json"
     target.write_text("old")
