@@ -182,7 +182,7 @@ def _failure(exc: BaseException, notebook: str, output_path: Path, limits: TimeL
         error = f"cell time limit of {limits.cell_seconds:g} s exceeded"
         message = (f"Notebook {notebook} was stopped: a cell ran longer than {limits.cell_seconds:g} s "
                    f"(--cell-timeout); {kept}.")
-    elif isinstance(exc, DeadKernelError):
+    elif isinstance(exc, DeadKernelError) or "Kernel died" in str(exc):  # during a cell, or while starting
         error = KERNEL_DIED
         message = f"Notebook {notebook} stopped: {KERNEL_DIED}; {kept}."
     elif isinstance(exc, PapermillExecutionError):
