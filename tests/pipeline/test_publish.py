@@ -79,3 +79,36 @@ def test_publish_command_refuses_a_run_that_is_not_waiting(paths: ProjectPaths, 
     stage_model(paths, "v2", RunStatus.FAILED)
     assert main(["publish", "v2"]) == 2
     assert "holds no trained model waiting to be published" in capsys.readouterr().err
+
+
+def test_a_full_disk_at_the_end_of_a_run_keeps_the_model_for_publish(paths: ProjectPaths, monkeypatch, capsys):
+    """The whole run's bookkeeping, the notebooks replaced by a staged model: exit 2, one sentence, publish retries."""
+    from future_skills.pipeline import retrain as pipeline
+    from future_skills.pipeline.options import RetrainOptions
+
+    monkeypatch.setattr(pipeline._Run, "execute", lambda run, db_url: stage_model(paths, run.version) and None)
+    room = publishing.atomic_write_json
+    monkeypatch.setattr(publishing, "atomic_write_json", _disk_full)
+    options = RetrainOptions(version="v2", dataset_csv=None, skip_export=True)
+    with pytest.raises(StorageError) as err:
+        pipeline.run_retrain(options, paths, echo=lambda line: None)
+    assert "the disk is full" in str(err.value) and "`future-skills publish v2`" in str(err.value)
+    _unchanged(paths, "v2")
+    assert load_manifest(paths.run_dir("v2")).status == RunStatus.UNPUBLISHED.value
+    monkeypatch.setattr(publishing, "atomic_write_json", room)  # space was freed
+    assert main(["publish", "v2"]) == 0 and Registry(paths).exists("v2")
+
+
+def test_a_read_only_folder_is_found_before_anything_starts(paths: ProjectPaths, monkeypatch):
+    from future_skills import atomic
+    from future_skills.pipeline import options as checks
+    from future_skills.pipeline.options import RetrainOptions
+    from future_skills.pipeline.retrain import run_retrain
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(checks.tempfile, "mkstemp", read_only)
+    with pytest.raises(StorageError, match=f"Cannot write {paths.runs_dir}: the file system is read-only"):
+        run_retrain(RetrainOptions(version="v2"), paths, echo=lambda line: None)
+    assert not paths.run_dir("v2").exists() and atomic  # nothing was started
