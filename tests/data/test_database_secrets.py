@@ -51,11 +51,12 @@ def test_run_json_records_the_url_masked():
 def test_the_drift_job_passes_the_password_only_through_the_environment(project_root: Path, monkeypatch):
     seen: dict = {}
 
-    def fake_run_and_report(notebook, output, html, parameters, *, kernel=None, cwd=None, env=None, **limits):
+    def fake_run_notebook(notebook, output, parameters, *, kernel=None, cwd=None, env=None):
         seen.update(parameters=parameters, env=dict(env or {}))
         (cwd / "drift.json").write_text(json.dumps({"verdict": "ok"}))
 
-    monkeypatch.setattr(monitoring_jobs, "run_and_report", fake_run_and_report)
+    monkeypatch.setattr("future_skills.pipeline.execute.run_notebook", fake_run_notebook)
+    monkeypatch.setattr("future_skills.reporting.html.export_notebook_html", lambda *a, **k: None)
     result = monitoring_jobs.run_drift_job(window="all", db_url=SECRET_URL)
     assert result["report"] == {"verdict": "ok"}
     assert seen["parameters"]["db_url"] is None
