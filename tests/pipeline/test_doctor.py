@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 import warnings
 from pathlib import Path
 
@@ -60,6 +62,23 @@ def test_a_live_run_is_not_debris(paths: ProjectPaths):
     with version_lock("v2", paths):
         kinds = _kinds(paths)
     assert "stale run" not in kinds and "staged model" not in kinds and "temporary file" not in kinds
+
+
+def test_a_young_temporary_file_under_logs_may_be_a_live_write(paths: ProjectPaths):
+    young, old = paths.logs_dir / ".predictions.jsonl.a.tmp", paths.logs_dir / ".predictions.jsonl.b.tmp"
+    young.write_text("")
+    old.write_text("")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    assert [f.path for f in diagnose(paths)] == ["logs/.predictions.jsonl.b.tmp"]
+
+
+def test_a_registry_command_in_progress_owns_its_temporary_file(paths: ProjectPaths):
+    from filelock import FileLock
+
+    (paths.models_dir / ".registry.json.x1y2.tmp").write_text("{")
+    with FileLock(str(paths.registry_json) + ".lock"):
+        assert diagnose(paths) == []
+    assert [f.kind for f in diagnose(paths)] == ["temporary file"]
 
 
 def test_a_damaged_registered_model_is_reported_and_never_removed(paths: ProjectPaths):

@@ -8,8 +8,12 @@ missing registered model is reported for the operator to restore or retrain.
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
+
+from filelock import FileLock, Timeout
 
 from future_skills.exceptions import FutureSkillsError, ModelIntegrityError, ModelNotFoundError
 from future_skills.model.store import verify_model_file
@@ -21,6 +25,7 @@ from future_skills.registry.store import Registry
 from future_skills.versions import VERSION_PATTERN
 
 SOCKET_GLOB = "kernel-*ipc-*"  # IPC sockets of notebook kernels (the runs' working folders)
+TMP_GRACE_SECONDS = 60.0
 
 
 @dataclass
@@ -85,15 +90,38 @@ def orphan_model_files(paths: ProjectPaths, registered: set[str], busy: set[str]
     return found
 
 
+def _registry_busy(paths: ProjectPaths) -> bool:
+    """True while a registry command holds ``registry.json.lock`` (its temporary file is not debris)."""
+    if not paths.models_dir.is_dir():
+        return False
+    lock = FileLock(str(paths.registry_json) + ".lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    lock.release()
+    return False
+
+
+def _temporary_files(paths: ProjectPaths) -> list[Path]:
+    """``.*.tmp`` files no live writer can own: serving and log compaction write under logs/ and data/
+    without a lock, so only files older than :data:`TMP_GRACE_SECONDS` count there."""
+    folders = [paths.runs_dir, paths.reports_dir] + ([] if _registry_busy(paths) else [paths.models_dir])
+    found = [p for folder in folders if folder.is_dir() for p in folder.rglob(".*.tmp")]
+    now = time.time()
+    for folder in (paths.data_dir, paths.logs_dir):
+        if folder.is_dir():
+            found += [p for p in folder.rglob(".*.tmp") if now - p.stat().st_mtime > TMP_GRACE_SECONDS]
+    return sorted(found)
+
+
 def debris_files(paths: ProjectPaths, busy: set[str]) -> list[Finding]:
     """Temporary files of interrupted atomic writes and kernel sockets of killed runs."""
     if busy:
         return []  # a live run's temporary files and sockets are not debris
     found = []
-    for folder in (paths.models_dir, paths.runs_dir, paths.reports_dir, paths.data_dir, paths.logs_dir):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob(".*.tmp")):
+    if paths.root.is_dir():
+        for path in _temporary_files(paths):
             found.append(Finding("temporary file", relative_to_root(path, paths.root),
                                  "left by an interrupted write", "remove it", lambda p=path: p.unlink(missing_ok=True)))
     if paths.runs_dir.is_dir():
