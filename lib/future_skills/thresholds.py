@@ -13,6 +13,10 @@ may override any of them::
     [drift]
     psi_drift = 0.3
 
+    [model_card]
+    owner = "HR data team"
+    contact = "data-team@example.org"
+
 The resolved values are recorded with every gate result and drift report.
 """
 from __future__ import annotations
@@ -43,6 +47,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "min_class_precision": 0.60,   # no class below this precision
         "min_comparison_rows": 30,     # fewer comparable rows: criterion 1 cannot be judged
         "validation_min_accuracy": 0.70,  # manual sample: candidate accuracy at least this
+        "require_validation_sample": False,  # true: no manual sample means the gate fails
+    },
+    # Who answers for the model: shown in the model card of every audit summary.
+    "model_card": {
+        "owner": "",     # team or person accountable for the model
+        "contact": "",   # where to send questions (e-mail, channel)
     },
     "drift": {
         "psi_watch": 0.10,
@@ -56,6 +66,18 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "accuracy_drop_retrain": 0.10,
     },
 }
+
+
+def _check_type(file: Path, section: str, key: str, value: Any, default: Any) -> None:
+    """A setting keeps the type of its default: true/false, a number, or text."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"Config file {file}: {section}.{key} must be true or false, got {value!r}.")
+    elif isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"Config file {file}: {section}.{key} must be text in quotes, got {value!r}.")
+    elif not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ConfigError(f"Config file {file}: {section}.{key} must be a number, got {value!r}.")
 
 
 def config_path() -> Path:
@@ -86,7 +108,6 @@ def load_config(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
                     f"Config file {file} sets unknown key {section}.{key}; "
                     f"allowed keys are {', '.join(sorted(resolved[section]))}."
                 )
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise ConfigError(f"Config file {file}: {section}.{key} must be a number, got {value!r}.")
+            _check_type(file, section, key, value, resolved[section][key])
             resolved[section][key] = value
     return resolved

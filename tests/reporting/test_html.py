@@ -76,7 +76,7 @@ def test_french_index_uses_french_headings(tmp_path: Path):
                "generated_at": "now", "git_commit": "abc"}
     text = render_template("index.html.j2", context, lang="fr")
     assert 'lang="fr"' in text and "Critères de mise en production" in text
-    assert "Précision minimale pour chaque classe" in text
+    assert "Précision minimale pour chaque niveau" in text
 
 
 def test_unknown_language_is_a_clear_error():

@@ -15,7 +15,7 @@ from future_skills.atomic import atomic_write_bytes, atomic_write_json, file_sha
 from future_skills.data.validation import CheckResult, validate_dataset
 from future_skills.exceptions import DatasetValidationError
 from future_skills.paths import get_paths, relative_to_root
-from future_skills.schema import LABEL, LEVELS, NUMERIC_FEATURES
+from future_skills.schema import LABEL, LEVELS
 
 
 def read_dataset_csv(path: Path | str, min_classes: int = 2,
@@ -100,33 +100,3 @@ def export_snapshot(version: str, db_url: str | None = None, dataset_csv: str | 
         source = f"HR database {masked_url(url)}"
     info = write_snapshot(frame, output, source)
     return {**info, "checks": checks, "frame": frame}
-
-
-def numeric_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Min, mean, max and missing share of each numeric feature, for the export report."""
-    numbers = frame[list(NUMERIC_FEATURES)].astype(float)
-    return pd.DataFrame({"min": numbers.min(), "mean": numbers.mean(), "median": numbers.median(),
-                         "max": numbers.max()}).round(2)
-
-
-def snapshot_sentence(snapshot: dict[str, Any]) -> str:
-    """One plain sentence: how many rows, from where, over which period."""
-    period = snapshot.get("period") or {}
-    return (f"**{snapshot['total_samples']:,} rows** ({snapshot['job_roles']} job roles × {snapshot['skills']} skills, "
-            f"{snapshot['snapshot_dates']} snapshot dates from {period.get('start')} to {period.get('end')}) "
-            f"were read from the {snapshot['source']} and all passed validation.")
-
-
-def levels_by_date(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows per quarter of snapshot date and need level (quarters keep the table short)."""
-    quarters = pd.PeriodIndex(pd.to_datetime(frame["snapshot_date"]), freq="Q").astype(str)
-    table = pd.crosstab(quarters, frame[LABEL]).reindex(columns=list(LEVELS), fill_value=0)
-    table["Total"] = table.sum(axis=1)
-    table.index.name, table.columns.name = "Quarter", None
-    return table
-
-
-def snapshot_table(snapshot: dict[str, Any]) -> pd.DataFrame:
-    """The snapshot's file, fingerprint, source and export time."""
-    return pd.DataFrame({"Value": {"File": snapshot["csv_path"], "sha256": snapshot["sha256"],
-                                   "Source": snapshot["source"], "Exported at": snapshot["exported_at"]}})

@@ -132,15 +132,17 @@ def notebook_parameters(options: RetrainOptions, paths: ProjectPaths, production
     dataset = str(paths.dataset_csv(v))
     model, metadata = str(paths.staged_model(v)), str(paths.staged_metadata(v))
     split = str(paths.split_csv(v))
+    lang = options.report_lang
     return {
         "01_export.ipynb": {"version": v, "db_url": db_url, "dataset_csv": options.dataset_csv,
-                            "skip_export": options.skip_export, "output_csv": dataset},
+                            "skip_export": options.skip_export, "output_csv": dataset, "report_lang": lang},
         "02_train.ipynb": {"version": v, "dataset_csv": dataset, "n_estimators": options.n_estimators,
                            "test_size": options.test_size, "random_state": options.random_state,
-                           "model_path": model, "metadata_path": metadata, "split_csv": split, "run_id": run_id},
+                           "model_path": model, "metadata_path": metadata, "split_csv": split, "run_id": run_id,
+                           "report_lang": lang},
         "03_evaluate.ipynb": {"version": v, "dataset_csv": dataset, "split_csv": split, "model_path": model,
                               "metadata_path": metadata, "production_version": production,
-                              "validation_csv": options.validation_csv},
+                              "validation_csv": options.validation_csv, "report_lang": lang},
         "04_drift.ipynb": {"version": v, "reference_version": production, "log_path": None,
                            "window": options.window, "db_url": db_url,
                            "output_json": str(paths.run_dir(v) / "drift.json")},

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
+from future_skills.formatting import DASH, decimal, integer, mark, markdown_cell, markdown_table, outcome, percent
+from future_skills.formatting import short_hash as short_sha
 from future_skills.versions import version_sort_key
 
 GENERATED_COMMENT = "<!-- generated from registry.json by future-skills; do not edit -->"
@@ -16,35 +18,16 @@ TITLE = "# Model registry — Future Skills"
 TABLE_COLUMNS = ("Version", "Date", "Dataset", "Samples", "Accuracy", "F1-Score", "N_estimators", "Status", "Notes")
 HISTORY_COLUMNS = ("When", "Event", "From", "To", "By", "Comment")
 PRODUCTION_HISTORY_COLUMNS = ("When", "Event", "From", "To", "By", "Comment")
-DASH = "—"
+escape = markdown_cell
 
 
-def escape(value: Any) -> str:
-    """Free text made safe for a Markdown table cell or list item (pipes, line breaks)."""
-    if value is None or value == "":
-        return DASH
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
-    return " ".join(text.split())
-
-
-def _number(value: Any, spec: str) -> str:
-    return format(value, spec) if isinstance(value, (int, float)) and not isinstance(value, bool) else DASH
-
-
-def percent(value: Any) -> str:
-    """0.8512 -> '85.1%'."""
-    return f"{_number(value * 100, '.1f')}%" if isinstance(value, (int, float)) and not isinstance(value, bool) else DASH
-
-
-def short_sha(value: Any, length: int = 8) -> str:
-    return str(value)[:length] if value else DASH
+def _number(value: Any, digits: int) -> str:
+    return decimal(value, digits, grouping=False)
 
 
 def table(header: tuple[str, ...] | list[str], rows: list[list[str]]) -> list[str]:
-    """Markdown table lines (cells must already be escaped)."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines
+    """Markdown table lines (cells already escaped: some carry Markdown such as **bold**)."""
+    return markdown_table(header, rows, escaped=True)
 
 
 def _sorted_entries(registry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -57,7 +40,7 @@ def dataset_cell(dataset: dict[str, Any] | None) -> str:
     """'dataset.csv (1a2b3c4d)': the snapshot's file name and short sha256."""
     dataset = dataset or {}
     name = PurePath(str(dataset["csv_path"]).replace("\\", "/")).name if dataset.get("csv_path") else DASH
-    return f"{escape(name)} ({short_sha(dataset.get('sha256'))})" if dataset.get("sha256") else escape(name)
+    return f"{escape(name)} ({short_sha(dataset.get('sha256'), 8)})" if dataset.get("sha256") else escape(name)
 
 
 def gate_summary(gate: dict[str, Any] | None) -> str:
@@ -82,9 +65,9 @@ def version_row(entry: dict[str, Any], production: str | None) -> list[str]:
         escape(entry.get("version")),
         escape(str(entry.get("created_at") or "")[:10]),
         dataset_cell(dataset),
-        f"{samples:,}" if isinstance(samples, int) else escape(samples),
+        integer(samples) if isinstance(samples, int) else escape(samples),
         percent(metrics.get("accuracy")),
-        _number(metrics.get("f1_weighted"), ".3f"),
+        _number(metrics.get("f1_weighted"), 3),
         escape(entry.get("n_estimators")),
         status,
         escape(entry.get("notes") or gate_summary(entry.get("gate"))),
@@ -98,7 +81,7 @@ def production_line(registry: dict[str, Any]) -> str:
         return "**Production version:** none — no version has been promoted yet."
     metrics = entry.get("metrics") or {}
     return (f"**Production version:** {escape(production)} (accuracy {percent(metrics.get('accuracy'))}, "
-            f"weighted F1 {_number(metrics.get('f1_weighted'), '.3f')}).")
+            f"weighted F1 {_number(metrics.get('f1_weighted'), 3)}).")
 
 
 def report_link(path: str) -> str:
@@ -112,7 +95,7 @@ def _dataset_lines(dataset: dict[str, Any]) -> list[str]:
     return [
         f"- **Dataset:** `{escape(dataset.get('csv_path'))}`",
         f"  - sha256: `{escape(dataset.get('sha256'))}`",
-        f"  - samples: {f'{samples:,}' if isinstance(samples, int) else escape(samples)}",
+        f"  - samples: {integer(samples) if isinstance(samples, int) else escape(samples)}",
         f"  - period: {escape(period.get('start'))} → {escape(period.get('end'))}",
     ]
 
@@ -123,9 +106,9 @@ def _gate_lines(gate: dict[str, Any] | None) -> list[str]:
     verdict = "passed" if gate.get("passed") else "failed"
     lines = [f"- **Promotion gate:** {verdict}" + (f" — {escape(gate['verdict'])}" if gate.get("verdict") else "")]
     for criterion in gate.get("criteria") or []:
-        mark = {True: "PASS", False: "FAIL"}.get(criterion.get("passed"), "PENDING")
+        shown = mark(outcome(criterion.get("passed"), checked=criterion.get("checked", True)))
         name = escape(criterion.get("name") or criterion.get("id"))
-        lines.append(f"  - {mark} {name} (`{escape(criterion.get('id'))}`): {escape(criterion.get('detail'))}")
+        lines.append(f"  - {shown} {name} (`{escape(criterion.get('id'))}`): {escape(criterion.get('detail'))}")
     return lines
 
 
@@ -153,7 +136,7 @@ def version_details(entry: dict[str, Any]) -> list[str]:
              f"- **Model:** `{escape(entry.get('model_path'))}` (sha256 `{short_sha(entry.get('model_sha256'), 12)}`)"]
     lines += _dataset_lines(entry.get("dataset") or {})
     lines.append(f"- **Metrics:** accuracy {percent(metrics.get('accuracy'))} "
-                 f"({_number(metrics.get('accuracy'), '.4f')}), weighted F1 {_number(metrics.get('f1_weighted'), '.4f')}; "
+                 f"({_number(metrics.get('accuracy'), 4)}), weighted F1 {_number(metrics.get('f1_weighted'), 4)}; "
                  f"n_estimators {escape(entry.get('n_estimators'))}")
     lines += _gate_lines(entry.get("gate"))
     lines += _approval_lines(entry.get("approvals") or [])

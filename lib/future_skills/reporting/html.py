@@ -16,8 +16,23 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from future_skills.atomic import atomic_write_text
-from future_skills.exceptions import FutureSkillsError
-from future_skills.reporting.texts import SUPPORTED_LANGUAGES, TEXT
+from future_skills.formatting import (
+    check_language,
+    colon,
+    date_time,
+    decimal,
+    integer,
+    level_name,
+    long_date,
+    mark,
+    outcome,
+    percent,
+    points,
+    typography,
+)
+from future_skills.model.gate_texts import criterion_detail, criterion_name
+from future_skills.reporting.metrics_view import metric_label
+from future_skills.reporting.texts import TEXT
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NBCONVERT_TEMPLATES = TEMPLATES_DIR / "nbconvert"
@@ -63,27 +78,37 @@ def export_notebook_html(notebook_path: Path | str, html_path: Path | str,
     return Path(html_path)
 
 
-def _jinja_environment() -> Environment:
+def _jinja_environment(lang: str = "en") -> Environment:
+    """Templates with the shared formatters bound to ``lang`` (``{{ x | pct }}``, ``{{ key | metric }}``, …)."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.1f} %"
-    env.filters["num"] = lambda v, d=3: "—" if v is None else f"{float(v):.{d}f}"
-    env.filters["signed"] = lambda v, d=3: "—" if v is None else f"{float(v):+.{d}f}"
+    env.filters["pct"] = lambda v, d=1: percent(v, lang, d)
+    env.filters["num"] = lambda v, d=3: decimal(v, d, lang)
+    env.filters["signed"] = lambda v, d=3: decimal(v, d, lang, signed=True)
+    env.filters["int"] = lambda v: integer(v, lang)
+    env.filters["points"] = lambda v: points(v, lang)
+    env.filters["date"] = lambda v: long_date(v, lang)
+    env.filters["datetime"] = lambda v: date_time(v, lang)
+    env.filters["metric"] = lambda key: metric_label(key, lang)
+    env.filters["level"] = lambda v: level_name(v, lang)
+    env.filters["mark"] = lambda state: mark(state, lang)
+    env.filters["label"] = lambda text: colon(text, lang)
+    env.filters["criterion_name"] = lambda c: criterion_name(c["id"], lang)
+    env.filters["criterion_detail"] = lambda c: criterion_detail(c, lang)
+    env.filters["outcome"] = lambda c: mark(outcome(c.get("passed"), checked=c.get("checked", True)), lang)
     return env
 
 
 def render_template(name: str, context: dict[str, Any], lang: str = "en") -> str:
     """Render an HTML template of ``templates/`` with the narrative text of ``lang``."""
-    if lang not in SUPPORTED_LANGUAGES:
-        raise FutureSkillsError(
-            f"Report language {lang!r} is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}."
-        )
-    template = _jinja_environment().get_template(name)
-    return template.render(t=TEXT[lang], lang=lang, **context)
+    check_language(lang)
+    template = _jinja_environment(lang).get_template(name)
+    text = {key: typography(value, lang) for key, value in TEXT[lang].items()}
+    return template.render(t=text, lang=lang, **context)
 
 
 def write_run_index(path: Path | str, context: dict[str, Any], lang: str = "en") -> Path:

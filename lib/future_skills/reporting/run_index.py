@@ -7,28 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from future_skills.formatting import cell
+from future_skills.model.metrics import comparison_rows
 from future_skills.paths import NOTEBOOK_STEPS, ProjectPaths
-from future_skills.schema import LEVELS
-
-
-def comparison_rows(candidate: dict[str, Any], production: dict[str, Any]) -> list[dict[str, Any]]:
-    """Side-by-side metric rows (accuracy, weighted F1, per-class precision and recall)."""
-    rows = []
-    for key, label in (("accuracy", "Accuracy"), ("f1_weighted", "Weighted F1")):
-        rows.append(_row(label, candidate.get(key), production.get(key)))
-    for measure in ("precision", "recall"):
-        for level in LEVELS:
-            rows.append(_row(
-                f"{measure.capitalize()} {level}",
-                candidate.get("per_class", {}).get(level, {}).get(measure),
-                production.get("per_class", {}).get(level, {}).get(measure),
-            ))
-    return rows
-
-
-def _row(label: str, candidate: float | None, production: float | None) -> dict[str, Any]:
-    delta = None if candidate is None or production is None else candidate - production
-    return {"label": label, "candidate": candidate, "production": production, "delta": delta}
 
 
 def read_metadata(paths: ProjectPaths, entry: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -50,20 +31,9 @@ def changes_since_production(production_meta: dict | None, metadata: dict) -> di
 
     diff = diff_versions(production_meta, metadata)
     a, b = production_meta.get("model_version", "production"), metadata.get("model_version", "candidate")
-    rows = [[r["section"], r["name"], _cell(r["a"]), _cell(r["b"]), _cell(r["delta"], signed=True)]
+    rows = [[r["section"], r["name"], cell(r["a"]), cell(r["b"]), cell(r["delta"], signed=True)]
             for r in diff["rows"] if r.get("changed")]
     return {"header": ["Section", "Item", a, b, "Change"], "rows": rows} if rows else None
-
-
-def _cell(value: Any, signed: bool = False) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:+.4f}" if signed else f"{value:.4f}"
-    if isinstance(value, int) and signed:
-        return f"{value:+d}"
-    text = str(value)
-    return text[:12] if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else text
 
 
 def decision_commands(version: str) -> dict[str, str]:

@@ -1,7 +1,9 @@
 """Narrative text and headings of the run summary (index.html), in English and French."""
 from __future__ import annotations
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr")
+from future_skills.formatting import LANGUAGES, check_language, typography
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -29,17 +31,12 @@ TEXT: dict[str, dict[str, str]] = {
         "criterion": "Criterion",
         "result": "Result",
         "details": "Details",
-        "pass": "pass",
-        "fail": "fail",
-        "pending": "pending",
         "targets": "Objectives (not blocking)",
         "targets_intro": "Objectives of the original model registry, shown beside the candidate's numbers. "
                          "Missing an objective does not block promotion.",
         "metric": "Metric",
         "target": "Objective",
         "value": "Candidate",
-        "met": "Met",
-        "not_met": "Not met",
         "comparison": "Candidate versus production",
         "comparison_intro": "Both models scored on the same {rows} held-out rows ({excluded} rows excluded because "
                             "the production model was trained on them).",
@@ -63,14 +60,6 @@ TEXT: dict[str, dict[str, str]] = {
         "report_drift": "4. Drift monitoring",
         "not_run": "not run",
         "generated": "Generated on {date} from commit {commit}.",
-        "accuracy": "Accuracy",
-        "f1_weighted": "Weighted F1",
-        "precision": "Precision",
-        "recall": "Recall",
-        "criterion_no_regression": "No regression against production",
-        "criterion_min_class_precision": "Minimum precision for every class",
-        "criterion_validation_sample": "Manual validation sample",
-        "criterion_approval": "Approval by DRH / data team",
     },
     "fr": {
         "title": "Modèle Future Skills {version} : synthèse d'audit",
@@ -98,17 +87,12 @@ TEXT: dict[str, dict[str, str]] = {
         "criterion": "Critère",
         "result": "Résultat",
         "details": "Détails",
-        "pass": "réussi",
-        "fail": "échoué",
-        "pending": "en attente",
         "targets": "Objectifs (non bloquants)",
         "targets_intro": "Objectifs du registre d'origine, affichés à côté des chiffres du candidat. Un objectif non "
                          "atteint ne bloque pas la mise en production.",
         "metric": "Indicateur",
         "target": "Objectif",
         "value": "Candidat",
-        "met": "Atteint",
-        "not_met": "Non atteint",
         "comparison": "Candidat et modèle en production",
         "comparison_intro": "Les deux modèles sont évalués sur les mêmes {rows} lignes de test ({excluded} lignes "
                             "exclues car le modèle en production a été entraîné dessus).",
@@ -132,13 +116,11 @@ TEXT: dict[str, dict[str, str]] = {
         "report_drift": "4. Suivi de la dérive",
         "not_run": "non exécuté",
         "generated": "Généré le {date} à partir du commit {commit}.",
-        "accuracy": "Exactitude",
-        "f1_weighted": "F1 pondéré",
-        "precision": "Précision",
-        "recall": "Rappel",
-        "criterion_no_regression": "Pas de régression par rapport à la production",
-        "criterion_min_class_precision": "Précision minimale pour chaque classe",
-        "criterion_validation_sample": "Échantillon de validation manuelle",
-        "criterion_approval": "Approbation DRH / équipe data",
     },
 }
+
+
+def catalogue_text(catalogue: dict[str, dict[str, str]], key: str, lang: str = "en", **fields: object) -> str:
+    """``catalogue[lang][key]`` filled with ``fields``, with the language's typography."""
+    text = catalogue[check_language(lang)][key]
+    return typography(text.format(**fields) if fields else text, lang)

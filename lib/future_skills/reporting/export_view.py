@@ -1,0 +1,77 @@
+"""What the export report (01_export) shows: sentences and tables from the snapshot's data."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from future_skills.data.validation import CheckResult, validation_summary
+from future_skills.formatting import date_time, integer, level_name, long_date, mark
+from future_skills.reporting.texts import catalogue_text
+from future_skills.schema import LABEL, LEVELS, NUMERIC_FEATURES
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "snapshot": "**{rows} rows** ({roles} job roles × {skills} skills, {dates} snapshot dates from {start} to "
+                    "{end}) were read from the {source} and all passed validation.",
+        "quarter": "Quarter", "total": "Total", "min": "min", "mean": "mean", "median": "median", "max": "max",
+        "signal": "Signal", "value": "Value", "file": "File", "source": "Source", "exported": "Exported at",
+        "rule": "Rule", "columns": "Columns checked", "failing": "Rows failing", "result": "Result",
+    },
+    "fr": {
+        "snapshot": "**{rows} lignes** ({roles} métiers × {skills} compétences, {dates} dates d'instantané du "
+                    "{start} au {end}) ont été lues depuis {source} ; toutes ont passé la validation.",
+        "quarter": "Trimestre", "total": "Total", "min": "min.", "mean": "moyenne", "median": "médiane",
+        "max": "max.", "signal": "Signal", "value": "Valeur", "file": "Fichier", "source": "Source",
+        "exported": "Exporté le", "rule": "Règle", "columns": "Colonnes vérifiées", "failing": "Lignes en erreur",
+        "result": "Résultat",
+    },
+}
+
+
+def _t(key: str, lang: str, **fields: Any) -> str:
+    return catalogue_text(TEXT, key, lang, **fields)
+
+
+def snapshot_sentence(snapshot: dict[str, Any], lang: str = "en") -> str:
+    """One plain sentence: how many rows, from where, over which period."""
+    period = snapshot.get("period") or {}
+    return _t("snapshot", lang, rows=integer(snapshot["total_samples"], lang), roles=snapshot["job_roles"],
+              skills=snapshot["skills"], dates=snapshot["snapshot_dates"],
+              start=long_date(period.get("start"), lang), end=long_date(period.get("end"), lang),
+              source=snapshot["source"])
+
+
+def levels_by_date(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Rows per quarter of snapshot date and need level (quarters keep the table short)."""
+    quarters = pd.PeriodIndex(pd.to_datetime(frame["snapshot_date"]), freq="Q").astype(str)
+    table = pd.crosstab(quarters, frame[LABEL]).reindex(columns=list(LEVELS), fill_value=0)
+    table[_t("total", lang)] = table.sum(axis=1)
+    table.columns = [level_name(c, lang) if c in LEVELS else c for c in table.columns]
+    table.index.name, table.columns.name = _t("quarter", lang), None
+    return table
+
+
+def numeric_summary(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Min, mean, median and max of each numeric signal, for the export report."""
+    numbers = frame[list(NUMERIC_FEATURES)].astype(float)
+    table = pd.DataFrame({_t(k, lang): getattr(numbers, k)() for k in ("min", "mean", "median", "max")}).round(2)
+    table.index.name = _t("signal", lang)
+    return table
+
+
+def snapshot_table(snapshot: dict[str, Any], lang: str = "en") -> pd.DataFrame:
+    """The snapshot's file, fingerprint, source and export time."""
+    return pd.DataFrame({_t("value", lang): {
+        _t("file", lang): snapshot["csv_path"], "sha256": snapshot["sha256"], _t("source", lang): snapshot["source"],
+        _t("exported", lang): date_time(snapshot["exported_at"], lang)}})
+
+
+def validation_table(checks: list[CheckResult], lang: str = "en") -> pd.DataFrame:
+    """The checks that ran (``validation_summary``), headers and pass/fail marks in ``lang``."""
+    table = validation_summary(checks)
+    table["Result"] = table["Rows failing"].map(lambda n: str(mark("pass" if n == 0 else "fail", lang)))
+    table = table.rename(columns={"Columns checked": _t("columns", lang), "Rows failing": _t("failing", lang),
+                                  "Result": _t("result", lang)})
+    table.index.name = _t("rule", lang)
+    return table

@@ -1,0 +1,81 @@
+"""What the training report (02_train) shows: sentences and tables from the model's metadata."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from future_skills.formatting import decimal, integer, level_name, long_date, percent
+from future_skills.model.training import written_files
+from future_skills.reporting.texts import catalogue_text
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "trained": "Model **{version}** was trained on {date} in **{seconds} seconds**; it is right on **{accuracy}** "
+                   "of the test rows.",
+        "item": "Item", "value": "Value", "setting": "Setting", "file": "File", "path": "Path",
+        "dataset_file": "Dataset file", "rows": "Rows (role × skill × date)", "period": "Period",
+        "period_value": "{start} to {end}", "train_rows": "Rows used for training",
+        "test_rows": "Rows kept aside for testing", "levels": "Need levels decided by HR",
+        "features": "Features used",
+        "model": "Model (pickle)", "metadata": "Model metadata (JSON)", "split": "Train/test split",
+        "dataset": "Dataset (input)",
+    },
+    "fr": {
+        "trained": "Le modèle **{version}** a été entraîné le {date} en **{seconds} secondes** ; il a raison sur "
+                   "**{accuracy}** des lignes de test.",
+        "item": "Élément", "value": "Valeur", "setting": "Réglage", "file": "Fichier", "path": "Chemin",
+        "dataset_file": "Fichier de données", "rows": "Lignes (métier × compétence × date)", "period": "Période",
+        "period_value": "du {start} au {end}", "train_rows": "Lignes utilisées pour l'entraînement",
+        "test_rows": "Lignes mises de côté pour le test", "levels": "Niveaux de besoin décidés par la RH",
+        "features": "Variables utilisées",
+        "model": "Modèle (pickle)", "metadata": "Métadonnées du modèle (JSON)",
+        "split": "Répartition entraînement / test", "dataset": "Données (entrée)",
+    },
+}
+
+
+def _t(key: str, lang: str, **fields: Any) -> str:
+    return catalogue_text(TEXT, key, lang, **fields)
+
+
+def trained_sentence(metadata: dict[str, Any], lang: str = "en") -> str:
+    """When, how fast, and how often the model is right on its test rows."""
+    return _t("trained", lang, version=metadata["model_version"], date=long_date(metadata["training_date"], lang),
+              seconds=decimal(metadata["training_duration_seconds"], 1, lang),
+              accuracy=percent(metadata["metrics"]["accuracy"], lang))
+
+
+def data_table(metadata: dict[str, Any], lang: str = "en") -> pd.DataFrame:
+    """What the model was trained on, as a two-column table for the training report."""
+    data = metadata["dataset"]
+    total = data["total_samples"] or 1
+    mix = ", ".join(f"{level_name(level, lang)} {integer(n, lang)} ({percent(n / total, lang, 0)})"
+                    for level, n in data["class_distribution"].items())
+    period = data["period"]
+    rows = {
+        _t("dataset_file", lang): data["csv_path"],
+        _t("rows", lang): integer(data["total_samples"], lang),
+        _t("period", lang): _t("period_value", lang, start=long_date(period["start"], lang),
+                               end=long_date(period["end"], lang)),
+        _t("train_rows", lang): integer(data.get("train_samples"), lang),
+        _t("test_rows", lang): integer(data.get("test_samples"), lang),
+        _t("levels", lang): mix,
+        _t("features", lang): ", ".join(data["features_used"]),
+    }
+    return pd.DataFrame({_t("value", lang): [str(v) for v in rows.values()]},
+                        index=pd.Index(list(rows), name=_t("item", lang)))
+
+
+def hyperparameter_table(metadata: dict[str, Any], lang: str = "en") -> pd.DataFrame:
+    """The training settings, one per row."""
+    params = metadata["hyperparameters"]
+    return pd.DataFrame({_t("value", lang): [str(v) for v in params.values()]},
+                        index=pd.Index(list(params), name=_t("setting", lang)))
+
+
+def files_table(metadata: dict[str, Any], metadata_path: Path | str, lang: str = "en") -> pd.DataFrame:
+    """The files this training wrote or read, with their sha256 fingerprints."""
+    rows = [(_t(f["kind"], lang), f["path"], f["sha256"]) for f in written_files(metadata, metadata_path)]
+    return pd.DataFrame(rows, columns=[_t("file", lang), _t("path", lang), "sha256"]).set_index(_t("file", lang))
