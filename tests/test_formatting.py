@@ -24,6 +24,7 @@ from future_skills.formatting import (
     percent,
     points,
     short_hash,
+    window_text,
 )
 
 
@@ -89,3 +90,8 @@ def test_markdown_table_escapes_cells_unless_told_they_are_escaped():
     assert lines == ["| A | B |", "|---|---|", "| x\\|y | — |", "| multi line | 3 |"]
     assert markdown_table(["A"], [["**bold\\|**"]], escaped=True)[2] == "| **bold\\|** |"
     assert markdown_cell("") == DASH
+
+
+def test_windows_read_as_words():
+    assert window_text("30d") == f"30{NBSP}days" and window_text("30d", "fr") == f"30{NBSP}jours"
+    assert window_text("1w", "fr") == f"1{NBSP}semaine" and window_text("all") == "all"

@@ -112,6 +112,18 @@ def typography(text: str, lang: str = "en") -> str:
     return re.sub(r" ?([;!?])(?=\s|$)", f"{NARROW_NBSP}\\1", text)
 
 
+def window_text(window: Any, lang: str = "en") -> str:
+    """A look-back window as words: '30d' -> '30 days' / '30 jours', '12h' -> '12 hours' / '12 heures'."""
+    found = re.fullmatch(r"\s*(\d+)\s*([dhw])\s*", str(window))
+    if not found:
+        return str(window)
+    count, unit = int(found.group(1)), found.group(2)
+    words = {"en": {"d": ("day", "days"), "h": ("hour", "hours"), "w": ("week", "weeks")},
+             "fr": {"d": ("jour", "jours"), "h": ("heure", "heures"), "w": ("semaine", "semaines")}}
+    singular, plural = words[lang][unit]
+    return f"{count}{NBSP}{singular if count == 1 else plural}"
+
+
 def as_date(value: Any) -> date | None:
     """An ISO date or date-time (text, date or datetime) as a date; None when it is not one."""
     if isinstance(value, datetime):

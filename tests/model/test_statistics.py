@@ -48,3 +48,9 @@ def test_a_clear_difference_on_many_rows_is_significant():
     assert result["significant"] is True and result["p_value"] < 1e-6
     low, high = paired_difference_interval(60, 0, 400)
     assert 0 < low < 0.15 < high
+
+
+def test_paired_difference_interval_known_value():
+    # diff = 10/660; var = ((30/660) - diff**2) / 660; half-width = 1.96 * sqrt(var) = 0.01622
+    low, high = paired_difference_interval(20, 10, 660)
+    assert low == pytest.approx(10 / 660 - 0.016224, abs=1e-5) and high == pytest.approx(10 / 660 + 0.016224, abs=1e-5)

@@ -45,8 +45,8 @@ def paired_difference_interval(candidate_only: int, production_only: int, n: int
         return None
     z = float(norm.ppf(0.5 + confidence / 2))
     diff = (candidate_only - production_only) / n
-    variance = (candidate_only + production_only - n * diff * diff) / (n * n)
-    half = z * math.sqrt(max(variance, 0.0) / n) if n > 1 else 1.0
+    variance = ((candidate_only + production_only) / n - diff * diff) / n
+    half = z * math.sqrt(max(variance, 0.0))
     return max(-1.0, diff - half), min(1.0, diff + half)
 
 

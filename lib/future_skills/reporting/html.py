@@ -16,23 +16,12 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from future_skills.atomic import atomic_write_text
-from future_skills.formatting import (
-    check_language,
-    colon,
-    date_time,
-    decimal,
-    integer,
-    level_name,
-    long_date,
-    mark,
-    outcome,
-    percent,
-    points,
-    typography,
-)
-from future_skills.model.gate_texts import criterion_detail, criterion_name
-from future_skills.reporting.metrics_view import metric_label
-from future_skills.reporting.texts import TEXT
+from future_skills.formatting import LANGUAGES, check_language, typography
+from future_skills.paths import NOTEBOOK_STEPS
+from future_skills.reporting.filters import template_filters
+from future_skills.reporting.model_card import card_text
+from future_skills.reporting.status_block import render_status_block
+from future_skills.reporting.texts import GLOSSARY, TEXT
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NBCONVERT_TEMPLATES = TEMPLATES_DIR / "nbconvert"
@@ -68,12 +57,40 @@ def make_html_exporter() -> HTMLExporter:
     return exporter
 
 
+LANGUAGE_TAG = "lang-{lang}"
+
+
+def keep_language(notebook: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """Drop the cells tagged for another language (``lang-en`` / ``lang-fr``); untagged cells stay."""
+    other = {LANGUAGE_TAG.format(lang=x) for x in LANGUAGES if x != lang}
+    notebook.cells = [c for c in notebook.cells if not other & set(c.get("metadata", {}).get("tags", []))]
+    return notebook
+
+
+def report_header(notebook_path: Path | str, parameters: dict[str, Any], lang: str) -> dict[str, str]:
+    """Browser title ("v2 — Training") and the link text back to the summary, in ``lang``."""
+    name = Path(notebook_path).name
+    step = NOTEBOOK_STEPS.get(name if name.endswith(".ipynb") else f"{name}.ipynb")
+    title = TEXT[lang][f"report_{step}"].split(". ", 1)[-1] if step else Path(notebook_path).stem
+    version = parameters.get("version")
+    return {"title": f"{version} — {title}" if version else title, "back": TEXT[lang]["back_to_summary"]}
+
+
 def export_notebook_html(notebook_path: Path | str, html_path: Path | str,
-                         exporter: HTMLExporter | None = None) -> Path:
-    """Export one executed notebook to ``html_path`` (atomically) and return that path."""
+                         exporter: HTMLExporter | None = None, lang: str | None = None) -> Path:
+    """Export one executed notebook to ``html_path`` (atomically), keeping the cells of one language.
+
+    ``lang`` defaults to the notebook's ``report_lang`` parameter (recorded by papermill), else English.
+    """
     notebook = nbformat.read(str(notebook_path), as_version=4)
+    parameters = notebook.metadata.get("papermill", {}).get("parameters", {}) or {}
+    lang = check_language(lang or parameters.get("report_lang") or "en")
+    keep_language(notebook, lang)
+    header = report_header(notebook_path, parameters, lang)
     exporter = exporter or make_html_exporter()
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": Path(notebook_path).stem}})
+    exporter.language_code = lang
+    body, _ = exporter.from_notebook_node(
+        notebook, resources={"metadata": {"name": header["title"]}, "fs_back": header["back"], "fs_lang": lang})
     atomic_write_text(html_path, body)
     return Path(html_path)
 
@@ -86,20 +103,7 @@ def _jinja_environment(lang: str = "en") -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["pct"] = lambda v, d=1: percent(v, lang, d)
-    env.filters["num"] = lambda v, d=3: decimal(v, d, lang)
-    env.filters["signed"] = lambda v, d=3: decimal(v, d, lang, signed=True)
-    env.filters["int"] = lambda v: integer(v, lang)
-    env.filters["points"] = lambda v: points(v, lang)
-    env.filters["date"] = lambda v: long_date(v, lang)
-    env.filters["datetime"] = lambda v: date_time(v, lang)
-    env.filters["metric"] = lambda key: metric_label(key, lang)
-    env.filters["level"] = lambda v: level_name(v, lang)
-    env.filters["mark"] = lambda state: mark(state, lang)
-    env.filters["label"] = lambda text: colon(text, lang)
-    env.filters["criterion_name"] = lambda c: criterion_name(c["id"], lang)
-    env.filters["criterion_detail"] = lambda c: criterion_detail(c, lang)
-    env.filters["outcome"] = lambda c: mark(outcome(c.get("passed"), checked=c.get("checked", True)), lang)
+    env.filters.update(template_filters(lang))
     return env
 
 
@@ -108,10 +112,11 @@ def render_template(name: str, context: dict[str, Any], lang: str = "en") -> str
     check_language(lang)
     template = _jinja_environment(lang).get_template(name)
     text = {key: typography(value, lang) for key, value in TEXT[lang].items()}
-    return template.render(t=text, lang=lang, **context)
+    return template.render(t=text, lang=lang, card=card_text(lang), glossary=GLOSSARY, **context)
 
 
 def write_run_index(path: Path | str, context: dict[str, Any], lang: str = "en") -> Path:
     """Write ``reports/<version>/index.html``, the summary DRH reads first."""
-    atomic_write_text(path, render_template("index.html.j2", context, lang))
+    status = render_status_block(context.get("entry"), lang, failed=bool(context.get("failed")))
+    atomic_write_text(path, render_template("index.html.j2", {**context, "status_html": status}, lang))
     return Path(path)

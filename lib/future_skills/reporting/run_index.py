@@ -7,9 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from future_skills.formatting import cell
+from future_skills.model.decision import recommend
 from future_skills.model.metrics import comparison_rows
 from future_skills.paths import NOTEBOOK_STEPS, ProjectPaths
+from future_skills.reporting.model_card import model_card_context
+from future_skills.thresholds import load_config
 
 
 def read_metadata(paths: ProjectPaths, entry: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -23,17 +25,36 @@ def read_metadata(paths: ProjectPaths, entry: dict[str, Any] | None) -> dict[str
         return None
 
 
+CHANGE_SECTIONS = ("hyperparameters", "dataset", "feature_importance")
+MAX_CHANGE_ROWS = 12
+
+
 def changes_since_production(production_meta: dict | None, metadata: dict) -> dict[str, Any] | None:
-    """The ``diff`` rows between production and this version, keeping only what changed."""
+    """What changed between production's records and this version's: settings, data, important signals.
+
+    Metrics are left out on purpose: each model's own test score is measured on different rows,
+    and the decision sheet compares both models on the same rows. At most ``MAX_CHANGE_ROWS`` rows;
+    ``more`` counts the rest (``future-skills diff`` lists them all).
+    """
     if not production_meta:
         return None
     from future_skills.registry.diff import diff_versions
 
     diff = diff_versions(production_meta, metadata)
-    a, b = production_meta.get("model_version", "production"), metadata.get("model_version", "candidate")
-    rows = [[r["section"], r["name"], cell(r["a"]), cell(r["b"]), cell(r["delta"], signed=True)]
-            for r in diff["rows"] if r.get("changed")]
-    return {"header": ["Section", "Item", a, b, "Change"], "rows": rows} if rows else None
+    rows = [{"section": r["section"], "name": r["name"], "a": r["a"], "b": r["b"], "delta": r["delta"]}
+            for r in diff["rows"] if r.get("changed") and r["section"] in CHANGE_SECTIONS]
+    if not rows:
+        return None
+    return {"a": diff["a"], "b": diff["b"], "rows": rows[:MAX_CHANGE_ROWS],
+            "more": max(0, len(rows) - MAX_CHANGE_ROWS)}
+
+
+def read_drift(paths: ProjectPaths, version: str) -> dict[str, Any] | None:
+    """The production model's drift report written by this run's 04_drift, or None."""
+    try:
+        return json.loads((paths.run_dir(version) / "drift.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def decision_commands(version: str) -> dict[str, str]:
@@ -69,6 +90,7 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
     production_meta = None
     if evaluation.get("production_version") and registry.exists(evaluation["production_version"]):
         production_meta = read_metadata(paths, registry.get(evaluation["production_version"]))
+    drift = read_drift(paths, version) if metadata else None
     return {
         "version": version,
         "run_date": manifest.get("started_at"),
@@ -82,6 +104,12 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
         "criteria": gate.get("criteria", []),
         "targets": gate.get("targets", []),
         "comparison": comparison,
+        "paired": evaluation.get("paired"),
+        "recent": evaluation.get("recent"),
+        "decision": recommend(metadata, drift) if evaluation else None,
+        "drift": drift if drift and drift.get("status") != "no_data" else None,
+        "model_card": model_card_context(metadata, load_config()["model_card"]),
+        "entry": entry,
         "changes": changes_since_production(production_meta, metadata) if metadata else None,
         "commands": decision_commands(version) if metadata and entry and entry["status"] == "candidate" else None,
         "reports": reports,
