@@ -1,4 +1,4 @@
-"""Thresholds for the promotion gate and drift verdicts: defined once, overridable.
+"""Thresholds for the promotion gate and drift verdicts, and who may decide: defined once, overridable.
 
 Defaults come from the original model registry (DESIGN.md). A small TOML file
 ``future_skills.toml`` at the project root (or the path in ``FUTURE_SKILLS_CONFIG``)
@@ -17,7 +17,13 @@ may override any of them::
     owner = "HR data team"
     contact = "data-team@example.org"
 
-The resolved values are recorded with every gate result and drift report.
+    [governance]                 # empty lists: approvals are not restricted
+    allow_auto_promote = false
+    approvers = [{ name = "Claire Martin", role = "DRH", account = "cmartin" }]
+    promoters = [{ name = "Data Team", role = "ML engineer", account = "mlops" }]
+
+``approvers`` may approve and reject; ``promoters`` may promote and roll back (an account
+listed in both may do all four). The resolved values are recorded with every gate result and drift report.
 """
 from __future__ import annotations
 
@@ -65,19 +71,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "min_rows": 30,
         "accuracy_drop_retrain": 0.10,
     },
+    # Human oversight (issue 12): who may decide, and whether --auto-promote is allowed at all.
+    "governance": {
+        "allow_auto_promote": True,
+        "approvers": [],
+        "promoters": [],
+    },
 }
-
-
-def _check_type(file: Path, section: str, key: str, value: Any, default: Any) -> None:
-    """A setting keeps the type of its default: true/false, a number, or text."""
-    if isinstance(default, bool):
-        if not isinstance(value, bool):
-            raise ConfigError(f"Config file {file}: {section}.{key} must be true or false, got {value!r}.")
-    elif isinstance(default, str):
-        if not isinstance(value, str):
-            raise ConfigError(f"Config file {file}: {section}.{key} must be text in quotes, got {value!r}.")
-    elif not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise ConfigError(f"Config file {file}: {section}.{key} must be a number, got {value!r}.")
+PERSON_KEYS = {"name": True, "account": True, "role": False}  # key -> required
 
 
 def config_path() -> Path:
@@ -108,6 +109,44 @@ def load_config(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
                     f"Config file {file} sets unknown key {section}.{key}; "
                     f"allowed keys are {', '.join(sorted(resolved[section]))}."
                 )
-            _check_type(file, section, key, value, resolved[section][key])
-            resolved[section][key] = value
+            resolved[section][key] = _checked_value(file, f"{section}.{key}", DEFAULTS[section][key], value)
     return resolved
+
+
+def _checked_value(file: Path, name: str, default: Any, value: Any) -> Any:
+    """``value`` when it has the type of ``default`` (number, true/false, list of people), else ConfigError."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"Config file {file}: {name} must be true or false, got {value!r}.")
+        return value
+    if isinstance(default, list):
+        if not isinstance(value, list):
+            raise ConfigError(f"Config file {file}: {name} must be a list of {{ name, role, account }} tables.")
+        return [_checked_person(file, f"{name}[{i}]", person) for i, person in enumerate(value)]
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"Config file {file}: {name} must be text in quotes, got {value!r}.")
+        return value
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ConfigError(f"Config file {file}: {name} must be a number, got {value!r}.")
+    return value
+
+
+def _checked_person(file: Path, name: str, person: Any) -> dict[str, str]:
+    """One listed person: ``name`` and ``account`` required, ``role`` optional, all non-empty text."""
+    if not isinstance(person, dict):
+        raise ConfigError(f"Config file {file}: {name} must be a table like {{ name = \"…\", account = \"…\" }}.")
+    unknown = sorted(set(person) - set(PERSON_KEYS))
+    if unknown:
+        raise ConfigError(f"Config file {file}: {name} has unknown key(s) {', '.join(unknown)}; "
+                          f"allowed keys are {', '.join(PERSON_KEYS)}.")
+    for key, required in PERSON_KEYS.items():
+        value = person.get(key)
+        if (required or key in person) and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"Config file {file}: {name}.{key} must be non-empty text.")
+    return {key: person[key].strip() for key in PERSON_KEYS if key in person}
+
+
+def governance_config(path: Path | str | None = None) -> dict[str, Any]:
+    """The ``[governance]`` section: ``approvers``, ``promoters`` and ``allow_auto_promote``."""
+    return load_config(path)["governance"]

@@ -90,7 +90,6 @@ def test_two_shifted_features_drift_and_call_for_a_retrain():
     assert "trend_score" in report["reasons"][0] and "scarcity_index" in report["reasons"][0]
     assert set(report["features"]["trend_score"]) == {"psi", "ks_statistic", "ks_pvalue", "out_of_range_share",
                                                       "status"}
-    assert drift.exit_code(report) == 3 and drift.exit_code({"verdict": "watch"}) == 0
 
 
 def test_one_shifted_feature_is_only_watch():

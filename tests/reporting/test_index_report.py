@@ -30,7 +30,15 @@ DRIFT = {"status": "analysed", "verdict": "retrain", "window": "30d", "reference
          "features": {"trend_score": {"status": "drift"}}}
 
 
-def context(metadata: dict) -> dict:
+def live_status(lang: str) -> str:
+    """The registry's status block as the pipeline renders it (reporting.status_block)."""
+    return status_block.render_status_block({
+        "version": "v2", "status": "candidate", "refreshed_at": "2026-11-24T04:00:00", "restricted": True,
+        "suspension": None, "production": "v1", "production_approval": "—", "approval": None,
+        "reports_changed": [], "duplicate_of": None, "commands": decision_commands("v2")}, lang)
+
+
+def context(metadata: dict, lang: str = "en") -> dict:
     evaluation = metadata["evaluation"]
     return {
         "version": "v2", "run_date": "2026-11-24T03:51:36", "run_id": "v2-20261124", "status": "candidate",
@@ -41,7 +49,7 @@ def context(metadata: dict) -> dict:
                        "excluded_overlap": evaluation["excluded_overlap"], "rows": metadata["comparison"]},
         "paired": evaluation["paired"], "recent": evaluation["recent"], "decision": recommend(metadata, DRIFT),
         "drift": DRIFT, "model_card": model_card_context(metadata, {"owner": "HR data team", "contact": ""}),
-        "entry": {"status": "candidate", "approvals": []}, "changes": None, "commands": decision_commands("v2"),
+        "status_block": live_status(lang), "changes": None,
         "reports": [{"step": "train", "href": "02_train.html", "exists": True}],
         "generated_at": "2026-11-24T04:00:00", "git_commit": "abc",
     }
@@ -50,7 +58,7 @@ def context(metadata: dict) -> dict:
 @pytest.fixture
 def pages(project_root, tmp_path: Path) -> dict[str, BeautifulSoup]:
     metadata = candidate_metadata()
-    return {lang: BeautifulSoup(write_run_index(tmp_path / f"{lang}.html", context(metadata), lang).read_text(),
+    return {lang: BeautifulSoup(write_run_index(tmp_path / f"{lang}.html", context(metadata, lang), lang).read_text(),
                                 "html.parser") for lang in ("en", "fr")}
 
 
@@ -87,7 +95,7 @@ def test_the_decision_sheet_comes_first_and_carries_the_decision(pages):
 def english_sentences() -> set[str]:
     """Every run of four or more words of the English catalogues (placeholders split the runs)."""
     catalogues = [texts.TEXT, decision_view.TEXT, evaluate_view.TEXT, export_view.TEXT, train_view.TEXT,
-                  metrics_view.TEXT, model_card.TEXT, status_block.TEXT, gate_texts.DETAILS, gate_texts.NAMES]
+                  metrics_view.TEXT, model_card.TEXT, texts.STATUS_TEXT, gate_texts.DETAILS, gate_texts.NAMES]
     fragments = set()
     for catalogue in catalogues:
         for text in catalogue["en"].values():
@@ -114,16 +122,13 @@ def test_french_numbers_and_typography(pages):
     assert "Verdict\u00a0:" in text and "24 novembre 2026" in text
 
 
-def test_status_block_is_delimited_and_refreshable(pages):
+def test_status_block_region_is_there_once_after_the_decision_sheet(pages):
     page = str(pages["fr"])
-    assert page.count(status_block.BEGIN) == 1 and page.count(status_block.END) == 1
-    approved = {"status": "approved", "approvals": [{"decision": "approved", "by": "Claire Martin",
-                                                     "at": "2026-11-25T09:30:00"}]}
-    refreshed = status_block.replace_status_block(page, approved)
-    block = BeautifulSoup(refreshed, "html.parser").find(id="status").get_text()
-    assert "approuvé par Claire Martin le 25 novembre 2026 à 09:30" in block
-    assert refreshed.replace(refreshed[refreshed.index(status_block.BEGIN):refreshed.index(status_block.END)], "") \
-        == page.replace(page[page.index(status_block.BEGIN):page.index(status_block.END)], "")
+    begin, end = page.index("<!-- status:begin -->"), page.index("<!-- status:end -->")
+    assert page.count("<!-- status:begin -->") == 1 and page.count("<!-- status:end -->") == 1
+    assert page.index('id="decision-sheet"') < begin < end
+    assert "candidat, approbation en attente" in page[begin:end]
+    assert "future-skills approve v2" in page[begin:end]
 
 
 def test_figures_use_the_shared_formatter(pages):

@@ -1,4 +1,4 @@
-"""The promotion gate of DESIGN.md: four criteria (three automatic) and non-blocking targets.
+"""The promotion gate: four criteria (three automatic) and non-blocking targets.
 
 ``candidate`` and ``production`` are :func:`metrics.classification_metrics` dicts computed
 on the SAME held-out rows that neither model was trained on (``evaluation.py`` guarantees

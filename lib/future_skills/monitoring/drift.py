@@ -305,8 +305,3 @@ def run_drift_analysis(*, reference_version: str | None = "auto", log_path: str 
         report["output_json"] = str(target)
     return report
 
-
-def exit_code(report: dict[str, Any], fail_on: str = "retrain") -> int:
-    """For schedulers: 3 when the verdict is ``retrain`` (or also ``watch`` with fail_on="watch"), else 0."""
-    failing = {"retrain"} if fail_on == "retrain" else {"retrain", "watch"}
-    return 3 if report.get("verdict") in failing else 0

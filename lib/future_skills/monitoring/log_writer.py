@@ -14,7 +14,9 @@ processes never interleave or tear.
 Rotation: before appending, when the log is not empty and ``size + batch > max_bytes``
 (``FUTURE_SKILLS_MONITORING_MAX_BYTES``, default 50 MB), the files are shifted
 ``.4 → .5``, …, ``.1 → .2``, ``log → .1`` under the separate lock file ``<log>.lock``.
-At most :data:`ROTATED_FILES_KEPT` (5) rotated files are kept; the oldest is dropped.
+At most :data:`ROTATED_FILES_KEPT` (5) rotated files are kept in the shift; the oldest leaves it,
+and is deleted only when older than :data:`RETENTION_DAYS` (six months, the EU AI Act minimum for
+a deployer's logs); a younger one is archived as ``<log>.archived-<time>`` and never deleted.
 A writer that opened the log just before a rotation notices (the inode changed) and retries.
 
 Failures to log never fail a prediction: they are reported ONCE per process and reason
@@ -25,6 +27,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 import warnings
 from pathlib import Path
 from typing import Any, Iterable
@@ -38,6 +41,7 @@ except ImportError:  # pragma: no cover - Windows: appends stay atomic per write
     fcntl = None  # type: ignore[assignment]
 
 ROTATED_FILES_KEPT = 5
+RETENTION_DAYS = 183  # prediction logs are kept at least six months
 _MAX_ATTEMPTS = 10
 _REPORTED: set[str] = set()
 
@@ -115,6 +119,24 @@ def _same_file(fd: int, path: Path) -> bool:
     return (opened.st_ino, opened.st_dev) == (current.st_ino, current.st_dev)
 
 
+def retire_oldest(path: Path, now: float | None = None) -> Path | None:
+    """Delete ``path`` if older than the retention period, else archive it; returns the archive."""
+    try:
+        modified = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    if (now if now is not None else time.time()) - modified > RETENTION_DAYS * 86400:
+        path.unlink(missing_ok=True)
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(modified))
+    base = path.name.rsplit(".", 1)[0]
+    number = 1
+    while (archive := path.with_name(f"{base}.archived-{stamp}-{number}")).exists():  # under the rotation lock
+        number += 1
+    os.replace(path, archive)
+    return archive
+
+
 def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
     """Shift the log files when ``size + incoming > max_bytes``; returns whether it rotated.
 
@@ -134,7 +156,7 @@ def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
             size = os.fstat(log_fd).st_size
             if size == 0 or size + incoming <= max_bytes:
                 return False
-            rotated_path(log_path, ROTATED_FILES_KEPT).unlink(missing_ok=True)
+            retire_oldest(rotated_path(log_path, ROTATED_FILES_KEPT))
             for number in range(ROTATED_FILES_KEPT - 1, 0, -1):
                 source = rotated_path(log_path, number)
                 if source.exists():

@@ -20,7 +20,6 @@ from future_skills.formatting import LANGUAGES, check_language, typography
 from future_skills.paths import NOTEBOOK_STEPS
 from future_skills.reporting.filters import template_filters
 from future_skills.reporting.model_card import card_text
-from future_skills.reporting.status_block import render_status_block
 from future_skills.reporting.texts import GLOSSARY, TEXT
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -117,6 +116,5 @@ def render_template(name: str, context: dict[str, Any], lang: str = "en") -> str
 
 def write_run_index(path: Path | str, context: dict[str, Any], lang: str = "en") -> Path:
     """Write ``reports/<version>/index.html``, the summary DRH reads first."""
-    status = render_status_block(context.get("entry"), lang, failed=bool(context.get("failed")))
-    atomic_write_text(path, render_template("index.html.j2", {**context, "status_html": status}, lang))
+    atomic_write_text(path, render_template("index.html.j2", context, lang))
     return Path(path)

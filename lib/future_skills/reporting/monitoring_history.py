@@ -10,7 +10,9 @@ from typing import Any
 
 from future_skills.atomic import atomic_write_text
 from future_skills.paths import ProjectPaths, get_paths
+from future_skills.registry.reader import RegistryReader
 from future_skills.reporting.html import render_template
+from future_skills.reporting.status_block import render_status_block, status_context
 from future_skills.schema import NUMERIC_FEATURES
 
 
@@ -77,6 +79,8 @@ def build_monitor_history(paths: ProjectPaths | None = None) -> tuple[Path, int]
     context = {"rows": list(reversed(rows)), "features": NUMERIC_FEATURES,
                "chart": psi_history_figure_png(history),
                "generated_at": datetime.now().isoformat(timespec="seconds")}
+    data = RegistryReader(paths).load()
+    context["status_block"] = render_status_block(status_context(data, data.production or "", paths))
     index = reports / "index.html"
     atomic_write_text(index, render_template("monitoring_index.html.j2", context))
     return index, len(history)

@@ -4,26 +4,14 @@ from __future__ import annotations
 import json
 import shlex
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from future_skills.model.decision import recommend
 from future_skills.model.metrics import comparison_rows
 from future_skills.paths import NOTEBOOK_STEPS, ProjectPaths
+from future_skills.registry.reader import entry_metadata
 from future_skills.reporting.model_card import model_card_context
 from future_skills.thresholds import load_config
-
-
-def read_metadata(paths: ProjectPaths, entry: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A registry entry's metadata JSON, or None when it is gone or unreadable."""
-    if not entry or not entry.get("metadata_path"):
-        return None
-    path = paths.root / entry["metadata_path"]
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
 
 CHANGE_SECTIONS = ("hyperparameters", "dataset", "feature_importance")
 MAX_CHANGE_ROWS = 12
@@ -76,7 +64,6 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
     for notebook, step in NOTEBOOK_STEPS.items():
         href = notebook.replace(".ipynb", ".html")
         reports.append({"step": step, "href": href, "exists": (report_dir / href).exists()})
-    entry = registry.get(version) if metadata and registry.exists(version) else None
     gate = (metadata or {}).get("gate") or {}
     evaluation = (metadata or {}).get("evaluation") or {}
     comparison = None
@@ -89,13 +76,12 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
         }
     production_meta = None
     if evaluation.get("production_version") and registry.exists(evaluation["production_version"]):
-        production_meta = read_metadata(paths, registry.get(evaluation["production_version"]))
+        production_meta = entry_metadata(paths, registry.get(evaluation["production_version"]))
     drift = read_drift(paths, version) if metadata else None
     return {
         "version": version,
         "run_date": manifest.get("started_at"),
         "run_id": manifest.get("run_id"),
-        "status": entry["status"] if entry else ("failed" if failure else None),
         "failed": failure is not None,
         "failure": failure or {},
         "dataset": (metadata or {}).get("dataset"),
@@ -109,9 +95,7 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
         "decision": recommend(metadata, drift) if evaluation else None,
         "drift": drift if drift and drift.get("status") != "no_data" else None,
         "model_card": model_card_context(metadata, load_config()["model_card"]),
-        "entry": entry,
         "changes": changes_since_production(production_meta, metadata) if metadata else None,
-        "commands": decision_commands(version) if metadata and entry and entry["status"] == "candidate" else None,
         "reports": reports,
         "generated_at": datetime.now().isoformat(timespec="seconds"),
         "git_commit": (manifest.get("git_commit") or "unknown")[:12],

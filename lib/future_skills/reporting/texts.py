@@ -4,6 +4,7 @@ from __future__ import annotations
 from future_skills.formatting import LANGUAGES, check_language, typography
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
+__all__ = ["GLOSSARY", "STATUS_TEXT", "SUPPORTED_LANGUAGES", "TEXT", "catalogue_text", "check_language"]
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -41,9 +42,9 @@ TEXT: dict[str, dict[str, str]] = {
         "option_approve": "Approve", "option_reservations": "Approve with reservations", "option_reject": "Reject",
         "field_name": "Name", "field_date": "Date", "field_signature": "Signature", "field_comments": "Comments",
         "record": "Record the decision in the registry",
-        "record_intro": "An ML engineer records the decision with one of these commands; the registry keeps the "
+        "decide_intro": "An ML engineer records the decision with one of these commands; the registry keeps the "
                         "name and the date.",
-        "approve": "Approve", "reject": "Reject", "promote": "Then put it in production",
+        "approve": "Approve", "reject": "Reject", "promote": "Then put it in production", "status": "Registry status",
         "facts": "Key facts", "version": "Version", "date": "Run date", "run_id": "Run identifier",
         "dataset": "Training data", "rows": "pairs", "period": "Period", "period_value": "{start} to {end}",
         "class_mix": "Need levels decided by HR",
@@ -132,9 +133,10 @@ TEXT: dict[str, dict[str, str]] = {
         "option_approve": "Approuver", "option_reservations": "Approuver avec réserves", "option_reject": "Rejeter",
         "field_name": "Nom", "field_date": "Date", "field_signature": "Signature", "field_comments": "Commentaires",
         "record": "Inscrire la décision au registre",
-        "record_intro": "Un ingénieur ML inscrit la décision avec l'une de ces commandes ; le registre conserve le "
+        "decide_intro": "Un ingénieur ML inscrit la décision avec l'une de ces commandes ; le registre conserve le "
                         "nom et la date.",
         "approve": "Approuver", "reject": "Rejeter", "promote": "Puis mettre en production",
+        "status": "Statut dans le registre",
         "facts": "Informations clés", "version": "Version", "date": "Date d'exécution",
         "run_id": "Identifiant d'exécution", "dataset": "Données d'entraînement", "rows": "paires",
         "period": "Période", "period_value": "du {start} au {end}", "class_mix": "Niveaux de besoin décidés par la RH",
@@ -198,3 +200,53 @@ def catalogue_text(catalogue: dict[str, dict[str, str]], key: str, lang: str = "
     """``catalogue[lang][key]`` filled with ``fields``, with the language's typography."""
     text = catalogue[check_language(lang)][key]
     return typography(text.format(**fields) if fields else text, lang)
+
+
+# The live status block of index.html (reporting/status_block.py), refreshed from the registry.
+STATUS_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "heading": "Status in the model registry (live)",
+        "candidate": "candidate, approval pending", "approved": "approved", "production": "production",
+        "archived": "archived", "rejected": "rejected", "failed": "failed",
+        "not_registered": "not registered",
+        "approval": "Approval",
+        "not_a_person": "Auto-promoted by the pipeline (--auto-promote): no person approved this version.",
+        "approved_reports": "Reports approved",
+        "reports_changed": "changed since approval",
+        "reports_unchanged": "unchanged since approval",
+        "rejected_by": "Rejected by",
+        "duplicate": "Duplicate",
+        "duplicate_of": "Same model file as {version} (identical sha256): this version adds nothing new.",
+        "in_production": "In production now",
+        "none": "none",
+        "serving": "Serving",
+        "suspended": "SUSPENDED, the rules engine answers",
+        "who_may": "Who may approve",
+        "unrestricted": "Approvals are not restricted: [governance] in future_skills.toml lists nobody.",
+        "refreshed": "This block is refreshed from the registry after every decision (last: {date}).",
+    },
+    "fr": {
+        "heading": "Statut dans le registre des modèles (à jour)",
+        "candidate": "candidat, approbation en attente", "approved": "approuvé", "production": "en production",
+        "archived": "archivé", "rejected": "rejeté", "failed": "en échec",
+        "not_registered": "non enregistré",
+        "approval": "Approbation",
+        "not_a_person": "Promu automatiquement par le pipeline (--auto-promote) : aucune personne n'a approuvé "
+                        "cette version.",
+        "approved_reports": "Rapports approuvés",
+        "reports_changed": "modifiés depuis l'approbation",
+        "reports_unchanged": "inchangés depuis l'approbation",
+        "rejected_by": "Rejeté par",
+        "duplicate": "Doublon",
+        "duplicate_of": "Même fichier modèle que {version} (sha256 identique) : cette version n'apporte rien de neuf.",
+        "in_production": "En production actuellement",
+        "none": "aucune",
+        "serving": "Service",
+        "suspended": "SUSPENDU, le moteur de règles répond",
+        "who_may": "Qui peut approuver",
+        "unrestricted": "Les approbations ne sont pas restreintes : [governance] de future_skills.toml ne liste "
+                        "personne.",
+        "refreshed": "Ce bloc est mis à jour depuis le registre après chaque décision (dernière : {date}).",
+    },
+}
+
