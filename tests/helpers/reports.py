@@ -1,7 +1,10 @@
 """A candidate's metadata with a gate and evaluation evidence, built from made-up predictions."""
 from __future__ import annotations
 
+import json
 import random
+import re
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -41,3 +44,46 @@ def candidate_metadata(rows: int = 400, cand_error: float = 0.15, prod_error: fl
             "dataset": {"total_samples": 2000, "period": {"start": "2024-12-31", "end": "2026-10-31"},
                         "class_distribution": {"LOW": 700, "MEDIUM": 600, "HIGH": 700}},
             "comparison": comparison_rows(cand_metrics, prod_metrics)}
+
+
+def english_sentences() -> set[str]:
+    """Every run of four or more words of the English catalogues (placeholders and punctuation split runs)."""
+    from future_skills.model import gate_texts
+    from future_skills.reporting import (
+        decision_view,
+        evaluate_view,
+        export_view,
+        metrics_view,
+        model_card,
+        plots,
+        texts,
+        train_view,
+    )
+
+    catalogues = [texts.TEXT, decision_view.TEXT, evaluate_view.TEXT, export_view.TEXT, train_view.TEXT,
+                  metrics_view.TEXT, model_card.TEXT, texts.STATUS_TEXT, gate_texts.DETAILS, gate_texts.NAMES,
+                  plots.LABELS, plots.CALIBRATION_LABELS]
+    fragments = set()
+    for catalogue in catalogues:
+        for text in catalogue["en"].values():
+            fragments |= _runs(text)
+    return fragments
+
+
+def english_notebook_sentences(notebooks: Path) -> set[str]:
+    """Runs of four or more words of the notebooks' English markdown cells (tagged lang-en)."""
+    fragments = set()
+    for path in notebooks.glob("0*.ipynb"):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if "lang-en" in cell["metadata"].get("tags", []):
+                fragments |= _runs(re.sub(r"[*#`_]", "", "".join(cell["source"])))
+    return fragments
+
+
+def _runs(text: str) -> set[str]:
+    found = set()
+    for part in re.split(r"\{[^}]*\}|[;:().,—]", text):
+        words = part.split()
+        if len(words) >= 4:
+            found.add(" ".join(words))
+    return found

@@ -8,22 +8,14 @@ import pytest
 from bs4 import BeautifulSoup
 
 from future_skills.formatting import percent
-from future_skills.model import gate_texts
 from future_skills.model.decision import recommend
 from future_skills.reporting import (
-    decision_view,
-    evaluate_view,
-    export_view,
-    metrics_view,
-    model_card,
     status_block,
-    texts,
-    train_view,
 )
 from future_skills.reporting.html import write_run_index
 from future_skills.reporting.model_card import model_card_context
 from future_skills.reporting.run_index import decision_commands
-from helpers.reports import candidate_metadata
+from helpers.reports import candidate_metadata, english_sentences
 
 DRIFT = {"status": "analysed", "verdict": "retrain", "window": "30d", "reference": {"version": "v1"},
          "realised_accuracy": {"accuracy": 0.814, "rows": 4814, "test_accuracy": 0.854},
@@ -90,20 +82,6 @@ def test_the_decision_sheet_comes_first_and_carries_the_decision(pages):
     assert all(word in block for word in ("Approve", "Reject", "Name:", "Date:", "Signature:"))
     assert soup.title.get_text() == "v2 — Audit summary"
     assert soup.find(id="owner").get_text(strip=True) == "HR data team"
-
-
-def english_sentences() -> set[str]:
-    """Every run of four or more words of the English catalogues (placeholders split the runs)."""
-    catalogues = [texts.TEXT, decision_view.TEXT, evaluate_view.TEXT, export_view.TEXT, train_view.TEXT,
-                  metrics_view.TEXT, model_card.TEXT, texts.STATUS_TEXT, gate_texts.DETAILS, gate_texts.NAMES]
-    fragments = set()
-    for catalogue in catalogues:
-        for text in catalogue["en"].values():
-            for part in re.split(r"\{[^}]*\}|[;:().]", text):
-                words = part.split()
-                if len(words) >= 4:
-                    fragments.add(" ".join(words))
-    return fragments
 
 
 def test_french_report_has_no_sentence_of_the_english_catalogue(pages):

@@ -8,7 +8,7 @@ from future_skills.formatting import NARROW_NBSP
 from future_skills.model.gate import promotion_gate
 from future_skills.model.metrics import classification_metrics
 from future_skills.reporting import evaluate_view, export_view, train_view
-from future_skills.reporting.metrics_view import comparison_frame, per_class_frame, summary_frame
+from future_skills.reporting.metrics_view import comparison_frame, per_class_frame, show, summary_frame
 from future_skills.schema import LABEL, LEVELS
 from future_skills.thresholds import load_config
 from helpers.model import make_dataset
@@ -91,3 +91,11 @@ def test_training_sentence_and_tables():
     assert table.loc["Rows (role × skill × date)", "Value"] == "6,523"
     assert table.loc["Need levels decided by HR", "Value"].startswith("LOW 1,815 (28%)")
     assert train_view.hyperparameter_table(metadata).loc["n_estimators", "Value"] == "200"
+
+
+def test_tables_show_numbers_in_the_report_language():
+    frame = pd.DataFrame({"Share": [0.8552, float("nan")], "Rows": [6523, 12]}, index=["a", "b"])
+    french = show(frame, "fr").to_html()
+    assert "0,855" in french and f"6{NARROW_NBSP}523" in french and "—" in french
+    english = show(frame, "en", digits=2).to_html()
+    assert "0.86" in english and "6,523" in english

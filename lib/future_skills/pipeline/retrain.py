@@ -27,6 +27,7 @@ from future_skills.exceptions import (
     PermissionRefusedError,
     VersionExistsError,
 )
+from future_skills.model.gate_texts import verdict_text
 from future_skills.model.store import verify_model_file
 from future_skills.model.training import check_hyperparameters
 from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
@@ -149,7 +150,7 @@ def notebook_parameters(options: RetrainOptions, paths: ProjectPaths, production
                               "validation_csv": options.validation_csv, "report_lang": lang},
         "04_drift.ipynb": {"version": v, "reference_version": production, "log_path": None,
                            "window": options.window, "db_url": db_url,
-                           "output_json": str(paths.run_dir(v) / "drift.json")},
+                           "output_json": str(paths.run_dir(v) / "drift.json"), "report_lang": lang},
     }
 
 
@@ -346,7 +347,8 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
     status = registry.get(options.version).status.value
     gate = metadata.get("gate") or {}
     return RetrainResult(options.version, status, run.run_dir, index, gate.get("passed"),
-                         run.manifest.promoted, gate.get("verdict", ""))
+                         run.manifest.promoted, verdict_text(gate.get("criteria", []), bool(gate.get("passed")),
+                                                             options.report_lang) if gate else "")
 
 
 def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:

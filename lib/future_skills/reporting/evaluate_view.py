@@ -50,7 +50,8 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, lang: str, **fields: Any) -> str:
+def text(key: str, lang: str = "en", **fields: Any) -> str:
+    """One phrase of this report (a figure title, a heading) in ``lang``."""
     return catalogue_text(TEXT, key, lang, **fields)
 
 
@@ -58,8 +59,8 @@ def rows_sentence(result: dict[str, Any], lang: str = "en") -> str:
     """Plain-language account of which rows the models were compared on."""
     test, version, prod = integer(result["test_rows"], lang), result["version"], result["production_version"]
     if prod is None:
-        return _t("alone", lang, version=version, test=test)
-    return _t("rows", lang, version=version, test=test, excluded=integer(result["excluded_overlap"], lang),
+        return text("alone", lang, version=version, test=test)
+    return text("rows", lang, version=version, test=test, excluded=integer(result["excluded_overlap"], lang),
               prod=prod, compared=integer(result["rows_compared"], lang))
 
 
@@ -67,12 +68,12 @@ def validation_sentence(result: dict[str, Any], lang: str = "en") -> str:
     """Plain-language summary of the manual validation sample (or its absence)."""
     validation = result.get("validation")
     if not validation:
-        return _t("no_sample", lang)
+        return text("no_sample", lang)
     prod = validation.get("production_accuracy")
-    versus = _t("sample_versus", lang, prod=percent(prod, lang)) if prod is not None else ""
+    versus = text("sample_versus", lang, prod=percent(prod, lang)) if prod is not None else ""
     count = validation["disagreements_count"]
-    listed = _t("sample_listed", lang, count=count) if count else _t("sample_agree", lang)
-    return _t("sample", lang, rows=validation["rows"], cand=percent(validation["candidate_accuracy"], lang),
+    listed = text("sample_listed", lang, count=count) if count else text("sample_agree", lang)
+    return text("sample", lang, rows=validation["rows"], cand=percent(validation["candidate_accuracy"], lang),
               versus=versus, listed=listed)
 
 
@@ -81,7 +82,7 @@ def disagreements_table(result: dict[str, Any], lang: str = "en") -> pd.DataFram
     columns = ["job_role_id", "skill_id", "snapshot_date", "job_role_name", "skill_name", "hr_label",
                "candidate_prediction", "production_prediction"]
     versions = {"candidate_prediction": result["version"], "production_prediction": result["production_version"]}
-    labels = {c: _t(c, lang, version=versions.get(c)) if c in versions else _t(c, lang) for c in columns}
+    labels = {c: text(c, lang, version=versions.get(c)) if c in versions else text(c, lang) for c in columns}
     table = result["disagreements"].copy()
     for column in ("hr_label", "candidate_prediction", "production_prediction"):
         if column in table:
@@ -94,20 +95,20 @@ def disagreements_table(result: dict[str, Any], lang: str = "en") -> pd.DataFram
 def criteria_frame(gate_result: dict[str, Any], lang: str = "en") -> pd.DataFrame:
     """The criteria as a table: pass / fail / pending / not checked, with the sentence behind each."""
     frame = pd.DataFrame([
-        {_t("criterion", lang): criterion_name(c["id"], lang),
-         _t("result", lang): str(mark(outcome(c["passed"], checked=c.get("checked", True)), lang)),
-         _t("details", lang): criterion_detail(c, lang)}
+        {text("criterion", lang): criterion_name(c["id"], lang),
+         text("result", lang): str(mark(outcome(c["passed"], checked=c.get("checked", True)), lang)),
+         text("details", lang): criterion_detail(c, lang)}
         for c in gate_result["criteria"]])
-    return frame.set_index(_t("criterion", lang))
+    return frame.set_index(text("criterion", lang))
 
 
 def targets_frame(gate_result: dict[str, Any], lang: str = "en") -> pd.DataFrame:
     """The objectives as a table: target, value, met / not met."""
     frame = pd.DataFrame([
-        {_t("objective", lang): metric_label(t["key"], lang), _t("target", lang): t["target"],
-         _t("candidate", lang): t["value"], _t("result", lang): str(mark("met" if t["met"] else "not_met", lang))}
+        {text("objective", lang): metric_label(t["key"], lang), text("target", lang): t["target"],
+         text("candidate", lang): t["value"], text("result", lang): str(mark("met" if t["met"] else "not_met", lang))}
         for t in gate_result["targets"]])
-    return frame.set_index(_t("objective", lang))
+    return frame.set_index(text("objective", lang))
 
 
 def comparison(result: dict[str, Any], lang: str = "en") -> pd.DataFrame:

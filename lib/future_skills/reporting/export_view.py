@@ -12,6 +12,7 @@ from future_skills.schema import LABEL, LEVELS, NUMERIC_FEATURES
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "levels_title": "Need levels decided by HR in the snapshot",
         "snapshot": "**{rows} rows** ({roles} job roles × {skills} skills, {dates} snapshot dates from {start} to "
                     "{end}) were read from the {source} and all passed validation.",
         "quarter": "Quarter", "total": "Total", "min": "min", "mean": "mean", "median": "median", "max": "max",
@@ -19,6 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
         "rule": "Rule", "columns": "Columns checked", "failing": "Rows failing", "result": "Result",
     },
     "fr": {
+        "levels_title": "Niveaux de besoin décidés par la RH dans l'instantané",
         "snapshot": "**{rows} lignes** ({roles} métiers × {skills} compétences, {dates} dates d'instantané du "
                     "{start} au {end}) ont été lues depuis {source} ; toutes ont passé la validation.",
         "quarter": "Trimestre", "total": "Total", "min": "min.", "mean": "moyenne", "median": "médiane",
@@ -29,14 +31,15 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, lang: str, **fields: Any) -> str:
+def text(key: str, lang: str = "en", **fields: Any) -> str:
+    """One phrase of this report (a figure title, a heading) in ``lang``."""
     return catalogue_text(TEXT, key, lang, **fields)
 
 
 def snapshot_sentence(snapshot: dict[str, Any], lang: str = "en") -> str:
     """One plain sentence: how many rows, from where, over which period."""
     period = snapshot.get("period") or {}
-    return _t("snapshot", lang, rows=integer(snapshot["total_samples"], lang), roles=snapshot["job_roles"],
+    return text("snapshot", lang, rows=integer(snapshot["total_samples"], lang), roles=snapshot["job_roles"],
               skills=snapshot["skills"], dates=snapshot["snapshot_dates"],
               start=long_date(period.get("start"), lang), end=long_date(period.get("end"), lang),
               source=snapshot["source"])
@@ -46,32 +49,32 @@ def levels_by_date(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Rows per quarter of snapshot date and need level (quarters keep the table short)."""
     quarters = pd.PeriodIndex(pd.to_datetime(frame["snapshot_date"]), freq="Q").astype(str)
     table = pd.crosstab(quarters, frame[LABEL]).reindex(columns=list(LEVELS), fill_value=0)
-    table[_t("total", lang)] = table.sum(axis=1)
+    table[text("total", lang)] = table.sum(axis=1)
     table.columns = [level_name(c, lang) if c in LEVELS else c for c in table.columns]
-    table.index.name, table.columns.name = _t("quarter", lang), None
+    table.index.name, table.columns.name = text("quarter", lang), None
     return table
 
 
 def numeric_summary(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Min, mean, median and max of each numeric signal, for the export report."""
     numbers = frame[list(NUMERIC_FEATURES)].astype(float)
-    table = pd.DataFrame({_t(k, lang): getattr(numbers, k)() for k in ("min", "mean", "median", "max")}).round(2)
-    table.index.name = _t("signal", lang)
+    table = pd.DataFrame({text(k, lang): getattr(numbers, k)() for k in ("min", "mean", "median", "max")}).round(2)
+    table.index.name = text("signal", lang)
     return table
 
 
 def snapshot_table(snapshot: dict[str, Any], lang: str = "en") -> pd.DataFrame:
     """The snapshot's file, fingerprint, source and export time."""
-    return pd.DataFrame({_t("value", lang): {
-        _t("file", lang): snapshot["csv_path"], "sha256": snapshot["sha256"], _t("source", lang): snapshot["source"],
-        _t("exported", lang): date_time(snapshot["exported_at"], lang)}})
+    return pd.DataFrame({text("value", lang): {
+        text("file", lang): snapshot["csv_path"], "sha256": snapshot["sha256"], text("source", lang): snapshot["source"],
+        text("exported", lang): date_time(snapshot["exported_at"], lang)}})
 
 
 def validation_table(checks: list[CheckResult], lang: str = "en") -> pd.DataFrame:
     """The checks that ran (``validation_summary``), headers and pass/fail marks in ``lang``."""
     table = validation_summary(checks)
     table["Result"] = table["Rows failing"].map(lambda n: str(mark("pass" if n == 0 else "fail", lang)))
-    table = table.rename(columns={"Columns checked": _t("columns", lang), "Rows failing": _t("failing", lang),
-                                  "Result": _t("result", lang)})
-    table.index.name = _t("rule", lang)
+    table = table.rename(columns={"Columns checked": text("columns", lang), "Rows failing": text("failing", lang),
+                                  "Result": text("result", lang)})
+    table.index.name = text("rule", lang)
     return table

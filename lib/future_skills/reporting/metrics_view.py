@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from future_skills.formatting import level_name
+from future_skills.formatting import DASH, decimal, integer, level_name
 from future_skills.model.metrics import comparison_rows
 from future_skills.reporting.texts import catalogue_text
 from future_skills.schema import LEVELS
@@ -13,13 +14,11 @@ from future_skills.schema import LEVELS
 TEXT: dict[str, dict[str, str]] = {
     "en": {"accuracy": "Accuracy", "f1_weighted": "Weighted F1", "precision": "Precision", "recall": "Recall",
            "f1": "F1", "support": "Support (rows)", "level": "Level", "metric": "Metric", "value": "Value",
-           "candidate": "Candidate {version}", "production": "Production {version}", "difference": "Difference",
-           "hr_label": "HR level", "predicted": "Predicted"},
+           "candidate": "Candidate {version}", "production": "Production {version}", "difference": "Difference"},
     "fr": {"accuracy": "Taux de bonnes réponses", "f1_weighted": "F1 pondéré", "precision": "Précision",
            "recall": "Rappel", "f1": "F1", "support": "Effectif (lignes)", "level": "Niveau",
            "metric": "Indicateur", "value": "Valeur", "candidate": "Candidat {version}",
-           "production": "Production {version}", "difference": "Différence", "hr_label": "Niveau décidé par la RH",
-           "predicted": "Niveau prédit"},
+           "production": "Production {version}", "difference": "Différence"},
 }
 
 
@@ -61,11 +60,13 @@ def comparison_frame(candidate: dict[str, Any], production: dict[str, Any] | Non
     return frame if production is not None else frame[[names[0]]]
 
 
-def confusion_labels(confusion: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """A confusion matrix with its axis names and levels in ``lang``."""
-    frame = confusion.copy()
-    frame.index = [level_name(v, lang) for v in frame.index]
-    frame.columns = [level_name(v, lang) for v in frame.columns]
-    frame.index.name = catalogue_text(TEXT, "hr_label", lang)
-    frame.columns.name = catalogue_text(TEXT, "predicted", lang)
-    return frame
+def show(frame: pd.DataFrame, lang: str = "en", digits: int = 3) -> Any:
+    """The table as the report shows it: numbers in the language's format (0,855 ; 6 523), gaps as a dash."""
+    def cell(value: Any) -> str:
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            return integer(int(value), lang)
+        if isinstance(value, (float, np.floating)):
+            return DASH if np.isnan(value) else decimal(float(value), digits, lang)
+        return str(value)
+
+    return frame.style.format(cell)

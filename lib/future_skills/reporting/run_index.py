@@ -6,11 +6,13 @@ import shlex
 from datetime import datetime
 from typing import Any
 
+from future_skills.formatting import LANGUAGES
 from future_skills.model.decision import recommend
 from future_skills.model.metrics import comparison_rows
 from future_skills.paths import NOTEBOOK_STEPS, ProjectPaths
 from future_skills.registry.reader import entry_metadata
 from future_skills.reporting.model_card import model_card_context
+from future_skills.reporting.plots import figure_png, reliability_figure
 from future_skills.thresholds import load_config
 
 CHANGE_SECTIONS = ("hyperparameters", "dataset", "feature_importance")
@@ -35,6 +37,13 @@ def changes_since_production(production_meta: dict | None, metadata: dict) -> di
         return None
     return {"a": diff["a"], "b": diff["b"], "rows": rows[:MAX_CHANGE_ROWS],
             "more": max(0, len(rows) - MAX_CHANGE_ROWS)}
+
+
+def calibration_png(calibration: dict[str, Any] | None) -> dict[str, str] | None:
+    """The reliability diagram of the model card in both languages (base64 PNG), or None."""
+    if not calibration or not calibration.get("bins"):
+        return None
+    return {lang: figure_png(reliability_figure(calibration, lang)) for lang in LANGUAGES}
 
 
 def read_drift(paths: ProjectPaths, version: str) -> dict[str, Any] | None:
@@ -95,6 +104,7 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
         "decision": recommend(metadata, drift) if evaluation else None,
         "drift": drift if drift and drift.get("status") != "no_data" else None,
         "model_card": model_card_context(metadata, load_config()["model_card"]),
+        "calibration_png": calibration_png(evaluation.get("calibration")),
         "changes": changes_since_production(production_meta, metadata) if metadata else None,
         "reports": reports,
         "generated_at": datetime.now().isoformat(timespec="seconds"),

@@ -12,6 +12,8 @@ from future_skills.reporting.texts import catalogue_text
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "levels_title": "Need levels decided by HR in the dataset", "confusion_title": "Model {version}: test rows",
+        "top_title": "Ten most important inputs", "by_feature_title": "Importance by original feature",
         "trained": "Model **{version}** was trained on {date} in **{seconds} seconds**; it is right on **{accuracy}** "
                    "of the test rows.",
         "item": "Item", "value": "Value", "setting": "Setting", "file": "File", "path": "Path",
@@ -23,6 +25,9 @@ TEXT: dict[str, dict[str, str]] = {
         "dataset": "Dataset (input)",
     },
     "fr": {
+        "levels_title": "Niveaux de besoin décidés par la RH dans les données",
+        "confusion_title": "Modèle {version} : lignes de test", "top_title": "Les dix entrées les plus importantes",
+        "by_feature_title": "Importance par variable d'origine",
         "trained": "Le modèle **{version}** a été entraîné le {date} en **{seconds} secondes** ; il a raison sur "
                    "**{accuracy}** des lignes de test.",
         "item": "Élément", "value": "Valeur", "setting": "Réglage", "file": "Fichier", "path": "Chemin",
@@ -36,13 +41,14 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, lang: str, **fields: Any) -> str:
+def text(key: str, lang: str = "en", **fields: Any) -> str:
+    """One phrase of this report (a figure title, a heading) in ``lang``."""
     return catalogue_text(TEXT, key, lang, **fields)
 
 
 def trained_sentence(metadata: dict[str, Any], lang: str = "en") -> str:
     """When, how fast, and how often the model is right on its test rows."""
-    return _t("trained", lang, version=metadata["model_version"], date=long_date(metadata["training_date"], lang),
+    return text("trained", lang, version=metadata["model_version"], date=long_date(metadata["training_date"], lang),
               seconds=decimal(metadata["training_duration_seconds"], 1, lang),
               accuracy=percent(metadata["metrics"]["accuracy"], lang))
 
@@ -55,27 +61,27 @@ def data_table(metadata: dict[str, Any], lang: str = "en") -> pd.DataFrame:
                     for level, n in data["class_distribution"].items())
     period = data["period"]
     rows = {
-        _t("dataset_file", lang): data["csv_path"],
-        _t("rows", lang): integer(data["total_samples"], lang),
-        _t("period", lang): _t("period_value", lang, start=long_date(period["start"], lang),
+        text("dataset_file", lang): data["csv_path"],
+        text("rows", lang): integer(data["total_samples"], lang),
+        text("period", lang): text("period_value", lang, start=long_date(period["start"], lang),
                                end=long_date(period["end"], lang)),
-        _t("train_rows", lang): integer(data.get("train_samples"), lang),
-        _t("test_rows", lang): integer(data.get("test_samples"), lang),
-        _t("levels", lang): mix,
-        _t("features", lang): ", ".join(data["features_used"]),
+        text("train_rows", lang): integer(data.get("train_samples"), lang),
+        text("test_rows", lang): integer(data.get("test_samples"), lang),
+        text("levels", lang): mix,
+        text("features", lang): ", ".join(data["features_used"]),
     }
-    return pd.DataFrame({_t("value", lang): [str(v) for v in rows.values()]},
-                        index=pd.Index(list(rows), name=_t("item", lang)))
+    return pd.DataFrame({text("value", lang): [str(v) for v in rows.values()]},
+                        index=pd.Index(list(rows), name=text("item", lang)))
 
 
 def hyperparameter_table(metadata: dict[str, Any], lang: str = "en") -> pd.DataFrame:
     """The training settings, one per row."""
     params = metadata["hyperparameters"]
-    return pd.DataFrame({_t("value", lang): [str(v) for v in params.values()]},
-                        index=pd.Index(list(params), name=_t("setting", lang)))
+    return pd.DataFrame({text("value", lang): [str(v) for v in params.values()]},
+                        index=pd.Index(list(params), name=text("setting", lang)))
 
 
 def files_table(metadata: dict[str, Any], metadata_path: Path | str, lang: str = "en") -> pd.DataFrame:
     """The files this training wrote or read, with their sha256 fingerprints."""
-    rows = [(_t(f["kind"], lang), f["path"], f["sha256"]) for f in written_files(metadata, metadata_path)]
-    return pd.DataFrame(rows, columns=[_t("file", lang), _t("path", lang), "sha256"]).set_index(_t("file", lang))
+    rows = [(text(f["kind"], lang), f["path"], f["sha256"]) for f in written_files(metadata, metadata_path)]
+    return pd.DataFrame(rows, columns=[text("file", lang), text("path", lang), "sha256"]).set_index(text("file", lang))
