@@ -21,6 +21,7 @@ from future_skills.formatting import (
     markdown_cell,
     markdown_table,
     outcome,
+    p_value,
     percent,
     points,
     short_hash,
@@ -95,3 +96,8 @@ def test_markdown_table_escapes_cells_unless_told_they_are_escaped():
 def test_windows_read_as_words():
     assert window_text("30d") == f"30{NBSP}days" and window_text("30d", "fr") == f"30{NBSP}jours"
     assert window_text("1w", "fr") == f"1{NBSP}semaine" and window_text("all") == "all"
+
+
+def test_p_values_never_read_zero():
+    assert p_value(0.5912) == "0.59" and p_value(0.5912, "fr") == "0,59"
+    assert p_value(0.00001) == f"<{NBSP}0.01" and p_value(None) == DASH

@@ -99,6 +99,13 @@ def points(value: Any, lang: str = "en", digits: int = 1) -> str:
     return f"{number}{NBSP}{unit}"
 
 
+def p_value(value: Any, lang: str = "en") -> str:
+    """A p-value with two decimals, or '< 0.01' / '< 0,01' below that (never a misleading 0.00)."""
+    if not is_number(value):
+        return DASH
+    return f"<{NBSP}{decimal(0.01, 2, lang)}" if value < 0.01 else decimal(value, 2, lang)
+
+
 def colon(label: str, lang: str = "en") -> str:
     """'Verdict:' / 'Verdict :' (French puts a no-break space before the colon)."""
     return f"{label}{NBSP}:" if lang == "fr" else f"{label}:"

@@ -99,3 +99,10 @@ def test_tables_show_numbers_in_the_report_language():
     assert "0,855" in french and f"6{NARROW_NBSP}523" in french and "—" in french
     english = show(frame, "en", digits=2).to_html()
     assert "0.86" in english and "6,523" in english
+
+
+def test_sources_never_show_a_database_url_or_a_machine_path():
+    assert export_view.readable_source("HR database sqlite:////work/x/data/hr.sqlite") == "HR database"
+    assert export_view.readable_source("HR database postgresql+psycopg://u:***@h/db", "fr") == "la base RH"
+    assert export_view.readable_source("CSV file /tmp/x/data.csv") == "CSV file data.csv"
+    assert export_view.readable_source("earlier snapshot runs/v1/dataset.csv") == "earlier snapshot runs/v1/dataset.csv"

@@ -54,7 +54,8 @@ def _comparison_reasons(evaluation: dict[str, Any]) -> list[dict[str, Any]]:
         reasons = [_reason("better" if paired["difference"] > 0 else "worse",
                            "support" if paired["difference"] > 0 else "risk", **values)]
     recent = evaluation.get("recent")
-    if recent and recent.get("production"):
+    disagree = recent and recent.get("production") and (recent["difference"] >= 0) != (paired["difference"] >= 0)
+    if disagree:  # the live evidence block always shows it; a reason only when it tells another story
         kind = "support" if recent["difference"] >= 0 else "risk"
         reasons.append(_reason("recent", kind, rows=recent["rows"], after=recent.get("after"),
                                candidate=recent["candidate"]["accuracy"], production=recent["production"]["accuracy"],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from future_skills.formatting import decimal, integer, level_name, long_date, percent, points
+from future_skills.formatting import integer, level_name, long_date, p_value, percent, points
 from future_skills.model.gate_texts import criterion_name
 from future_skills.reporting.metrics_view import metric_label
 from future_skills.reporting.texts import catalogue_text
@@ -36,7 +36,7 @@ TEXT: dict[str, dict[str, str]] = {
                             "was tested.{drifted}",
         "drifted": " Signals that moved: {features}.",
         "no_production": "No model is in production yet: the candidate is compared with the objectives only.",
-        "error_said": "When the model says {level}, it is wrong about {n} times in {of}.",
+        "error_said": "When the model says {level}, it is wrong about {n} {times} in {of}.",
         "error_missed": "Of the pairs HR rates {level}, it misses about {n} in {of}.",
         "verdict_watch": "watch", "verdict_retrain": "retrain recommended",
         "job_department": "department", "skill_category": "skill category",
@@ -88,7 +88,7 @@ def _comparison_fields(v: dict[str, Any], lang: str) -> dict[str, str]:
     return {"rows": integer(v["rows"], lang), "diff": points(abs(v["difference"]), lang).lstrip("+"),
             "signed": points(v["difference"], lang),
             "low": points(v["difference_low"], lang), "high": points(v["difference_high"], lang),
-            "p": decimal(v["p_value"], 2, lang)}
+            "p": p_value(v["p_value"], lang)}
 
 
 def reason_sentence(reason: dict[str, Any], lang: str = "en", readable=str) -> str:
@@ -136,4 +136,5 @@ def error_sentences(decision: dict[str, Any], lang: str = "en") -> list[str]:
 
 def _in_ten(rate: float) -> dict[str, int]:
     """'about 4 in 10'; below 1 in 20, 'about 3 in 100' (never 'about 0 in 10')."""
-    return {"n": round(10 * rate), "of": 10} if rate >= 0.05 else {"n": round(100 * rate), "of": 100}
+    n, of = (round(10 * rate), 10) if rate >= 0.05 else (round(100 * rate), 100)
+    return {"n": n, "of": of, "times": "time" if n == 1 else "times"}

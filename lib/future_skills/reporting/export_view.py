@@ -1,6 +1,7 @@
 """What the export report (01_export) shows: sentences and tables from the snapshot's data."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -36,13 +37,29 @@ def text(key: str, lang: str = "en", **fields: Any) -> str:
     return catalogue_text(TEXT, key, lang, **fields)
 
 
+MACHINE_ADDRESS = re.compile(r"\s*\(?\b[a-z][a-z0-9+]*://\S*|\s*(?<![\w.])/(?:[^\s/]+/)+")
+
+
+SOURCES = {"en": {"HR database": "HR database", "CSV file": "CSV file", "earlier snapshot": "earlier snapshot"},
+           "fr": {"HR database": "la base RH", "CSV file": "le fichier CSV", "earlier snapshot": "l'instantané précédent"}}
+
+
+def readable_source(source: str, lang: str = "en") -> str:
+    """Where the rows came from, without database URLs or machine paths ('HR database', 'CSV file x.csv')."""
+    text = MACHINE_ADDRESS.sub(lambda m: " " if m.group(0).strip().startswith("/") else "", str(source)).strip()
+    for prefix, words in SOURCES[lang].items():
+        if text.startswith(prefix):
+            return words + text[len(prefix):]
+    return text
+
+
 def snapshot_sentence(snapshot: dict[str, Any], lang: str = "en") -> str:
     """One plain sentence: how many rows, from where, over which period."""
     period = snapshot.get("period") or {}
     return text("snapshot", lang, rows=integer(snapshot["total_samples"], lang), roles=snapshot["job_roles"],
               skills=snapshot["skills"], dates=snapshot["snapshot_dates"],
               start=long_date(period.get("start"), lang), end=long_date(period.get("end"), lang),
-              source=snapshot["source"])
+              source=readable_source(snapshot["source"], lang))
 
 
 def levels_by_date(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -66,7 +83,7 @@ def numeric_summary(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 def snapshot_table(snapshot: dict[str, Any], lang: str = "en") -> pd.DataFrame:
     """The snapshot's file, fingerprint, source and export time."""
     return pd.DataFrame({text("value", lang): {
-        text("file", lang): snapshot["csv_path"], "sha256": snapshot["sha256"], text("source", lang): snapshot["source"],
+        text("file", lang): snapshot["csv_path"], "sha256": snapshot["sha256"], text("source", lang): readable_source(snapshot["source"], lang),
         text("exported", lang): date_time(snapshot["exported_at"], lang)}})
 
 

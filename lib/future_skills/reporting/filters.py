@@ -13,6 +13,7 @@ from future_skills.formatting import (
     long_date,
     mark,
     outcome,
+    p_value,
     percent,
     points,
     window_text,
@@ -38,6 +39,7 @@ def template_filters(lang: str) -> dict[str, Callable[..., Any]]:
     return {
         "pct": lambda v, d=1: percent(v, lang, d),
         "num": lambda v, d=3: decimal(v, d, lang),
+        "pvalue": lambda v: p_value(v, lang),
         "signed": lambda v, d=3: decimal(v, d, lang, signed=True),
         "int": lambda v: integer(v, lang),
         "points": lambda v: points(v, lang),
