@@ -32,6 +32,9 @@ MONTHS = {
 LEVEL_NAMES = {"en": {"LOW": "LOW", "MEDIUM": "MEDIUM", "HIGH": "HIGH"},
                "fr": {"LOW": "FAIBLE", "MEDIUM": "MOYEN", "HIGH": "ÉLEVÉ"}}
 
+# Colour of each CSS class of a mark: the same green / red / amber / grey on every page and table.
+MARK_COLOURS = {"pass": "#1a7f37", "fail": "#cf222e", "pending": "#9a6700", "not-checked": "#57606a"}
+
 # Outcome of a check -> (symbol, word per language, CSS class). One rendering for every page.
 MARKS: dict[str, tuple[str, dict[str, str], str]] = {
     "pass": ("✔", {"en": "pass", "fr": "réussi"}, "pass"),
@@ -192,6 +195,11 @@ class Mark:
     def __str__(self) -> str:
         return f"{self.symbol} {self.word}"
 
+    @property
+    def style(self) -> str:
+        """Inline CSS of the mark (for tables rendered outside the HTML templates)."""
+        return f"color: {MARK_COLOURS[self.css]}; font-weight: bold"
+
 
 def outcome(passed: bool | None, *, checked: bool = True) -> str:
     """A criterion's state: True -> 'pass', False -> 'fail', None -> 'pending' (or 'not_checked')."""
@@ -204,6 +212,20 @@ def mark(state: str, lang: str = "en") -> Mark:
     """The mark of ``state`` ('pass', 'fail', 'pending', 'not_checked', 'met', 'not_met')."""
     symbol, words, css = MARKS[state]
     return Mark(symbol, words[lang], css)
+
+
+def mark_css() -> str:
+    """The CSS rules of the mark classes, for the HTML templates."""
+    return " ".join(f".{css} {{ color: {colour}; font-weight: bold; }}" for css, colour in MARK_COLOURS.items())
+
+
+def mark_of(text: Any, lang: str = "en") -> Mark | None:
+    """The mark a rendered cell starts with ('✔ pass' -> the pass mark), or None."""
+    for state in MARKS:
+        candidate = mark(state, lang)
+        if str(text) == str(candidate):
+            return candidate
+    return None
 
 
 def markdown_cell(value: Any) -> str:

@@ -84,8 +84,9 @@ def test_training_sentence_and_tables():
                             "test_samples": 1305, "class_distribution": {"LOW": 1815, "MEDIUM": 1772, "HIGH": 2936},
                             "features_used": ["trend_score"]},
                 "hyperparameters": {"n_estimators": 200}}
-    assert train_view.trained_sentence(metadata) == ("Model **v2** was trained on 24 November 2026 in **3.2 seconds**; "
-                                                     "it is right on **85.5%** of the test rows.")
+    assert train_view.trained_sentence(metadata).startswith(
+        "Model **v2** was trained on 24 November 2026 in **3.2 seconds**; it is right on **85.5%** of its 1,305 "
+        "test rows")
     assert "85,5" in train_view.trained_sentence(metadata, "fr")
     table = train_view.data_table(metadata)
     assert table.loc["Rows (role × skill × date)", "Value"] == "6,523"
@@ -106,3 +107,10 @@ def test_sources_never_show_a_database_url_or_a_machine_path():
     assert export_view.readable_source("HR database postgresql+psycopg://u:***@h/db", "fr") == "la base RH"
     assert export_view.readable_source("CSV file /tmp/x/data.csv") == "CSV file data.csv"
     assert export_view.readable_source("earlier snapshot runs/v1/dataset.csv") == "earlier snapshot runs/v1/dataset.csv"
+
+
+def test_marks_keep_their_colour_in_notebook_tables():
+    frame = pd.DataFrame({"Result": ["✔ pass", "✘ fail", "– not checked", "plain"]})
+    html = show(frame).to_html()
+    assert "#1a7f37" in html and "#cf222e" in html and "#57606a" in html
+    assert "#1a7f37" in show(pd.DataFrame({"R": ["✔ réussi"]}), "fr").to_html()

@@ -16,7 +16,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from future_skills.atomic import atomic_write_text
-from future_skills.formatting import LANGUAGES, check_language, typography
+from future_skills.formatting import LANGUAGES, check_language, mark_css, typography
 from future_skills.paths import NOTEBOOK_STEPS
 from future_skills.reporting.filters import template_filters
 from future_skills.reporting.model_card import card_text
@@ -111,7 +111,8 @@ def render_template(name: str, context: dict[str, Any], lang: str = "en") -> str
     check_language(lang)
     template = _jinja_environment(lang).get_template(name)
     text = {key: typography(value, lang) for key, value in TEXT[lang].items()}
-    return template.render(t=text, lang=lang, card=card_text(lang), glossary=GLOSSARY, **context)
+    return template.render(t=text, lang=lang, card=card_text(lang), glossary=GLOSSARY, mark_css=mark_css(),
+                           **context)
 
 
 def write_run_index(path: Path | str, context: dict[str, Any], lang: str = "en") -> Path:

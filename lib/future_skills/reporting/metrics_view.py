@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from future_skills.formatting import DASH, decimal, integer, level_name
+from future_skills.formatting import DASH, decimal, integer, level_name, mark_of
 from future_skills.model.metrics import comparison_rows
 from future_skills.reporting.texts import catalogue_text
 from future_skills.schema import LEVELS
@@ -61,7 +61,8 @@ def comparison_frame(candidate: dict[str, Any], production: dict[str, Any] | Non
 
 
 def show(frame: pd.DataFrame, lang: str = "en", digits: int = 3) -> Any:
-    """The table as the report shows it: numbers in the language's format (0,855 ; 6 523), gaps as a dash."""
+    """The table as the report shows it: numbers in the language's format (0,855 ; 6 523), gaps as a dash,
+    pass / fail marks in the colours of every other page."""
     def cell(value: Any) -> str:
         if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
             return integer(int(value), lang)
@@ -69,4 +70,8 @@ def show(frame: pd.DataFrame, lang: str = "en", digits: int = 3) -> Any:
             return DASH if np.isnan(value) else decimal(float(value), digits, lang)
         return str(value)
 
-    return frame.style.format(cell)
+    def colour(value: Any) -> str:
+        found = mark_of(value, lang)
+        return found.style if found else ""
+
+    return frame.style.format(cell).map(colour)

@@ -15,7 +15,8 @@ TEXT: dict[str, dict[str, str]] = {
         "levels_title": "Need levels decided by HR in the dataset", "confusion_title": "Model {version}: test rows",
         "top_title": "Ten most important inputs", "by_feature_title": "Importance by original feature",
         "trained": "Model **{version}** was trained on {date} in **{seconds} seconds**; it is right on **{accuracy}** "
-                   "of the test rows.",
+                   "of its {rows} test rows (the evaluation report compares it with production on the test rows "
+                   "production never learned from).",
         "item": "Item", "value": "Value", "setting": "Setting", "file": "File", "path": "Path",
         "dataset_file": "Dataset file", "rows": "Rows (role × skill × date)", "period": "Period",
         "period_value": "{start} to {end}", "train_rows": "Rows used for training",
@@ -29,7 +30,8 @@ TEXT: dict[str, dict[str, str]] = {
         "confusion_title": "Modèle {version} : lignes de test", "top_title": "Les dix entrées les plus importantes",
         "by_feature_title": "Importance par variable d'origine",
         "trained": "Le modèle **{version}** a été entraîné le {date} en **{seconds} secondes** ; il a raison sur "
-                   "**{accuracy}** des lignes de test.",
+                   "**{accuracy}** de ses {rows} lignes de test (le rapport d'évaluation le compare à la production "
+                   "sur les lignes de test que la production n'a jamais apprises).",
         "item": "Élément", "value": "Valeur", "setting": "Réglage", "file": "Fichier", "path": "Chemin",
         "dataset_file": "Fichier de données", "rows": "Lignes (métier × compétence × date)", "period": "Période",
         "period_value": "du {start} au {end}", "train_rows": "Lignes utilisées pour l'entraînement",
@@ -50,7 +52,8 @@ def trained_sentence(metadata: dict[str, Any], lang: str = "en") -> str:
     """When, how fast, and how often the model is right on its test rows."""
     return text("trained", lang, version=metadata["model_version"], date=long_date(metadata["training_date"], lang),
               seconds=decimal(metadata["training_duration_seconds"], 1, lang),
-              accuracy=percent(metadata["metrics"]["accuracy"], lang))
+              accuracy=percent(metadata["metrics"]["accuracy"], lang),
+              rows=integer(metadata["dataset"].get("test_samples"), lang))
 
 
 def data_table(metadata: dict[str, Any], lang: str = "en") -> pd.DataFrame:
