@@ -66,6 +66,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "ks_pvalue": 0.01,
         "out_of_range_watch": 0.05,
         "unseen_category_watch": 0.05,
+        "total_variation_watch": 0.10,  # effect size below which a significant chi-square is ignored (large n)
+        "chi2_pvalue": 0.01,
         "prediction_mix_psi_watch": 0.10,
         "prediction_mix_psi_drift": 0.25,
         "min_rows": 30,
