@@ -111,8 +111,8 @@ def render_template(name: str, context: dict[str, Any], lang: str = "en") -> str
     check_language(lang)
     template = _jinja_environment(lang).get_template(name)
     text = {key: typography(value, lang) for key, value in TEXT[lang].items()}
-    return template.render(t=text, lang=lang, card=card_text(lang), glossary=GLOSSARY, mark_css=mark_css(),
-                           **context)
+    shared = {"t": text, "lang": lang, "card": card_text(lang), "glossary": GLOSSARY, "mark_css": mark_css()}
+    return template.render({**shared, **context})  # a page's own context wins (e.g. its own glossary)
 
 
 def write_run_index(path: Path | str, context: dict[str, Any], lang: str = "en") -> Path:
