@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from future_skills.data.validation import CheckResult, validation_summary
-from future_skills.formatting import date_time, integer, level_name, long_date, mark
+from future_skills.formatting import date_time, decimal, integer, level_name, long_date, mark
 from future_skills.reporting.texts import catalogue_text
 from future_skills.schema import LABEL, LEVELS, NUMERIC_FEATURES
 
@@ -19,6 +19,11 @@ TEXT: dict[str, dict[str, str]] = {
         "quarter": "Quarter", "total": "Total", "min": "min", "mean": "mean", "median": "median", "max": "max",
         "signal": "Signal", "value": "Value", "file": "File", "source": "Source", "exported": "Exported at",
         "rule": "Rule", "columns": "Columns checked", "failing": "Rows failing", "result": "Result",
+        "rule_in_force": "Rule in force", "set_by": "Set by", "values": "Values in the data", "column": "Column",
+        "default": "default", "span": "{low} to {high}", "item": "Item",
+        "file_format": "File format", "no_file": "database query (no file)", "extra": "Extra columns (ignored)",
+        "renamed": "Columns renamed (case or spaces)", "normalised": "Labels normalised (case, spaces, extra spellings)",
+        "none": "none", "rows_count": "{count} rows",
     },
     "fr": {
         "levels_title": "Niveaux de besoin décidés par la RH dans l'instantané",
@@ -28,6 +33,12 @@ TEXT: dict[str, dict[str, str]] = {
         "max": "max.", "signal": "Signal", "value": "Valeur", "file": "Fichier", "source": "Source",
         "exported": "Exporté le", "rule": "Règle", "columns": "Colonnes vérifiées", "failing": "Lignes en erreur",
         "result": "Résultat",
+        "rule_in_force": "Règle en vigueur", "set_by": "Fixée par", "values": "Valeurs dans les données",
+        "column": "Colonne", "default": "par défaut", "span": "de {low} à {high}", "item": "Élément",
+        "file_format": "Format du fichier", "no_file": "requête sur la base (pas de fichier)",
+        "extra": "Colonnes en plus (ignorées)", "renamed": "Colonnes renommées (casse ou espaces)",
+        "normalised": "Niveaux normalisés (casse, espaces, autres graphies)", "none": "aucune",
+        "rows_count": "{count} lignes",
     },
 }
 
@@ -95,3 +106,33 @@ def validation_table(checks: list[CheckResult], lang: str = "en") -> pd.DataFram
                                   "Result": text("result", lang)})
     table.index.name = text("rule", lang)
     return table
+
+
+def contract_table(snapshot: dict[str, Any], frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The value rules the snapshot was checked against, where each comes from, and the data's span."""
+    contract = snapshot["contract"]
+    changed = {key.split(".", 1)[1] for key in contract["overridden"] if key.startswith("ranges.")}
+    where = f"{contract['config_file']} [dataset.ranges]" if contract.get("config_file") else "future_skills.toml"
+    numbers = frame[list(NUMERIC_FEATURES)].astype(float)
+    table = pd.DataFrame({
+        text("rule_in_force", lang): pd.Series(contract["rules"]),
+        text("set_by", lang): pd.Series({c: where if c in changed else text("default", lang) for c in NUMERIC_FEATURES}),
+        text("values", lang): pd.Series({c: text("span", lang, low=decimal(numbers[c].min(), 2, lang),
+                                                 high=decimal(numbers[c].max(), 2, lang)) for c in NUMERIC_FEATURES}),
+    })
+    table.index.name = text("column", lang)
+    return table
+
+
+def input_table(snapshot: dict[str, Any], lang: str = "en") -> pd.DataFrame:
+    """How the source was read and tidied: file format, extra columns ignored, labels normalised."""
+    tidied = snapshot.get("input") or {}
+    found = snapshot.get("format")
+    none = text("none", lang)
+    rows = {text("file_format", lang): "; ".join(found["notes"]) if found else text("no_file", lang),
+            text("extra", lang): ", ".join(tidied.get("extra_columns") or []) or none,
+            text("renamed", lang): ", ".join(f"{a} → {b}" for a, b in
+                                             (tidied.get("renamed_columns") or {}).items()) or none,
+            text("normalised", lang): text("rows_count", lang,
+                                           count=integer(tidied.get("labels_normalised", 0), lang))}
+    return pd.DataFrame({text("value", lang): rows}).rename_axis(text("item", lang))
