@@ -91,8 +91,9 @@ TEXT: dict[str, dict[str, str]] = {
                  "report compares each with its threshold.",
         "g_score": "Score (0 to 100): the expected need of a pair, 0 for surely low, 50 for surely medium, 100 for "
                    "surely high (weighted by the model's probabilities).",
-        "g_signals": "Signals from 0 to 100 (trend, internal usage, scarcity, hiring difficulty): indices computed "
-                     "by the HR data team, 0 the lowest and 100 the highest.",
+        "g_signals": "Signals (trend, internal usage, scarcity, hiring difficulty): indices computed by the HR "
+                     "data team, by default shares from 0 (lowest) to 1 (highest); the export report shows the rule "
+                     "each one was checked against.",
         "generated": "Generated on {date} from commit {commit}.",
     },
     "fr": {
@@ -186,8 +187,9 @@ TEXT: dict[str, dict[str, str]] = {
                  "rapport de dérive compare chacune à son seuil.",
         "g_score": "Score (0 à 100) : le besoin attendu d'une paire, 0 pour sûrement faible, 50 pour sûrement "
                    "moyen, 100 pour sûrement élevé (pondéré par les probabilités du modèle).",
-        "g_signals": "Signaux de 0 à 100 (tendance, usage interne, rareté, difficulté de recrutement) : indices "
-                     "calculés par l'équipe data RH, 0 le plus bas et 100 le plus haut.",
+        "g_signals": "Signaux (tendance, usage interne, rareté, difficulté de recrutement) : indices calculés par "
+                     "l'équipe data RH, par défaut des parts de 0 (le plus bas) à 1 (le plus haut) ; le rapport "
+                     "d'export indique la règle selon laquelle chacun a été vérifié.",
         "generated": "Généré le {date} à partir du commit {commit}.",
     },
 }
