@@ -114,3 +114,12 @@ def test_marks_keep_their_colour_in_notebook_tables():
     html = show(frame).to_html()
     assert "#1a7f37" in html and "#cf222e" in html and "#57606a" in html
     assert "#1a7f37" in show(pd.DataFrame({"R": ["✔ réussi"]}), "fr").to_html()
+
+
+def test_validation_rules_read_in_french():
+    assert export_view.rule_text("between 0 and 1", "fr") == "entre 0 et 1"
+    assert export_view.rule_text("one row per job role, skill and date", "fr") == \
+        "une seule ligne par métier, compétence et date"
+    assert export_view.rule_text("at least 5 rows per level", "fr") == "au moins 5 lignes par niveau"
+    assert export_view.rule_text("a value in every row") == "a value in every row"
+    assert export_view.rule_text("something new", "fr") == "something new"

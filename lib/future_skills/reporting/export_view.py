@@ -98,12 +98,39 @@ def snapshot_table(snapshot: dict[str, Any], lang: str = "en") -> pd.DataFrame:
         text("exported", lang): date_time(snapshot["exported_at"], lang)}})
 
 
+RULES_FR: list[tuple[str, str]] = [  # the data layer's rule names (English), read in French
+    (r"^column present$", "colonne présente"), (r"^a value in every row$", "une valeur dans chaque ligne"),
+    (r"^a whole number above 0$", "un entier supérieur à 0"), (r"^not blank$", "non vide"),
+    (r"^a date as YYYY-MM-DD$", "une date au format AAAA-MM-JJ"), (r"^a number$", "un nombre"),
+    (r"^a finite number$", "un nombre fini"), (r"^any finite number$", "tout nombre fini"),
+    (r"^a whole number$", "un entier"), (r"^between (\S+) and (\S+)$", r"entre \1 et \2"),
+    (r"^(\S+) or more$", r"\1 ou plus"), (r"^(\S+) or less$", r"\1 ou moins"),
+    (r"^more than (\S+)$", r"plus de \1"), (r"^less than (\S+)$", r"moins de \1"),
+    (r"^one of (.+)$", r"l'une des valeurs \1"),
+    (r"^one row per job role, skill and date$", "une seule ligne par métier, compétence et date"),
+    (r"^one (\w+) per (\w+)$", r"un seul \1 par \2"),
+    (r"^at least (\d+) different levels$", r"au moins \1 niveaux différents"),
+    (r"^at least (\d+) rows per level$", r"au moins \1 lignes par niveau"),
+]
+
+
+def rule_text(rule: str, lang: str = "en") -> str:
+    """A validation rule's name in ``lang`` (the data layer words it in English); unknown rules as given."""
+    if lang != "fr":
+        return rule
+    for pattern, replacement in RULES_FR:
+        if re.match(pattern, rule):
+            return re.sub(pattern, replacement, rule)
+    return rule
+
+
 def validation_table(checks: list[CheckResult], lang: str = "en") -> pd.DataFrame:
     """The checks that ran (``validation_summary``), headers and pass/fail marks in ``lang``."""
     table = validation_summary(checks)
     table["Result"] = table["Rows failing"].map(lambda n: str(mark("pass" if n == 0 else "fail", lang)))
     table = table.rename(columns={"Columns checked": text("columns", lang), "Rows failing": text("failing", lang),
                                   "Result": text("result", lang)})
+    table.index = [rule_text(rule, lang) for rule in table.index]
     table.index.name = text("rule", lang)
     return table
 
@@ -115,7 +142,7 @@ def contract_table(snapshot: dict[str, Any], frame: pd.DataFrame, lang: str = "e
     where = f"{contract['config_file']} [dataset.ranges]" if contract.get("config_file") else "future_skills.toml"
     numbers = frame[list(NUMERIC_FEATURES)].astype(float)
     table = pd.DataFrame({
-        text("rule_in_force", lang): pd.Series(contract["rules"]),
+        text("rule_in_force", lang): pd.Series({c: rule_text(r, lang) for c, r in contract["rules"].items()}),
         text("set_by", lang): pd.Series({c: where if c in changed else text("default", lang) for c in NUMERIC_FEATURES}),
         text("values", lang): pd.Series({c: text("span", lang, low=decimal(numbers[c].min(), 2, lang),
                                                  high=decimal(numbers[c].max(), 2, lang)) for c in NUMERIC_FEATURES}),
