@@ -175,6 +175,34 @@ def test_architecture_documents_signatures():
     assert len(documented_signatures()) > 100, "ARCHITECTURE.md lost its per-module function reference"
 
 
+def test_every_module_has_one_section_listing_its_public_functions():
+    """A module documented twice, or a public function or class missing from its module's section, is stale."""
+    headings = re.findall(r"^#{2,4} `([\w/]+\.py)`", ARCHITECTURE.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    twice = sorted({h for h in headings if headings.count(h) > 1})
+    documented = {(module, name) for module, name, _ in documented_signatures()}
+    missing = []
+    for rel in _module_files():
+        tree = ast.parse((PACKAGE / rel).read_text(encoding="utf-8"))
+        for node in tree.body:
+            public = isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
+            if public and (rel, node.name) not in documented and not _listed_without_parameters(rel, node.name):
+                missing.append(f"{rel}: {node.name}")
+    assert not twice, f"ARCHITECTURE.md documents these modules more than once: {', '.join(twice)}"
+    assert not missing, "ARCHITECTURE.md does not list these public functions/classes: " + ", ".join(missing)
+
+
+def _listed_without_parameters(module: str, name: str) -> bool:
+    """Classes without an __init__ of their own are listed as ``- class `Name` (Base)``."""
+    return f"- class `{name}`" in _module_section(module)
+
+
+def _module_section(module: str) -> str:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    start = text.find(f"`{module}`\n")
+    end = text.find("\n#", start + 1)
+    return text[start:end] if start >= 0 else ""
+
+
 @pytest.mark.parametrize("module,name,params", [pytest.param(*s, id=f"{s[0]}:{s[1]}") for s in documented_signatures()])
 def test_documented_signature_matches_the_code(module: str, name: str, params: str):
     path = PACKAGE / module
