@@ -110,6 +110,32 @@ def test_file_paths_in_backticks_exist(doc: Path):
     assert not missing, f"{doc.name} names files that do not exist: {', '.join(sorted(set(missing)))}"
 
 
+MODULE_AND_NAME = re.compile(r"`([\w/]+\.py)` `([A-Za-z_]\w*)")
+
+
+def _defined_names(path: Path) -> set[str]:
+    """Top-level functions, classes and assigned names of a module."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_names_given_with_their_module_exist_there(doc: Path):
+    """"`model/gate.py` `promotion_gate`": the module must define that name (it moved or was renamed otherwise)."""
+    stale = []
+    for module, name in MODULE_AND_NAME.findall(doc.read_text(encoding="utf-8")):
+        path = next((root / module for root in SEARCH_ROOTS if (root / module).is_file()), None)
+        if path is not None and name not in _defined_names(path):
+            stale.append(f"{module} {name}")
+    assert not stale, f"{doc.name} names what these modules do not define: {', '.join(sorted(set(stale)))}"
+
+
 # ------------------------------------------------------------------ ARCHITECTURE.md follows the code
 def test_architecture_mentions_every_module():
     spans = set(_code_spans(ARCHITECTURE.read_text(encoding="utf-8")))

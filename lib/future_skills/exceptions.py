@@ -80,6 +80,10 @@ class MonitoringLogError(FutureSkillsError):
     """The prediction log cannot be read at all (missing folder, unreadable file)."""
 
 
+class StorageError(FutureSkillsError):
+    """A file cannot be written: disk full, read-only file system, no permission. Names the path."""
+
+
 class PermissionRefusedError(RegistryError):
     """A decision by an account that ``[governance]`` in future_skills.toml does not list."""
 

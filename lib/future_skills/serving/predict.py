@@ -69,6 +69,16 @@ class NamesUnknownWarning(UserWarning):
     """Some pairs came without names and the HR catalog could not supply them."""
 
 
+# The engine of every answer (and log line) given by the rules because the model that should have
+# answered is missing or damaged; plain RULES_ENGINE is a deliberate choice (no production, suspended).
+FALLBACK_ENGINE = f"{RULES_ENGINE} (fallback: model unusable)"
+
+
+def fell_back(result: pd.DataFrame) -> bool:
+    """Did the rules answer because the model that should have answered is unusable?"""
+    return bool(len(result)) and bool((result["engine"] == FALLBACK_ENGINE).any())
+
+
 @dataclass(frozen=True)
 class ModelChoice:
     """The model to serve: a pickle and the sha256 it must have, or None with the reason."""
@@ -330,7 +340,10 @@ def _score(frame: pd.DataFrame) -> pd.DataFrame:
         except Exception as exc:  # noqa: BLE001 - a model that cannot score (e.g. incompatible) means rules
             choice = ModelChoice(None, None, None, f"the model {choice.version} failed to score: {exc}")
     _warn_once(choice.reason or "no model is available")
-    return rules_predict(frame)
+    scored = rules_predict(frame)
+    if choice.version is not None:  # a model was expected but is missing, damaged or cannot score
+        scored["engine"] = FALLBACK_ENGINE
+    return scored
 
 
 def predict(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any], *,
