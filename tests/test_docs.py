@@ -110,7 +110,7 @@ def test_file_paths_in_backticks_exist(doc: Path):
     assert not missing, f"{doc.name} names files that do not exist: {', '.join(sorted(set(missing)))}"
 
 
-MODULE_AND_NAME = re.compile(r"`([\w/]+\.py)` `([A-Za-z_]\w*)")
+MODULE_AND_NAME = re.compile(r"`([\w/]+\.py)`(?:\]\([^)\s]*\))? `([A-Za-z_]\w*)")  # also [`m.py`](link) `name`
 
 
 def _defined_names(path: Path) -> set[str]:
