@@ -95,6 +95,11 @@ def register_in_process(root: str, version: str) -> None:
     registry.approve(version, by=f"worker-{version}")
 
 
+def as_account(monkeypatch: Any, account: str) -> None:
+    """Make the registry see ``account`` as the OS account running the next commands."""
+    monkeypatch.setattr("future_skills.registry.governance.os_account", lambda: account)
+
+
 def model_files_follow_registrations(monkeypatch: Any) -> None:
     """Registering a :func:`make_entry` entry also writes its model file (bytes = the version name, whose
     sha256 is the entry's), as the pipeline publishes the model before registering it: promote and rollback

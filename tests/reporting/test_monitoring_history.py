@@ -8,6 +8,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from future_skills.monitoring.statistics import charted
+from future_skills.registry.entities import RegistryEntry
 from future_skills.registry.store import Registry
 from future_skills.reporting.monitoring_history import (
     build_monitor_history,
@@ -17,7 +18,6 @@ from future_skills.reporting.monitoring_history import (
     run_time,
     threshold_label,
 )
-from future_skills.registry.entities import RegistryEntry
 from future_skills.schema import NUMERIC_FEATURES
 from helpers.registry import make_entry
 

@@ -104,8 +104,9 @@ def test_model_path_setting_is_verified_by_registry_or_sidecar(monkeypatch, tmp_
 
 
 def test_missing_numeric_columns_are_named():
-    with pytest.raises(FutureSkillsError, match="scarcity_index, hiring_difficulty"):
+    with pytest.raises(FutureSkillsError, match="2 of 2 pairs break the input contract") as err:
         predict(pairs(2).drop(columns=["scarcity_index", "hiring_difficulty"]), log=False)
+    assert "scarcity_index is missing" in str(err.value) and "hiring_difficulty is missing" in str(err.value)
     with pytest.raises(FutureSkillsError, match="skill_id"):
         predict([{"job_role_id": 1}], log=False)
 

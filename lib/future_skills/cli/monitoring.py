@@ -21,7 +21,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
         pairs = pd.read_csv(args.input)
     except (OSError, ValueError) as exc:
         raise FutureSkillsError(f"Cannot read {args.input} as CSV ({exc}); give a CSV of (job role, skill) pairs.") from None
-    result = predict(pairs)
+    result = predict(pairs, on_invalid=args.on_invalid)
     if args.output:
         result.to_csv(args.output, index=False)
         print(f"Wrote {len(result)} predictions to {args.output}.")
@@ -84,6 +84,9 @@ def add_monitoring_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("predict", help="score (job role, skill) pairs with the production model")
     p.add_argument("--input", required=True, help="CSV with the dataset's feature columns and IDs")
     p.add_argument("--output", help="CSV to write (default: print)")
+    p.add_argument("--on-invalid", choices=["refuse", "rules"], default="refuse",
+                   help="pairs with missing, non-numeric or out-of-contract features: refuse them all (default) "
+                        "or score them with the rules engine")
     p.add_argument("--allow-fallback", action="store_true",
                    help=f"exit 0 even when the production model is unusable and the rules answer (else {EXIT_FALLBACK})")
     p.set_defaults(handler=cmd_predict)

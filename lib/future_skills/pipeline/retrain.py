@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 from future_skills.atomic import crash_point
 from future_skills.data.database import db_url_for_notebook, masked_url
+from future_skills.data.dataset import read_dataset_csv, read_failures
 from future_skills.environment import environment_info, git_commit, installed_packages, login_name
 from future_skills.exceptions import (
     FutureSkillsError,
@@ -213,6 +214,8 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
                 echo: Callable[[str], None] = print) -> RetrainResult:
     """Run the whole retraining pipeline for ``options.version``; see the module docstring."""
     check_options(options)
+    if options.dataset_csv:  # every broken rule at once, before anything is written or a kernel starts
+        read_dataset_csv(options.dataset_csv)
     paths = paths or get_paths()
     check_writable(paths)
     paths.ensure()
@@ -271,7 +274,10 @@ def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:
         report = exc.notebook.replace(".ipynb", ".html")
         exists = (run.report_dir / report).exists()
         where = f" (cell {exc.cell})" if exc.cell is not None else ""
-        return {"notebook": exc.notebook + where, "error": exc.error, "report": report if exists else None}
+        refused = read_failures(run.run_dir) or {}  # the export's broken rules, when the dataset was refused
+        error = refused["message"].splitlines()[0] if refused.get("message") else exc.error
+        return {"notebook": exc.notebook + where, "error": error, "report": report if exists else None,
+                "failures": refused.get("failures") or []}
     return {"notebook": "pipeline (after the notebooks)", "error": str(exc) or type(exc).__name__, "report": None}
 
 

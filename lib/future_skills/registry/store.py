@@ -60,7 +60,7 @@ from future_skills.registry.lifecycle import (
     same_model,
 )
 from future_skills.registry.markdown import render_registry_markdown
-from future_skills.registry.reader import RegistryReader, _entry
+from future_skills.registry.reader import RegistryReader, find_entry
 from future_skills.registry.suspension import Suspension, write_suspension
 from future_skills.versions import validate_version
 
@@ -218,7 +218,7 @@ class Registry(RegistryReader):
     def _move(self, data: RegistryData, version: str, to_status: Status, event: str,
               actor: Actor, comment: str | None) -> RegistryEntry:
         """Check and apply one status change of ``version``, recording it in its history."""
-        entry = _entry(data, version, copy_entry=False)
+        entry = find_entry(data, version, copy_entry=False)
         check_transition(entry, to_status)
         entry.history.append(history_event(event, entry.status, to_status, actor, comment))
         entry.status = to_status
@@ -275,7 +275,7 @@ class Registry(RegistryReader):
         actor = current_actor(by)
         role = check_auto_promote_allowed() if automatic else authorise("promote", actor)
         with self._change() as data:
-            entry = _entry(data, version, copy_entry=False)
+            entry = find_entry(data, version, copy_entry=False)
             if entry.status not in (Status.CANDIDATE, Status.APPROVED):
                 check_transition(entry, Status.PRODUCTION)
             if force:
@@ -330,7 +330,7 @@ class Registry(RegistryReader):
             if target is None:
                 raise RegistryError(f"There is nothing to roll back to: no earlier production version "
                                     f"than {current} is still archived in the registry.")
-            entry = _entry(data, target, copy_entry=False)
+            entry = find_entry(data, target, copy_entry=False)
             check_transition(entry, Status.PRODUCTION, rollback=True)
             self._check_model_file(entry)
             entry.history.append(history_event("restored", Status.ARCHIVED, Status.PRODUCTION, actor, comment))
@@ -357,7 +357,7 @@ class Registry(RegistryReader):
             raise RegistryError("update_entry needs at least one field to change.")
         typed = {f.name for f in fields(RegistryEntry)} - {"extra"}
         with self._change() as data:
-            entry = _entry(data, version, copy_entry=False)
+            entry = find_entry(data, version, copy_entry=False)
             for key, value in copy.deepcopy(changes).items():
                 if key in typed:
                     setattr(entry, key, value)
