@@ -61,10 +61,9 @@ def postgres_hr_url(postgres_server, postgres_hr_template: str) -> str:
     return create_database(postgres_server, template=postgres_hr_template)
 
 
-@pytest.fixture(autouse=True)
-def _registered_models_exist(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Registered test entries (helpers.registry.make_entry) come with their model file, as the pipeline
-    publishes a model before registering it: promote and rollback verify that file's sha256."""
+@pytest.fixture
+def registered_models_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registered test entries come with their model file (promote and rollback verify it)."""
     from helpers.registry import model_files_follow_registrations
 
     model_files_follow_registrations(monkeypatch)

@@ -106,7 +106,7 @@ def test_a_missing_registry_next_to_models_is_reported(paths: ProjectPaths):
     assert len(findings) == 1 and "--new-registry" in findings[0].problem
 
 
-def test_markdown_that_cannot_be_written_does_not_fail_the_committed_change(paths: ProjectPaths):
+def test_markdown_that_cannot_be_written_does_not_fail_the_committed_change(paths: ProjectPaths, registered_models_exist):
     Registry(paths).register(make_entry("v2"))
     paths.registry_md.unlink()
     paths.registry_md.mkdir()  # cannot be replaced by a file
