@@ -89,7 +89,10 @@ def test_two_shifted_features_drift_and_call_for_a_retrain():
     assert report["verdict"] == "retrain"
     assert "trend_score" in report["reasons"][0] and "scarcity_index" in report["reasons"][0]
     assert set(report["features"]["trend_score"]) == {"psi", "ks_statistic", "ks_pvalue", "out_of_range_share",
-                                                      "status"}
+                                                      "outside_contract_share", "status"}
+    # values around 50 break the default 0–1 share rule; the economic indicator has no bound
+    assert report["features"]["trend_score"]["outside_contract_share"] == 1.0
+    assert report["features"]["economic_indicator"]["outside_contract_share"] == 0.0
 
 
 def test_one_shifted_feature_is_only_watch():

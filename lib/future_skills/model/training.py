@@ -22,6 +22,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from future_skills.atomic import atomic_write_json, atomic_write_text, file_sha256
+from future_skills.data.contract import load_contract
 from future_skills.data.dataset import describe_snapshot, read_dataset_csv
 from future_skills.environment import environment_info, git_commit
 from future_skills.exceptions import DatasetValidationError, FutureSkillsError
@@ -173,6 +174,7 @@ def _dataset_block(frame: pd.DataFrame, dataset_csv: Path, split_path: Path,
         "train_samples": int(len(train)),
         "test_samples": int(len(test)),
         "period": summary["period"],
+        "contract": load_contract().as_dict(),  # the rules this model's data was checked against
     }
 
 

@@ -3,7 +3,8 @@
 Each feature is compared by the registered drift statistics of its type
 (:mod:`future_skills.monitoring.statistics`; built-ins in :mod:`~future_skills.monitoring.builtin_statistics`).
 Numeric features: PSI on the reference's deciles, two-sample KS, share of values outside the
-reference range. A feature is ``drift`` when PSI ≥ ``psi_drift`` AND the KS p-value <
+reference range (and, for information, ``outside_contract_share``: outside the dataset
+contract's rule in force, :func:`data.contract.numeric_ranges`). A feature is ``drift`` when PSI ≥ ``psi_drift`` AND the KS p-value <
 ``ks_pvalue`` (the KS test guards against PSI noise on small samples), ``watch`` when PSI ≥
 ``psi_watch`` or PSI ≥ ``psi_drift`` without KS significance or more than
 ``out_of_range_watch`` of the values are outside the training range, else ``ok``.
@@ -38,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from future_skills.atomic import atomic_write_json
+from future_skills.data.contract import numeric_ranges
 from future_skills.monitoring.builtin_statistics import (  # noqa: F401  (re-exported: the statistics' home)
     PSI_EPSILON,
     finite_pair,
@@ -245,6 +247,9 @@ def analyse_drift(inputs: DriftInputs, config: dict[str, Any] | None = None) -> 
         report.update(status="no_data", reasons=[reason])
     else:
         report["features"] = numeric_drift(inputs.reference, inputs.current, thresholds)
+        ranges = numeric_ranges()
+        for name in NUMERIC_FEATURES:
+            report["features"][name]["outside_contract_share"] = ranges[name].share_outside(inputs.current[name])
         report["categorical"] = categorical_drift(inputs.reference, inputs.current, inputs.catalog, thresholds)
         report["prediction_mix"], report["score"] = prediction_drift(inputs, thresholds)
         report["realised_accuracy"] = realised_accuracy(inputs, int(thresholds["min_rows"]))

@@ -219,10 +219,12 @@ def parse_log_bytes(data: bytes) -> tuple[pd.DataFrame, int, int]:
     table, incomplete = _complete_rows(table)
     frame = _to_frame(table).reindex(columns=list(LOG_COLUMNS))
     frame["timestamp"] = _parse_timestamps(frame["timestamp"])
-    unparsed = frame["timestamp"].isna()
-    bad += incomplete + int(unparsed.sum())
-    if unparsed.any():
-        frame = frame.loc[~unparsed]
+    # Unusable lines are skipped and counted: no timestamp, or a number JSON allows but no statistic can use
+    # (1e999 reads as infinity).
+    unusable = frame["timestamp"].isna() | np.isinf(frame.select_dtypes("number")).any(axis=1)
+    bad += incomplete + int(unusable.sum())
+    if unusable.any():
+        frame = frame.loc[~unusable]
     return frame.reset_index(drop=True), bad, lines_total
 
 
