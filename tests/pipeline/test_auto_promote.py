@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from future_skills.paths import get_paths
 from future_skills.pipeline.retrain import RetrainOptions, _Run
 from future_skills.registry.entities import Status
 from future_skills.registry.store import Registry
 from helpers.registry import make_entry
+
+pytestmark = pytest.mark.usefixtures("registered_models_exist")  # promote verifies the model file
 
 
 def candidate_run(project_root: Path, messages: list[str]) -> _Run:

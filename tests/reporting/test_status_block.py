@@ -12,6 +12,8 @@ from future_skills.registry.store import Registry
 from future_skills.reporting.status_block import render_status_block, status_context
 from helpers.registry import make_entry
 
+pytestmark = pytest.mark.usefixtures("registered_models_exist")  # promote verifies the model file
+
 
 @pytest.fixture
 def registry(project_root: Path) -> Registry:
