@@ -13,24 +13,46 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from future_skills.formatting import integer, level_name
 from future_skills.monitoring.statistics import charted
+from future_skills.reporting.drift_texts import FEATURE_NAMES_FR, chart_text, statistic_name
 from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES
 from future_skills.schema import LEVELS, NUMERIC_FEATURES
 
 STATUS_COLOURS = {"ok": "#4c9a2a", "watch": "#e0a100", "drift": "#c0392b"}
+MONTHS_SHORT_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+                   "déc.")
 CHART_SAMPLE_ROWS = 200_000  # histograms are drawn from at most this many logged rows (statistics use all)
 
 
-def chart_sample(frame: pd.DataFrame, limit: int = CHART_SAMPLE_ROWS) -> tuple[pd.DataFrame, str]:
+def chart_sample(frame: pd.DataFrame, limit: int = CHART_SAMPLE_ROWS, lang: str = "en") -> tuple[pd.DataFrame, str]:
     """``frame`` itself, or a seeded random sample of ``limit`` rows with a note saying so (for a title)."""
     if len(frame) <= limit:
         return frame, ""
-    return frame.sample(n=limit, random_state=0), f" (random sample of {limit:,} of {len(frame):,} predictions)"
+    return frame.sample(n=limit, random_state=0), chart_text("sample", lang, limit=integer(limit, lang),
+                                                               total=integer(len(frame), lang))
 
 
-def readable(feature: str) -> str:
-    """``trend_score`` → ``Trend score``."""
+def readable(feature: str, lang: str = "en") -> str:
+    """``trend_score`` → ``Trend score`` (``Tendance`` in French)."""
+    if lang == "fr" and feature in FEATURE_NAMES_FR:
+        return FEATURE_NAMES_FR[feature]
     return feature.replace("_k", " (k€)").replace("_", " ").capitalize()
+
+
+def level_label(level: str, lang: str = "en") -> str:
+    """A need level in a legend or table: 'Medium need' in English, the French level name otherwise."""
+    return LEVEL_NAMES[level] if lang == "en" else level_name(level, lang)
+
+
+def _number(value: float, lang: str) -> str:
+    """A threshold as Python's ``g`` format, with a decimal comma in French."""
+    return f"{value:g}".replace(".", ",") if lang == "fr" else f"{value:g}"
+
+
+def _day(day: Any, lang: str) -> str:
+    """'03 Nov' / '03 nov.' for a week's first day on the chart's axis."""
+    return f"{day:%d %b}" if lang == "en" else f"{day:%d} {MONTHS_SHORT_FR[day.month - 1]}"
 
 
 def _frames(report: dict[str, Any]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -40,7 +62,7 @@ def _frames(report: dict[str, Any]) -> tuple[pd.DataFrame | None, pd.DataFrame |
     return inputs.reference, inputs.current
 
 
-def feature_histograms(report: dict[str, Any], features: list[str] | None = None) -> Figure | None:
+def feature_histograms(report: dict[str, Any], features: list[str] | None = None, lang: str = "en") -> Figure | None:
     """Reference vs current histograms (as shares) of the features in watch or drift (or ``features``)."""
     reference, current = _frames(report)
     if reference is None or current is None or current.empty:
@@ -52,27 +74,27 @@ def feature_histograms(report: dict[str, Any], features: list[str] | None = None
     rows = -(-len(chosen) // columns)
     fig = Figure(figsize=(4.5 * columns, 3.4 * rows + 0.5), dpi=100)
     axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
-    current, sampled = chart_sample(current)
+    current, sampled = chart_sample(current, lang=lang)
     for ax, name in zip(axes, chosen):
         ref, cur = reference[name].dropna().to_numpy(float), current[name].dropna().to_numpy(float)
         edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins=25)
         ax.hist(ref, bins=edges, weights=np.full(len(ref), 100 / max(len(ref), 1)), alpha=0.55,
-                label="Training data (reference)", color="#7f7f7f")
+                label=chart_text("reference", lang), color="#7f7f7f")
         ax.hist(cur, bins=edges, weights=np.full(len(cur), 100 / max(len(cur), 1)), alpha=0.55,
-                label="Logged predictions (current)", color=STATUS_COLOURS["drift"])
+                label=chart_text("current", lang), color=STATUS_COLOURS["drift"])
         status = report["features"].get(name, {}).get("status", "")
-        ax.set_title(f"{readable(name)} — {status}")
-        ax.set_xlabel(readable(name))
-        ax.set_ylabel("Share of rows (%)")
+        ax.set_title(f"{readable(name, lang)} — {chart_text(status, lang) if status in ('watch', 'drift') else status}")
+        ax.set_xlabel(readable(name, lang))
+        ax.set_ylabel(chart_text("share_rows", lang))
     for ax in axes[len(chosen):]:
         ax.set_visible(False)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=2, fontsize=8)
-    fig.suptitle(f"Features that moved: training data vs recent predictions{sampled}")
+    fig.suptitle(chart_text("moved", lang, sampled=sampled))
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 
-def statistics_chart(report: dict[str, Any]) -> Figure | None:
+def statistics_chart(report: dict[str, Any], lang: str = "en") -> Figure | None:
     """One panel per charted numeric statistic (PSI by default): its value per feature, coloured by the
     feature's status, with the statistic's watch and drift thresholds."""
     features = report.get("features") or {}
@@ -85,23 +107,25 @@ def statistics_chart(report: dict[str, Any]) -> Figure | None:
     thresholds = report.get("thresholds", {})
     for ax, statistic in zip(axes, panels):
         values = [features[n].get(statistic.chart_key) or 0.0 for n in names]
-        ax.barh([readable(n) for n in names], values,
+        ax.barh([readable(n, lang) for n in names], values,
                 color=[STATUS_COLOURS.get(features[n]["status"], "grey") for n in names])
         for key, style, label in ((statistic.watch_key, ":", "watch"), (statistic.drift_key, "--", "drift")):
             if key in thresholds:
                 ax.axvline(thresholds[key], color="black", linestyle=style, linewidth=1,
-                           label=f"{label} threshold ({thresholds[key]:g})")
+                           label=chart_text("threshold", lang, label=chart_text(label, lang),
+                                           value=_number(thresholds[key], lang)))
         ax.invert_yaxis()
-        ax.set_title(f"{statistic.display_name} per feature")
-        ax.set_xlabel(f"{statistic.display_name} (0 = same distribution as the training data)")
-        ax.set_ylabel("Feature")
+        name = statistic_name(statistic, lang)
+        ax.set_title(chart_text("per_feature", lang, name=name))
+        ax.set_xlabel(chart_text("zero", lang, name=name))
+        ax.set_ylabel(chart_text("feature", lang))
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
 
 
-def prediction_mix_by_week(report: dict[str, Any]) -> Figure | None:
+def prediction_mix_by_week(report: dict[str, Any], lang: str = "en") -> Figure | None:
     """Stacked bars: share of each predicted level among the logged predictions, per week."""
     _, current = _frames(report)
     if current is None or current.empty:
@@ -112,13 +136,13 @@ def prediction_mix_by_week(report: dict[str, Any]) -> Figure | None:
     fig = Figure(figsize=(8, 3.8), dpi=100)
     ax = fig.subplots()
     bottom = np.zeros(len(shares))
-    labels = [f"{d:%d %b}\n({n})" for d, n in zip(shares.index, counts.sum(axis=1))]
+    labels = [f"{_day(d, lang)}\n({n})" for d, n in zip(shares.index, counts.sum(axis=1))]
     for level in LEVELS:
-        ax.bar(labels, shares[level].to_numpy(), bottom=bottom, label=LEVEL_NAMES[level], color=LEVEL_COLOURS[level])
+        ax.bar(labels, shares[level].to_numpy(), bottom=bottom, label=level_label(level, lang), color=LEVEL_COLOURS[level])
         bottom += shares[level].to_numpy()
-    ax.set_title("Predicted need level per week (all logged predictions)")
-    ax.set_xlabel("Week starting (number of predictions)")
-    ax.set_ylabel("Share of predictions (%)")
+    ax.set_title(chart_text("per_week", lang))
+    ax.set_xlabel(chart_text("week", lang))
+    ax.set_ylabel(chart_text("share_predictions", lang))
     ax.set_ylim(0, 100)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
