@@ -1,6 +1,7 @@
 """The live status block of index.html, rendered from the registry (both languages)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ def registry(project_root: Path, monkeypatch: pytest.MonkeyPatch) -> Registry:
 
 
 def block(registry: Registry, version: str, lang: str = "en") -> str:
-    return render_status_block(status_context(registry.load(), version, registry.paths), lang)
+    return render_status_block(status_context(registry.load(), version, registry.paths, lang), lang)
 
 
 def test_candidate_block_says_pending_duplicate_and_who_is_in_production(registry: Registry):
@@ -51,6 +52,18 @@ def test_block_in_french_and_with_restricted_approvals(registry: Registry, proje
     assert "ne liste personne" not in html
     with pytest.raises(FutureSkillsError, match="Report language 'de' is not supported"):
         block(registry, "v1", "de")
+
+
+def test_french_block_speaks_french_about_approvals_rejections_suspension_and_time(registry: Registry):
+    registry.reject("v2", by="Claire Martin", comment="trop tôt")
+    registry.suspend(by="Claire Martin", reason="comité social")
+    html = block(registry, "v2", "fr")
+    assert re.search(r"v1, approuvé par Claire Martin le \d{1,2} \w+ 20\d\d", html)
+    assert re.search(r"Claire Martin, le \d{1,2} \w+ 20\d\d\u00a0: trop tôt", html)
+    assert "le service a été suspendu par Claire Martin" in html and "comité social" in html
+    assert re.search(r"dernière\u00a0: \d{1,2} \w+ 20\d\d à \d\d:\d\d", html)
+    assert not re.search(r"\b(approved by|never approved|suspended by| on 20\d\d)", html)
+    registry.resume(by="Claire Martin")
 
 
 def test_block_shows_a_suspension(registry: Registry):

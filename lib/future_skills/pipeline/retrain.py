@@ -209,7 +209,7 @@ def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure:
     version, lang = manifest.version, manifest.parameters.get("report_lang", "en")
     context = build_index_context(version=version, paths=paths, manifest=manifest.to_dict(), metadata=metadata,
                                   registry=registry, failure=failure)
-    context["status_block"] = render_status_block(status_context(registry.load(), version, paths), lang)
+    context["status_block"] = render_status_block(status_context(registry.load(), version, paths, lang), lang)
     return write_run_index(paths.report_dir(version) / "index.html", context, lang)
 
 

@@ -8,6 +8,7 @@ number formats. A sentence of an unknown form (a plug-in's) is shown as written.
 from __future__ import annotations
 
 import re
+
 from future_skills.formatting import NARROW_NBSP, typography
 from future_skills.reporting.drift_plots import readable
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from future_skills.atomic import atomic_write_text
+from future_skills.formatting import date_time, long_date, typography
 from future_skills.paths import ProjectPaths
-from future_skills.registry.entities import RegistryData, RegistryEntry, Status
+from future_skills.registry.entities import Approval, RegistryData, RegistryEntry, Status
 from future_skills.registry.governance import (
     STATUS_BEGIN,
     STATUS_END,
@@ -25,49 +26,82 @@ from future_skills.registry.governance import (
     report_fingerprints,
 )
 from future_skills.registry.markdown import approval_phrase
-from future_skills.registry.suspension import read_suspension
+from future_skills.registry.suspension import Suspension, read_suspension
 from future_skills.reporting.html import render_template
 from future_skills.reporting.run_index import decision_commands
-from future_skills.reporting.texts import STATUS_TEXT, check_language
+from future_skills.reporting.texts import STATUS_TEXT, catalogue_text, check_language
 
 _REGION = re.compile(re.escape(STATUS_BEGIN) + r".*?" + re.escape(STATUS_END), re.DOTALL)
 _LANG = re.compile(r'<html lang="([a-z]{2})"')
 
 
-def status_context(data: RegistryData, version: str, paths: ProjectPaths) -> dict[str, Any]:
-    """What the status block says about ``version``, from the registry (plain data)."""
+def approval_text(approval: Approval | None, lang: str = "en") -> str:
+    """The registry's approval phrase in ``lang`` (English: :func:`registry.markdown.approval_phrase` itself)."""
+    if lang == "en":
+        return approval_phrase(approval)
+    if approval is None:
+        return _s("never_approved", lang)
+    when = long_date(approval.at[:10], lang)
+    if not approval.by_person:
+        return _s("auto_approved", lang, date=when, account=approval.account or approval.by)
+    return _s("forced_by" if approval.decision == "forced" else "approved_by", lang, by=approval.by,
+              role=f" ({approval.role})" if approval.role else "", date=when)
+
+
+def _s(key: str, lang: str, **fields: object) -> str:
+    return catalogue_text(STATUS_TEXT, key, lang, **fields)
+
+
+def _suspension_text(suspension: Suspension, lang: str) -> str:
+    if lang == "en":
+        return suspension.sentence()
+    return _s("suspension", lang, by=suspension.by, date=date_time(suspension.at, lang), reason=suspension.reason)
+
+
+def status_context(data: RegistryData, version: str, paths: ProjectPaths, lang: str = "en") -> dict[str, Any]:
+    """What the status block says about ``version``, from the registry, with its phrases in ``lang``."""
+    lang = check_language(lang)
     entry: RegistryEntry | None = data.versions.get(version)
     production = data.production_entry()
     suspension = read_suspension(paths.suspension_flag)
     context: dict[str, Any] = {
         "version": version, "status": entry.status.value if entry else None,
-        "refreshed_at": datetime.now().isoformat(timespec="seconds"),
+        "refreshed_at": _now(lang),
         "restricted": is_restricted(),
-        "suspension": suspension.sentence() if suspension else None,
+        "suspension": _suspension_text(suspension, lang) if suspension else None,
         "production": production.version if production else None,
-        "production_approval": approval_phrase(production.last_approval()) if production else None,
+        "production_approval": approval_text(production.last_approval(), lang) if production else None,
         "approval": None, "reports_changed": [], "duplicate_of": None, "commands": None,
     }
     if entry is None:
         return context
     approval = entry.last_approval()
     if approval is not None:
-        context["approval"] = {"phrase": approval_phrase(approval), "by_person": approval.by_person,
+        context["approval"] = {"phrase": approval_text(approval, lang), "by_person": approval.by_person,
                                "index_sha256": (approval.reports or {}).get("index")}
         if entry.status in (Status.APPROVED, Status.PRODUCTION):  # where it matters: hashing reports costs time
             context["reports_changed"] = changed_reports(approval.reports, report_fingerprints(paths, version))
     rejections = entry.decisions("rejected")
     if rejections:
-        context["rejection"] = f"{rejections[-1].by} on {rejections[-1].at[:10]}: {rejections[-1].comment}"
+        last = rejections[-1]
+        context["rejection"] = _s("rejection", lang, by=last.by, comment=last.comment,
+                                  date=last.at[:10] if lang == "en" else long_date(last.at[:10], lang))
     context["duplicate_of"] = entry.duplicate_of
     if entry.status == Status.CANDIDATE:
         context["commands"] = decision_commands(version)
     return context
 
 
+def _now(lang: str) -> str:
+    """The refresh time: ISO in English (as before), '24 novembre 2026 à 05:40' in French."""
+    now = datetime.now().isoformat(timespec="seconds")
+    return now if lang == "en" else date_time(now, lang)
+
+
 def render_status_block(context: dict[str, Any], lang: str = "en") -> str:
     """The HTML of the region, markers included."""
-    body = render_template("status_block.html.j2", {**context, "s": STATUS_TEXT[check_language(lang)]}, lang).strip()
+    words = {key: typography(value, lang) for key, value in STATUS_TEXT[check_language(lang)].items()}
+    body = render_template("status_block.html.j2", {**context, "s": words}, lang).strip()
     return f"{STATUS_BEGIN}\n{body}\n{STATUS_END}"
 
 
@@ -80,7 +114,8 @@ def refresh_status_block(index: Path, data: RegistryData, version: str, paths: P
     if not _REGION.search(text):
         return False
     match = _LANG.search(text)
-    block = render_status_block(status_context(data, version, paths), match.group(1) if match else "en")
+    lang = match.group(1) if match and match.group(1) in STATUS_TEXT else "en"
+    block = render_status_block(status_context(data, version, paths, lang), lang)
     try:
         atomic_write_text(index, _REGION.sub(lambda _: block, text, count=1))
     except OSError as exc:  # the registry change is committed: a report that cannot be written only warns

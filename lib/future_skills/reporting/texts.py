@@ -226,6 +226,11 @@ STATUS_TEXT: dict[str, dict[str, str]] = {
         "who_may": "Who may approve",
         "unrestricted": "Approvals are not restricted: [governance] in future_skills.toml lists nobody.",
         "refreshed": "This block is refreshed from the registry after every decision (last: {date}).",
+        "never_approved": "never approved",
+        "auto_approved": "auto-approved by the pipeline on {date}, not by a person (run by {account})",
+        "approved_by": "approved by {by}{role} on {date}", "forced_by": "forced into production by {by}{role} on {date}",
+        "rejection": "{by} on {date}: {comment}",
+        "suspension": "serving was suspended by {by} on {date} ({reason}); `future-skills resume` ends it",
     },
     "fr": {
         "heading": "Statut dans le registre des modèles (à jour)",
@@ -249,6 +254,13 @@ STATUS_TEXT: dict[str, dict[str, str]] = {
         "unrestricted": "Les approbations ne sont pas restreintes : [governance] de future_skills.toml ne liste "
                         "personne.",
         "refreshed": "Ce bloc est mis à jour depuis le registre après chaque décision (dernière : {date}).",
+        "never_approved": "jamais approuvé",
+        "auto_approved": "approuvé automatiquement par le pipeline le {date}, pas par une personne (lancé par "
+                         "{account})",
+        "approved_by": "approuvé par {by}{role} le {date}", "forced_by": "mis en production d'office par {by}{role} "
+                                                                           "le {date}",
+        "rejection": "{by}, le {date} : {comment}",
+        "suspension": "le service a été suspendu par {by} le {date} ({reason}) ; `future-skills resume` le rétablit",
     },
 }
 
