@@ -123,3 +123,22 @@ def test_validation_rules_read_in_french():
     assert export_view.rule_text("at least 5 rows per level", "fr") == "au moins 5 lignes par niveau"
     assert export_view.rule_text("a value in every row") == "a value in every row"
     assert export_view.rule_text("something new", "fr") == "something new"
+
+
+def test_csv_format_and_refusal_read_in_french():
+    from future_skills.data.validation import CheckResult
+    from future_skills.exceptions import DatasetValidationError
+
+    found = {"encoding": "UTF-8", "delimiter": "semicolon", "decimal": ",", "line_endings": "LF",
+             "notes": ["UTF-8, semicolon-separated, decimal comma, LF line endings"]}
+    assert export_view.format_note(found) == "UTF-8, semicolon-separated, decimal comma, LF line endings"
+    french = export_view.format_note(found, "fr")
+    assert french == "UTF-8, séparateur point-virgule, décimales avec virgule, fins de ligne LF"
+    refused = DatasetValidationError("3 rows break a rule.\nFix the file.",
+                                     failures=[CheckResult("trend_score", "a number", 3, [{"line": 4, "value": "x"}])])
+    assert export_view.refusal_sentence(refused) == "**The dataset was refused.** 3 rows break a rule."
+    assert export_view.refusal_sentence(refused, "fr").startswith("**Le jeu de données a été refusé.**")
+    table = export_view.refusal_table(refused, "fr")
+    assert list(table.columns)[:3] == ["Règle", "Colonne", "Lignes en erreur"]
+    assert table.iloc[0, 0] == "un nombre"
+    assert list(export_view.refusal_table(refused).columns)[0] == "Rule"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from future_skills.data.validation import CheckResult, validation_summary
+from future_skills.data.validation import CheckResult, failure_table, validation_summary
 from future_skills.formatting import date_time, decimal, integer, level_name, long_date, mark
 from future_skills.reporting.texts import catalogue_text
 from future_skills.schema import LABEL, LEVELS, NUMERIC_FEATURES
@@ -24,6 +24,8 @@ TEXT: dict[str, dict[str, str]] = {
         "file_format": "File format", "no_file": "database query (no file)", "extra": "Extra columns (ignored)",
         "renamed": "Columns renamed (case or spaces)", "normalised": "Labels normalised (case, spaces, extra spellings)",
         "none": "none", "rows_count": "{count} rows",
+        "refused": "**The dataset was refused.** {reason}", "first_lines": "First lines",
+        "first_values": "First values",
     },
     "fr": {
         "levels_title": "Niveaux de besoin décidés par la RH dans l'instantané",
@@ -39,6 +41,10 @@ TEXT: dict[str, dict[str, str]] = {
         "extra": "Colonnes en plus (ignorées)", "renamed": "Colonnes renommées (casse ou espaces)",
         "normalised": "Niveaux normalisés (casse, espaces, autres graphies)", "none": "aucune",
         "rows_count": "{count} lignes",
+        "refused": "**Le jeu de données a été refusé.** {reason}", "first_lines": "Premières lignes",
+        "first_values": "Premières valeurs",
+        "csv_format": "{encoding}, séparateur {delimiter}, décimales avec {decimal}, fins de ligne {endings}",
+        "comma": "virgule", "semicolon": "point-virgule", "tab": "tabulation", "point": "point",
     },
 }
 
@@ -156,10 +162,36 @@ def input_table(snapshot: dict[str, Any], lang: str = "en") -> pd.DataFrame:
     tidied = snapshot.get("input") or {}
     found = snapshot.get("format")
     none = text("none", lang)
-    rows = {text("file_format", lang): "; ".join(found["notes"]) if found else text("no_file", lang),
+    rows = {text("file_format", lang): format_note(found, lang) if found else text("no_file", lang),
             text("extra", lang): ", ".join(tidied.get("extra_columns") or []) or none,
             text("renamed", lang): ", ".join(f"{a} → {b}" for a, b in
                                              (tidied.get("renamed_columns") or {}).items()) or none,
             text("normalised", lang): text("rows_count", lang,
                                            count=integer(tidied.get("labels_normalised", 0), lang))}
     return pd.DataFrame({text("value", lang): rows}).rename_axis(text("item", lang))
+
+
+def format_note(found: dict[str, Any], lang: str = "en") -> str:
+    """What was detected in the CSV file (the data layer's ``CsvFormat.as_dict``), in ``lang``."""
+    if lang == "en" or not found.get("encoding"):
+        return "; ".join(found.get("notes") or [])
+    decimal_mark = text("comma" if found.get("decimal") == "," else "point", lang)
+    delimiter = found.get("delimiter")
+    return text("csv_format", lang, encoding=found["encoding"], delimiter=text(delimiter, lang) if delimiter in
+                ("comma", "semicolon", "tab") else delimiter, decimal=decimal_mark, endings=found.get("line_endings", ""))
+
+
+def refusal_sentence(refused: Exception, lang: str = "en") -> str:
+    """The heading of a refused dataset, with the data layer's first line (Markdown)."""
+    return text("refused", lang, reason=str(refused).splitlines()[0])
+
+
+def refusal_table(refused: Any, lang: str = "en") -> pd.DataFrame:
+    """The broken rules of a refused dataset (``validation.failure_table``), headers and rule names in ``lang``."""
+    table = failure_table(refused.failures)
+    if lang == "en":
+        return table
+    table["Rule"] = [rule_text(rule, lang) for rule in table["Rule"]]
+    return table.rename(columns={"Rule": text("rule", lang), "Column": text("column", lang),
+                                 "Rows failing": text("failing", lang), "First lines": text("first_lines", lang),
+                                 "First values": text("first_values", lang)})
