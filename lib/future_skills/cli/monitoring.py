@@ -37,18 +37,22 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 def cmd_drift(args: argparse.Namespace) -> int:
     from future_skills.pipeline.drift_job import run_drift_job, run_drift_verdict
+    from future_skills.reporting.drift_reasons import reason_text
+    from future_skills.reporting.texts import cli_text
 
+    lang = args.report_lang
     options = dict(window=args.window, log_path=args.log, output_json=args.output_json,
                    reference_version=args.reference, db_url=args.db_url)
-    outcome = run_drift_verdict(**options) if args.no_report else run_drift_job(**options)
+    outcome = run_drift_verdict(**options) if args.no_report else run_drift_job(**options, report_lang=lang)
     report = outcome["report"]
     if outcome["compaction"].files:
         print(outcome["compaction"].sentence())
-    print(f"Drift verdict: {report['verdict']} ({report['rows']} predictions, "
-          f"{report['malformed_lines']} malformed log lines skipped).")
+    print(cli_text("drift_verdict", lang, verdict=report["verdict"], rows=report["rows"],
+                   malformed=report["malformed_lines"]))
     for reason in report.get("reasons", []):
-        print(f"  - {reason}")
-    print(f"Report: {outcome['html']}" if outcome["html"] else f"Drift JSON: {outcome['json']}")
+        print(f"  - {reason_text(reason, lang)}")
+    print(cli_text("report", lang, path=outcome["html"]) if outcome["html"] else
+          cli_text("drift_json", lang, path=outcome["json"]))
     if args.fail_on_drift and report["verdict"] == "retrain":
         return EXIT_RETRAIN
     return 0
@@ -63,9 +67,10 @@ def cmd_compact_logs(args: argparse.Namespace) -> int:
 
 def cmd_monitor_history(args: argparse.Namespace) -> int:
     from future_skills.reporting.monitoring_history import build_monitor_history
+    from future_skills.reporting.texts import cli_text
 
-    path, runs = build_monitor_history()
-    print(f"Monitoring history of {runs} drift run{'s' if runs != 1 else ''} written to {path}.")
+    path, runs = build_monitor_history(lang=args.report_lang)
+    print(cli_text("history", args.report_lang, runs=runs, plural="s" if runs != 1 else "", path=path))
     return 0
 
 
@@ -100,6 +105,8 @@ def add_monitoring_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fail-on-drift", action="store_true", help=f"exit {EXIT_RETRAIN} when the verdict is retrain")
     p.add_argument("--no-report", action="store_true",
                    help="only the verdict and the drift JSON, computed in process (no notebook, no HTML)")
+    p.add_argument("--report-lang", choices=["en", "fr"], default="en",
+                   help="language of the drift report and the verdict line (default en)")
     p.set_defaults(handler=cmd_drift)
 
     p = sub.add_parser("compact-logs", help="compact the rotated prediction log files into Parquet (drift does it too)")
@@ -107,6 +114,7 @@ def add_monitoring_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_compact_logs)
 
     p = sub.add_parser("monitor-history", help="build reports/monitoring/index.html from past drift runs")
+    p.add_argument("--report-lang", choices=["en", "fr"], default="en", help="language of the page (default en)")
     p.set_defaults(handler=cmd_monitor_history)
 
     p = sub.add_parser("simulate-traffic", help="score demo pairs through the real predict path (demo data)")

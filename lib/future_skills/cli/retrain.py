@@ -39,6 +39,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
 
         read_dataset_csv(args.dataset_csv)
     from future_skills.pipeline.retrain import RetrainOptions, run_retrain  # papermill/nbconvert: slow import
+    from future_skills.reporting.texts import cli_text
 
     options = RetrainOptions(
         version=args.version, n_estimators=args.n_estimators, test_size=args.test_size,
@@ -51,7 +52,8 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     print(f"{result.version}: {result.message}")
     for sentence in result.warnings:
         print(f"warning: {sentence}", file=sys.stderr)
-    print(f"{result.version} registered as {result.status}. Audit report: {result.report_index}")
+    print(cli_text("registered", args.report_lang, version=result.version, status=result.status,
+                   path=result.report_index))
     return 0
 
 

@@ -57,7 +57,8 @@ def run_drift_verdict(*, window: str = "30d", log_path: str | None = None, outpu
 
 def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_json: str | None = None,
                   reference_version: str | None = "auto", db_url: str | None = None,
-                  paths: ProjectPaths | None = None, kernel: str | None = None) -> dict[str, Any]:
+                  paths: ProjectPaths | None = None, kernel: str | None = None,
+                  report_lang: str = "en") -> dict[str, Any]:
     """Compact the rotated log files, run 04_drift into ``runs/monitoring/<timestamp>/`` and its HTML
     into ``reports/monitoring/``."""
     # Imported here, not at the top: papermill and nbconvert take seconds to import, which the
@@ -78,6 +79,7 @@ def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_js
         "window": window,
         "db_url": db_parameter,
         "output_json": str(drift_json),
+        "report_lang": report_lang,
     }
     with interrupt_on_sigterm():
         run_and_report(DRIFT_NOTEBOOK, run_dir / DRIFT_NOTEBOOK, html, parameters, kernel=kernel, cwd=run_dir,

@@ -176,3 +176,39 @@ def statistic_explanation(statistic: DriftStatistic, thresholds: Mapping[str, An
     fields = {key: decimal(v, 3, lang).rstrip("0").rstrip(",") for key, v in values.items() if is_number(v)}
     fields |= {f"{key}_pct": percent(v, lang, 0) for key, v in values.items() if is_number(v)}
     return typography(french["description"].format(**fields), lang)
+
+
+# The monitoring history page (reporting/monitoring_history.py, templates/monitoring_index.html.j2).
+MONITORING_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Future Skills: drift monitoring history", "heading": "Drift monitoring history",
+        "intro": "Each line is one scheduled drift analysis of the prediction log against the training data of the "
+                 "model in production at the time (column \"Model watched\"). The verdict says whether to retrain; "
+                 "when a retrain verdict was followed by a new version, the last column links to that candidate's "
+                 "summary.",
+        "over_time": "{name} per feature over time", "date": "Date", "model": "Model watched", "window": "Window",
+        "predictions": "Predictions", "malformed": "Malformed lines", "verdict": "Verdict",
+        "per_feature": "{header} per feature", "reasons": "Reasons", "retrained": "Retrained as",
+        "not_yet": "not yet", "verdict_ok": "ok", "verdict_watch": "watch", "verdict_retrain": "retrain",
+        "no_run": "No drift run yet: run <code>future-skills drift</code>.", "generated": "Generated on {date}.",
+    },
+    "fr": {
+        "title": "Future Skills : historique du suivi de la dérive", "heading": "Historique du suivi de la dérive",
+        "intro": "Chaque ligne est une analyse de dérive planifiée du journal des prédictions, comparé aux données "
+                 "d'entraînement du modèle alors en production (colonne « Modèle suivi »). Le verdict dit s'il faut "
+                 "réentraîner ; quand un verdict de réentraînement a été suivi d'une nouvelle version, la dernière "
+                 "colonne renvoie à la synthèse de ce candidat.",
+        "over_time": "{name} par signal au fil du temps", "date": "Date", "model": "Modèle suivi",
+        "window": "Période", "predictions": "Prédictions", "malformed": "Lignes mal formées", "verdict": "Verdict",
+        "per_feature": "{header} par signal", "reasons": "Raisons", "retrained": "Réentraîné en",
+        "not_yet": "pas encore", "verdict_ok": "pas de dérive", "verdict_watch": "à surveiller",
+        "verdict_retrain": "réentraîner",
+        "no_run": "Aucune analyse de dérive pour l'instant : lancez <code>future-skills drift</code>.",
+        "generated": "Généré le {date}.",
+    },
+}
+
+
+def monitoring_words(lang: str = "en") -> dict[str, str]:
+    """Every phrase of the monitoring page in ``lang``, with the language's typography."""
+    return {key: typography(value, lang) for key, value in MONITORING_TEXT[check_language(lang)].items()}

@@ -14,10 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from future_skills.atomic import atomic_write_text
+from future_skills.formatting import colon, date_time, window_text
 from future_skills.monitoring.statistics import DriftStatistic, charted, registered
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.registry.entities import RegistryEntry
 from future_skills.registry.reader import RegistryReader
+from future_skills.reporting.drift_reasons import reason_text
+from future_skills.reporting.drift_texts import (
+    FEATURE_NAMES_FR,
+    chart_text,
+    column_header,
+    monitoring_words,
+    statistic_explanation,
+    statistic_name,
+)
 from future_skills.schema import NUMERIC_FEATURES
 from future_skills.thresholds import DEFAULTS
 
@@ -80,16 +90,21 @@ def statistic_values(report: dict[str, Any], statistic: DriftStatistic) -> dict[
     return {name: (features.get(name) or {}).get(statistic.chart_key) for name in NUMERIC_FEATURES}
 
 
-def threshold_label(statistic: DriftStatistic, thresholds: dict[str, Any]) -> str:
+def threshold_label(statistic: DriftStatistic, thresholds: dict[str, Any], lang: str = "en") -> str:
     """``PSI (0.1 watch, 0.25 drift)`` from the statistic's declared threshold keys and their values."""
     values = {**DEFAULTS["drift"], **statistic.defaults, **thresholds}
-    marks = [f"{values[key]:g} {label}" for key, label in ((statistic.watch_key, "watch"),
-                                                           (statistic.drift_key, "drift")) if key in values]
-    short = statistic.columns[0].header if statistic.columns else statistic.name
+    marks = [f"{_g(values[key], lang)} {chart_text(label, lang)}" for key, label in
+             ((statistic.watch_key, "watch"), (statistic.drift_key, "drift")) if key in values]
+    short = column_header(statistic, statistic.columns[0], lang) if statistic.columns else statistic.name
     return f"{short} ({', '.join(marks)})" if marks else short
 
 
-def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatistic) -> str | None:
+def _g(value: float, lang: str) -> str:
+    """A threshold in Python's ``g`` format, with a decimal comma in French."""
+    return f"{value:g}".replace(".", ",") if lang == "fr" else f"{value:g}"
+
+
+def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatistic, lang: str = "en") -> str | None:
     """One charted statistic per feature over the drift runs' dates, as a base64 PNG (offline page)."""
     points = [(run_time(h), h) for h in history]
     points = [(when, h) for when, h in points if when is not None]
@@ -102,14 +117,15 @@ def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatist
     dates = [when for when, _ in points]
     for feature in NUMERIC_FEATURES:
         values = [statistic_values(h, statistic)[feature] for _, h in points]
-        ax.plot(dates, [v if v is not None else float("nan") for v in values], marker="o", label=feature)
+        ax.plot(dates, [v if v is not None else float("nan") for v in values], marker="o",
+                label=FEATURE_NAMES_FR.get(feature, feature) if lang == "fr" else feature)
     thresholds = {**DEFAULTS["drift"], **statistic.defaults, **points[-1][1].get("thresholds", {})}
     for key, style in ((statistic.watch_key, ":"), (statistic.drift_key, "--")):
         if key in thresholds:
             ax.axhline(thresholds[key], color="grey", linestyle=style, linewidth=1)
-    ax.set_title(f"{statistic.display_name} per feature, by date of the drift run")
-    ax.set_xlabel("Date of the drift run")
-    ax.set_ylabel(threshold_label(statistic, thresholds))
+    ax.set_title(chart_text("history_title", lang, name=statistic_name(statistic, lang)))
+    ax.set_xlabel(chart_text("run_date", lang))
+    ax.set_ylabel(threshold_label(statistic, thresholds, lang))
     fig.autofmt_xdate()
     ax.legend(fontsize=7, ncols=2)
     fig.tight_layout()
@@ -118,25 +134,31 @@ def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatist
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def history_rows(history: list[dict[str, Any]], entries: list[RegistryEntry], reports: Path) -> list[dict]:
-    """One plain row per drift run, newest first: date, model watched, verdict, charted values, links."""
+def history_rows(history: list[dict[str, Any]], entries: list[RegistryEntry], reports: Path,
+                 lang: str = "en") -> list[dict]:
+    """One row per drift run, newest first: date, model watched, verdict, charted values, links (dates,
+    window and reasons worded in ``lang``)."""
     rows = []
     for h in history:
         when = run_time(h)
         html = reports / f"{h['_run']}.html"
         candidate = retrained_after(when, entries) if h.get("verdict") == "retrain" else None
-        rows.append({"run": h["_run"], "date": when.strftime("%Y-%m-%d %H:%M") if when else h["_run"],
-                     "model": (h.get("reference") or {}).get("version"), "window": h.get("window"),
+        date = (when.strftime("%Y-%m-%d %H:%M") if lang == "en" else date_time(when.isoformat(), lang)) if when \
+            else h["_run"]
+        rows.append({"run": h["_run"], "date": date,
+                     "model": (h.get("reference") or {}).get("version"),
+                     "window": h.get("window") if lang == "en" else window_text(h.get("window"), lang),
                      "rows": h.get("rows"), "malformed": h.get("malformed_lines"), "verdict": h.get("verdict"),
-                     "reasons": h.get("reasons", []),
+                     "reasons": [reason_text(reason, lang) for reason in h.get("reasons", [])],
                      "values": {s.name: statistic_values(h, s) for s in charted("numeric")},
                      "href": html.name if html.exists() else None, "candidate": candidate,
                      "candidate_href": f"../{candidate}/index.html" if candidate else None})
     return list(reversed(rows))
 
 
-def build_monitor_history(paths: ProjectPaths | None = None) -> tuple[Path, int]:
-    """Write ``reports/monitoring/index.html``: one line per past drift run, charted statistics over time."""
+def build_monitor_history(paths: ProjectPaths | None = None, lang: str = "en") -> tuple[Path, int]:
+    """Write ``reports/monitoring/index.html`` in ``lang``: one line per past drift run, charted statistics
+    over time."""
     # Imported here: nbconvert (under reporting.html) takes seconds to import, and `drift --no-report`
     # imports this module for monitoring_dirs only.
     from future_skills.reporting.html import render_template
@@ -147,14 +169,18 @@ def build_monitor_history(paths: ProjectPaths | None = None) -> tuple[Path, int]
     history = load_drift_history(paths)
     thresholds = {**DEFAULTS["drift"], **(history[-1].get("thresholds", {}) if history else {})}
     statistics = charted("numeric")
-    context = {"rows": history_rows(history, RegistryReader(paths).versions(), reports), "features": NUMERIC_FEATURES,
-               "statistics": [{"name": s.name, "header": s.columns[0].header if s.columns else s.name,
-                               "display_name": s.display_name, "chart": statistic_history_png(history, s)}
-                              for s in statistics],
-               "glossary": [(s.display_name, s.explain(thresholds)) for s in registered()],
-               "generated_at": datetime.now().isoformat(timespec="seconds")}
+    now = datetime.now().isoformat(timespec="seconds")
+    context = {"rows": history_rows(history, RegistryReader(paths).versions(), reports, lang),
+               "features": NUMERIC_FEATURES, "m": monitoring_words(lang), "colon": colon("", lang),
+               "feature_names": {f: FEATURE_NAMES_FR.get(f, f) if lang == "fr" else f.replace("_", " ")
+                                 for f in NUMERIC_FEATURES},
+               "statistics": [{"name": s.name, "display_name": statistic_name(s, lang),
+                               "header": column_header(s, s.columns[0], lang) if s.columns else s.name,
+                               "chart": statistic_history_png(history, s, lang)} for s in statistics],
+               "glossary": [(statistic_name(s, lang), statistic_explanation(s, thresholds, lang)) for s in registered()],
+               "generated_at": now if lang == "en" else date_time(now, lang)}
     data = RegistryReader(paths).load()
-    context["status_block"] = render_status_block(status_context(data, data.production or "", paths))
+    context["status_block"] = render_status_block(status_context(data, data.production or "", paths, lang), lang)
     index = reports / "index.html"
-    atomic_write_text(index, render_template("monitoring_index.html.j2", context))
+    atomic_write_text(index, render_template("monitoring_index.html.j2", context, lang))
     return index, len(history)

@@ -264,3 +264,31 @@ STATUS_TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+
+# The console lines of `future-skills retrain`, `drift` and `monitor-history` (cli/), in the report language.
+CLI_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "registered": "{version} registered as {status}. Audit report: {path}",
+        "drift_verdict": "Drift verdict: {verdict} ({rows} predictions, {malformed} malformed log lines skipped).",
+        "report": "Report: {path}", "drift_json": "Drift JSON: {path}",
+        "history": "Monitoring history of {runs} drift run{plural} written to {path}.",
+    },
+    "fr": {
+        "registered": "{version} enregistrée, statut : {status}. Rapport d'audit : {path}",
+        "drift_verdict": "Verdict de dérive : {verdict} ({rows} prédictions, {malformed} lignes de journal mal "
+                         "formées ignorées).",
+        "report": "Rapport : {path}", "drift_json": "JSON de dérive : {path}",
+        "history": "Historique du suivi de {runs} analyse{plural} de dérive écrit dans {path}.",
+    },
+}
+
+
+def cli_text(key: str, lang: str = "en", **fields: object) -> str:
+    """One console line in ``lang``; English keeps the raw registry status and verdict words."""
+    if lang != "en":
+        words = TEXT[check_language(lang)]
+        if "status" in fields:
+            fields["status"] = STATUS_TEXT[lang].get(str(fields["status"]), fields["status"])
+        if "verdict" in fields:
+            fields["verdict"] = words.get(f"verdict_{fields['verdict']}", fields["verdict"])
+    return catalogue_text(CLI_TEXT, key, lang, **fields)
