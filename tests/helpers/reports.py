@@ -49,8 +49,10 @@ def candidate_metadata(rows: int = 400, cand_error: float = 0.15, prod_error: fl
 def english_sentences() -> set[str]:
     """Every run of four or more words of the English catalogues (placeholders and punctuation split runs)."""
     from future_skills.model import gate_texts
+    from future_skills.monitoring.statistics import registered
     from future_skills.reporting import (
         decision_view,
+        drift_texts,
         evaluate_view,
         export_view,
         metrics_view,
@@ -62,11 +64,15 @@ def english_sentences() -> set[str]:
 
     catalogues = [texts.TEXT, decision_view.TEXT, evaluate_view.TEXT, export_view.TEXT, train_view.TEXT,
                   metrics_view.TEXT, model_card.TEXT, texts.STATUS_TEXT, gate_texts.DETAILS, gate_texts.NAMES,
-                  plots.LABELS, plots.CALIBRATION_LABELS]
+                  plots.LABELS, plots.CALIBRATION_LABELS, drift_texts.TEXT, drift_texts.CHART_TEXT,
+                  drift_texts.MONITORING_TEXT, texts.CLI_TEXT]
+    # the monitoring layer's own English words for its statistics (display names, descriptions, headers)
+    catalogues.append({"en": {f"{s.name}.{i}": text for s in registered() for i, text in
+                              enumerate((s.display_name, s.description, *(c.header for c in s.columns)))}})
     fragments = set()
     for catalogue in catalogues:
         for text in catalogue["en"].values():
-            fragments |= _runs(text)
+            fragments |= _runs(re.sub(r"[*`]", "", text))  # Markdown emphasis is not part of the words
     return fragments
 
 
