@@ -122,3 +122,17 @@ def test_drift_no_report_compacts_the_log_and_gives_the_verdict_without_kernel_o
     assert not list((production / "runs" / "monitoring").glob("*/04_drift.ipynb"))
     assert main(["compact-logs", "--log", str(log)]) == 0
     assert "No rotated log file to compact." in capsys.readouterr().out
+
+
+def test_drift_verdict_line_and_reasons_in_french(production: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys):
+    log = tmp_path / "drifted.jsonl"
+    monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(log))
+    _traffic_log(log, shifted=True, seed=10)
+    no_db = f"sqlite:///{tmp_path / 'absent.sqlite'}"
+    code = main(["drift", "--no-report", "--window", "all", "--log", str(log), "--db-url", no_db, "--report-lang",
+                 "fr", "--fail-on-drift"])
+    printed = capsys.readouterr().out
+    assert code == 3 and "Verdict de dérive\u00a0: réentraînement recommandé (" in printed
+    assert "signaux en dérive" in printed and "JSON de dérive\u00a0:" in printed
+    assert "Drift verdict" not in printed and "features drifted" not in printed

@@ -137,3 +137,14 @@ def test_the_french_monitoring_page_has_no_english_sentence(registry: Registry, 
     assert "30 jours" in pages["fr"] and "réentraîner" in pages["fr"]
     html = (project_root / "reports" / "monitoring" / "index.html").read_text()
     assert '<html lang="fr">' in html
+
+
+def test_console_lines_in_both_languages():
+    from future_skills.reporting.texts import cli_text
+
+    assert cli_text("registered", "en", version="v2", status="candidate", path="r/index.html") == \
+        "v2 registered as candidate. Audit report: r/index.html"
+    assert cli_text("registered", "fr", version="v2", status="candidate", path="r/index.html") == \
+        "v2 enregistrée, statut\u00a0: candidat, approbation en attente. Rapport d'audit\u00a0: r/index.html"
+    assert cli_text("drift_verdict", "fr", verdict="watch", rows="2 000", malformed=0).startswith(
+        "Verdict de dérive\u00a0: à surveiller (2 000 prédictions")

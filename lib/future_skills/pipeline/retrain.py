@@ -49,6 +49,7 @@ from future_skills.registry.store import Registry, now_iso
 from future_skills.reporting.html import make_html_exporter, write_run_index
 from future_skills.reporting.run_index import build_index_context
 from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
+from future_skills.reporting.texts import cli_text
 from future_skills.settings import load_settings
 from future_skills.versions import validate_version
 
@@ -167,19 +168,21 @@ class _Run:
         """``--auto-promote``: promote when criteria 1–3 pass; recorded as not a person's approval."""
         gate = metadata.get("gate") or {}
         if not gate.get("passed"):
-            self.echo(f"Auto-promotion refused: {gate.get('verdict', 'the promotion gate did not pass')}")
+            lang = self.options.report_lang
+            reason = gate.get("verdict", "the promotion gate did not pass") if lang == "en" else \
+                verdict_text(gate.get("criteria", []), False, lang)
+            self.echo(cli_text("auto_refused", lang, reason=reason))
             return False
         try:
             check_auto_promote_allowed()
         except PermissionRefusedError as exc:
-            self.echo(f"Auto-promotion refused: {exc}")
+            self.echo(cli_text("auto_refused", self.options.report_lang, reason=exc))
             return False
         operator = self.options.operator or login_name() or "operator"
         comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed); no person approved it"
         self.registry.approve(self.version, by=operator, comment=comment, decision=Decision.AUTO_APPROVED)
         self.registry.promote(self.version, by=operator, comment=comment, automatic=True)
-        self.echo(f"{self.version} auto-promoted to production by the pipeline (run by {operator}); this is not "
-                  "an approval by a person (future-skills rollback undoes it).")
+        self.echo(cli_text("auto_promoted", self.options.report_lang, version=self.version, operator=operator))
         return True
 
     def fail(self, exc: BaseException) -> None:

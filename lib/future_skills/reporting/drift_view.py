@@ -5,7 +5,7 @@ from typing import Any
 
 import pandas as pd
 
-from future_skills.formatting import decimal, integer, percent
+from future_skills.formatting import decimal, integer, percent, window_text
 from future_skills.monitoring.statistics import Column, iter_columns, registered
 from future_skills.reporting.drift_plots import level_label, readable
 from future_skills.reporting.drift_reasons import reason_text
@@ -34,7 +34,7 @@ def verdict_sentence(report: dict[str, Any], lang: str = "en") -> str:
     reference = report.get("reference") or {}
     verdict = report["verdict"]
     lines = [drift_text(f"verdict_{verdict}", lang) if verdict in ("ok", "watch", "retrain") else verdict,
-             drift_text("compared", lang, rows=_count(report["rows"], lang), window=report["window"],
+             drift_text("compared", lang, rows=_count(report["rows"], lang), window=report["window"] if lang == "en" else window_text(report["window"], lang),
                         reference_rows=_count(reference.get("rows"), lang), version=reference.get("version")), ""]
     lines += [f"- {reason_text(reason, lang)}" for reason in report.get("reasons", [])]
     return "\n".join(lines)
@@ -100,7 +100,7 @@ def prediction_mix_sentence(report: dict[str, Any], lang: str = "en") -> str:
     if "reference" not in mix:
         return drift_text("mix_not_compared", lang, note=reason_text(mix.get("note", drift_text("no_data_note", lang)), lang))
     return drift_text("mix", lang, psi=decimal(mix["psi"], 3, lang), status=status_text(mix["status"], lang),
-                      rows=mix["rows"], current=decimal(score["current_mean"], 1, lang),
+                      rows=_count(mix["rows"], lang), current=decimal(score["current_mean"], 1, lang),
                       reference=decimal(score["reference_mean"], 1, lang),
                       pvalue=decimal(score["ks_pvalue"], 4, lang), score_status=status_text(score["status"], lang))
 
@@ -112,13 +112,13 @@ def accuracy_sentence(report: dict[str, Any], lang: str = "en") -> str:
     parts = []
     realised = report.get("realised_accuracy")
     if realised and realised.get("accuracy") is not None:
-        parts.append(drift_text("realised", lang, accuracy=percent(realised["accuracy"], lang), rows=realised["rows"],
+        parts.append(drift_text("realised", lang, accuracy=percent(realised["accuracy"], lang), rows=_count(realised["rows"], lang),
                                 test=percent(realised["test_accuracy"], lang)))
     else:
         parts.append(drift_text("no_realised", lang))
     estimate = report.get("estimated_accuracy")
     if estimate:
-        parts.append(drift_text("estimated", lang, value=percent(estimate["value"], lang), rows=estimate["rows"],
+        parts.append(drift_text("estimated", lang, value=percent(estimate["value"], lang), rows=_count(estimate["rows"], lang),
                                 test=percent(estimate["test_confidence"], lang), assumption=reason_text(estimate["assumption"], lang)))
     return "\n\n".join(parts)
 
@@ -127,5 +127,5 @@ def log_sentence(report: dict[str, Any], lang: str = "en") -> str:
     """How much of the log was read, and how many malformed lines were skipped."""
     files = report.get("log_files") or []
     notes = "".join(f"\n\n- {reason_text(note, lang)}" for note in report.get("notes", []))
-    return drift_text("log", lang, lines=report.get("total_lines", 0), files=len(files),
-                      malformed=report.get("malformed_lines", 0)) + notes
+    return drift_text("log", lang, lines=_count(report.get("total_lines", 0), lang), files=len(files),
+                      malformed=_count(report.get("malformed_lines", 0), lang)) + notes

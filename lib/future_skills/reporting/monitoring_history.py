@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from future_skills.atomic import atomic_write_text
-from future_skills.formatting import colon, date_time, window_text
+from future_skills.formatting import colon, date_time, typography, window_text
 from future_skills.monitoring.statistics import DriftStatistic, charted, registered
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.registry.entities import RegistryEntry
@@ -172,6 +172,7 @@ def build_monitor_history(paths: ProjectPaths | None = None, lang: str = "en") -
     now = datetime.now().isoformat(timespec="seconds")
     context = {"rows": history_rows(history, RegistryReader(paths).versions(), reports, lang),
                "features": NUMERIC_FEATURES, "m": monitoring_words(lang), "colon": colon("", lang),
+               "reason_separator": typography(" ; ", lang) if lang == "fr" else "; ",
                "feature_names": {f: FEATURE_NAMES_FR.get(f, f) if lang == "fr" else f.replace("_", " ")
                                  for f in NUMERIC_FEATURES},
                "statistics": [{"name": s.name, "display_name": statistic_name(s, lang),

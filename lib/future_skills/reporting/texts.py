@@ -272,6 +272,9 @@ CLI_TEXT: dict[str, dict[str, str]] = {
         "drift_verdict": "Drift verdict: {verdict} ({rows} predictions, {malformed} malformed log lines skipped).",
         "report": "Report: {path}", "drift_json": "Drift JSON: {path}",
         "history": "Monitoring history of {runs} drift run{plural} written to {path}.",
+        "auto_refused": "Auto-promotion refused: {reason}",
+        "auto_promoted": "{version} auto-promoted to production by the pipeline (run by {operator}); this is not an "
+                         "approval by a person (future-skills rollback undoes it).",
     },
     "fr": {
         "registered": "{version} enregistrée, statut : {status}. Rapport d'audit : {path}",
@@ -279,6 +282,9 @@ CLI_TEXT: dict[str, dict[str, str]] = {
                          "formées ignorées).",
         "report": "Rapport : {path}", "drift_json": "JSON de dérive : {path}",
         "history": "Historique du suivi de {runs} analyse{plural} de dérive écrit dans {path}.",
+        "auto_refused": "Mise en production automatique refusée : {reason}",
+        "auto_promoted": "{version} mise en production automatiquement par le pipeline (lancé par {operator}) ; ce "
+                         "n'est pas l'approbation d'une personne (future-skills rollback l'annule).",
     },
 }
 
