@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from future_skills.data.dataset import read_dataset_csv
+from future_skills.data.dataset import read_snapshot
 from future_skills.exceptions import FutureSkillsError
 from future_skills.monitoring.log_reader import empty_log_frame, read_prediction_log
 from future_skills.paths import ProjectPaths, get_paths, relative_to_root
@@ -127,7 +127,7 @@ def load_drift_inputs(*, reference_version: str | None = "auto", log_path: str |
     if not dataset_path.exists():
         inputs.no_data_reason = f"the training dataset of {version} ({dataset_path}) is missing"
         return inputs
-    inputs.reference = read_dataset_csv(dataset_path)
+    inputs.reference = read_snapshot(dataset_path)  # the export's typed copy when intact
     inputs.reference_info["rows"] = int(len(inputs.reference))
     if log.frame.empty:
         where = f"in the window {inputs.window}" if log.total_lines else "(the prediction log is empty or missing)"

@@ -22,6 +22,7 @@ from future_skills.atomic import atomic_write_json
 from future_skills.data.database import db_url_for_notebook, masked_url
 from future_skills.environment import environment_info, git_commit, login_name
 from future_skills.exceptions import FutureSkillsError, NotebookExecutionError, VersionExistsError
+from future_skills.model.families import check_family
 from future_skills.model.store import verify_model_file
 from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
 from future_skills.pipeline.execute import StepResult, run_notebook
@@ -38,6 +39,7 @@ class RetrainOptions:
 
     version: str
     n_estimators: int = 200
+    model: str = "auto"
     test_size: float = 0.2
     random_state: int = 42
     skip_export: bool = False
@@ -75,6 +77,7 @@ def check_options(options: RetrainOptions) -> None:
     validate_version(options.version)
     if not isinstance(options.n_estimators, int) or options.n_estimators < 1:
         raise FutureSkillsError(f"--n-estimators must be a positive integer, got {options.n_estimators!r}.")
+    check_family(options.model)
     if not 0.0 < float(options.test_size) < 1.0:
         raise FutureSkillsError(f"--test-size must be between 0 and 1 (exclusive), got {options.test_size!r}.")
     if options.report_lang not in SUPPORTED_LANGUAGES:
@@ -135,7 +138,8 @@ def notebook_parameters(options: RetrainOptions, paths: ProjectPaths, production
     return {
         "01_export.ipynb": {"version": v, "db_url": db_url, "dataset_csv": options.dataset_csv,
                             "skip_export": options.skip_export, "output_csv": dataset},
-        "02_train.ipynb": {"version": v, "dataset_csv": dataset, "n_estimators": options.n_estimators,
+        "02_train.ipynb": {"version": v, "dataset_csv": dataset, "model": options.model,
+                           "n_estimators": options.n_estimators,
                            "test_size": options.test_size, "random_state": options.random_state,
                            "model_path": model, "metadata_path": metadata, "split_csv": split, "run_id": run_id},
         "03_evaluate.ipynb": {"version": v, "dataset_csv": dataset, "split_csv": split, "model_path": model,
@@ -186,6 +190,8 @@ def registry_entry(metadata: dict[str, Any], paths: ProjectPaths) -> dict[str, A
         "dataset": {key: dataset.get(key) for key in ("csv_path", "sha256", "total_samples", "period")},
         "metrics": {"accuracy": metadata["metrics"]["accuracy"], "f1_weighted": metadata["metrics"]["f1_weighted"]},
         "n_estimators": metadata["hyperparameters"]["n_estimators"],
+        "model_family": metadata["hyperparameters"].get("model_family", "rf"),
+        "model_reason": metadata["hyperparameters"].get("model_reason"),
         "gate": metadata.get("gate"),
         "reports": metadata.get("reports"),
         "approvals": [],
@@ -253,6 +259,18 @@ class _Run:
                     export_notebook_html(output, report, self.exporter)
                 self.save_manifest()
             self.echo(f"[{index}/{len(NOTEBOOKS)}] {notebook}: done in {step['seconds']:.1f} s")
+            if notebook == "02_train.ipynb":
+                self.echo_family()
+
+    def echo_family(self) -> None:
+        """Say which model family 02_train chose and why (from the staged metadata)."""
+        from future_skills.model.training import family_sentence
+
+        try:
+            metadata = json.loads(self.paths.staged_metadata(self.version).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        self.echo("      " + family_sentence(metadata).replace("**", ""))
 
     def publish(self) -> dict[str, Any]:
         """Copy the model into models/ and register it; undo the copy if registering fails."""
