@@ -6,11 +6,11 @@ import json
 import os
 import random
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from pathlib import Path
 
 from future_skills.data.database import (
     connect,

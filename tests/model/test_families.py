@@ -56,5 +56,5 @@ def test_hgb_importances_need_rows():
 
 
 def test_training_threads_never_exceed_the_cpus():
-    with families.training_threads() as threads:
+    with families.model_threads() as threads:
         assert 1 <= threads <= (__import__("os").cpu_count() or 1)

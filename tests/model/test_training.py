@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from future_skills.atomic import file_sha256
-from future_skills.model.families import feature_importances
 from future_skills.exceptions import DatasetValidationError, FutureSkillsError, InvalidVersionError
+from future_skills.model.families import feature_importances
 from future_skills.model.store import load_model
 from future_skills.model.training import (
     build_pipeline,

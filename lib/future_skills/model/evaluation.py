@@ -93,7 +93,10 @@ def load_production(production_version: str, paths: ProjectPaths) -> tuple[Any, 
 
 
 def _predict(model: Any, frame: pd.DataFrame) -> list[str]:
-    return [str(p) for p in model.predict(frame[list(FEATURES)])]
+    from future_skills.model.families import model_threads
+
+    with model_threads():  # busy cores: spinning OpenMP threads would slow gradient boosting down
+        return [str(p) for p in model.predict(frame[list(FEATURES)])]
 
 
 def score_validation(csv_path: Path, candidate: Any, production: Any | None,

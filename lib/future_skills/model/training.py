@@ -145,12 +145,12 @@ def _fit_and_score(frame: pd.DataFrame, model: str, n_estimators: int, test_size
     train, test = split_dataset(frame, test_size, random_state)
     choice = families.choose_family(model, len(train))
     pipeline = build_pipeline(n_estimators, random_state, choice.family, len(train))
-    started = time.perf_counter()
-    with families.training_threads():
+    with families.model_threads():
+        started = time.perf_counter()
         pipeline.fit(train[list(FEATURES)], train[LABEL].astype(str))
-    duration = time.perf_counter() - started
-    predictions = pipeline.predict(test[list(FEATURES)])
-    top10, by_feature, method = families.feature_importances(pipeline, 10, test, test[LABEL], random_state)
+        duration = time.perf_counter() - started
+        predictions = pipeline.predict(test[list(FEATURES)])
+        top10, by_feature, method = families.feature_importances(pipeline, 10, test, test[LABEL], random_state)
     return {"train": train, "test": test, "pipeline": pipeline, "duration": duration, "choice": choice,
             "metrics": classification_metrics(test[LABEL], predictions),
             "confusion": confusion(test[LABEL], predictions).to_numpy().tolist(),
@@ -190,6 +190,7 @@ def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, tes
             **fitted["importances"],
             "model_path": relative_to_root(model_path),
             "model_sha256": sha256,
+            "model_size_bytes": model_path.stat().st_size,
             "run_id": run_id,
             "git_commit": git_commit(),
             "environment": environment_info(),
