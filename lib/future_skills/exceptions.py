@@ -76,3 +76,11 @@ class ConfigError(FutureSkillsError):
 
 class MonitoringLogError(FutureSkillsError):
     """The prediction log cannot be read at all (missing folder, unreadable file)."""
+
+
+class PermissionRefusedError(RegistryError):
+    """A decision by an account that ``[governance]`` in future_skills.toml does not list."""
+
+
+class ReportsChangedError(PromotionRefusedError):
+    """The reports of a version changed after they were approved."""

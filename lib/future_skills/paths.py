@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -79,6 +80,16 @@ class ProjectPaths:
         return self.models_dir / "MODEL_REGISTRY.md"
 
     @property
+    def audit_log(self) -> Path:
+        """Append-only hash chain of every registry event (never rotated, never rewritten)."""
+        return self.models_dir / "audit_log.jsonl"
+
+    @property
+    def suspension_flag(self) -> Path:
+        """Present while serving is suspended (``future-skills suspend``): who, when, why."""
+        return self.models_dir / "serving_suspended.json"
+
+    @property
     def prediction_log(self) -> Path:
         return self.logs_dir / PREDICTION_LOG_FILENAME
 
@@ -109,9 +120,9 @@ class ProjectPaths:
     def metadata_path(self, version: str) -> Path:
         return self.models_dir / metadata_filename(version)
 
-    def registered_model_file(self, entry: dict) -> Path:
-        """The model file a registry entry points at (its ``model_path``, relative to the root or absolute)."""
-        return self.root / entry["model_path"]
+    def registered_model_file(self, entry: Any) -> Path:
+        """The model file a registry entry (``RegistryEntry``) points at: its ``model_path``, relative or absolute."""
+        return self.root / entry.model_path
 
     def report_dir(self, version: str) -> Path:
         return self.reports_dir / version

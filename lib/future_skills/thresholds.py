@@ -1,4 +1,4 @@
-"""Thresholds for the promotion gate and drift verdicts: defined once, overridable.
+"""Thresholds for the promotion gate and drift verdicts, and who may decide: defined once, overridable.
 
 Defaults come from the original model registry (DESIGN.md). A small TOML file
 ``future_skills.toml`` at the project root (or the path in ``FUTURE_SKILLS_CONFIG``)
@@ -13,7 +13,13 @@ may override any of them::
     [drift]
     psi_drift = 0.3
 
-The resolved values are recorded with every gate result and drift report.
+    [governance]                 # empty lists: approvals are not restricted
+    allow_auto_promote = false
+    approvers = [{ name = "Claire Martin", role = "DRH", account = "cmartin" }]
+    promoters = [{ name = "Data Team", role = "ML engineer", account = "mlops" }]
+
+``approvers`` may approve and reject; ``promoters`` may promote and roll back (an account
+listed in both may do all four). The resolved values are recorded with every gate result and drift report.
 """
 from __future__ import annotations
 
@@ -50,12 +56,21 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "ks_pvalue": 0.01,
         "out_of_range_watch": 0.05,
         "unseen_category_watch": 0.05,
+        "total_variation_watch": 0.10,  # effect size below which a significant chi-square is ignored (large n)
+        "chi2_pvalue": 0.01,
         "prediction_mix_psi_watch": 0.10,
         "prediction_mix_psi_drift": 0.25,
         "min_rows": 30,
         "accuracy_drop_retrain": 0.10,
     },
+    # Human oversight (issue 12): who may decide, and whether --auto-promote is allowed at all.
+    "governance": {
+        "allow_auto_promote": True,
+        "approvers": [],
+        "promoters": [],
+    },
 }
+PERSON_KEYS = {"name": True, "account": True, "role": False}  # key -> required
 
 
 def config_path() -> Path:
@@ -86,7 +101,40 @@ def load_config(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
                     f"Config file {file} sets unknown key {section}.{key}; "
                     f"allowed keys are {', '.join(sorted(resolved[section]))}."
                 )
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
-                raise ConfigError(f"Config file {file}: {section}.{key} must be a number, got {value!r}.")
-            resolved[section][key] = value
+            resolved[section][key] = _checked_value(file, f"{section}.{key}", DEFAULTS[section][key], value)
     return resolved
+
+
+def _checked_value(file: Path, name: str, default: Any, value: Any) -> Any:
+    """``value`` when it has the type of ``default`` (number, true/false, list of people), else ConfigError."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"Config file {file}: {name} must be true or false, got {value!r}.")
+        return value
+    if isinstance(default, list):
+        if not isinstance(value, list):
+            raise ConfigError(f"Config file {file}: {name} must be a list of {{ name, role, account }} tables.")
+        return [_checked_person(file, f"{name}[{i}]", person) for i, person in enumerate(value)]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ConfigError(f"Config file {file}: {name} must be a number, got {value!r}.")
+    return value
+
+
+def _checked_person(file: Path, name: str, person: Any) -> dict[str, str]:
+    """One listed person: ``name`` and ``account`` required, ``role`` optional, all non-empty text."""
+    if not isinstance(person, dict):
+        raise ConfigError(f"Config file {file}: {name} must be a table like {{ name = \"…\", account = \"…\" }}.")
+    unknown = sorted(set(person) - set(PERSON_KEYS))
+    if unknown:
+        raise ConfigError(f"Config file {file}: {name} has unknown key(s) {', '.join(unknown)}; "
+                          f"allowed keys are {', '.join(PERSON_KEYS)}.")
+    for key, required in PERSON_KEYS.items():
+        value = person.get(key)
+        if (required or key in person) and (not isinstance(value, str) or not value.strip()):
+            raise ConfigError(f"Config file {file}: {name}.{key} must be non-empty text.")
+    return {key: person[key].strip() for key in PERSON_KEYS if key in person}
+
+
+def governance_config(path: Path | str | None = None) -> dict[str, Any]:
+    """The ``[governance]`` section: ``approvers``, ``promoters`` and ``allow_auto_promote``."""
+    return load_config(path)["governance"]

@@ -100,3 +100,25 @@ def test_drift_command_flags_exactly_the_shifted_features_and_exits_3_only_on_re
 
 def _traffic_rows(log: Path) -> list[str]:
     return [line for line in log.read_text().splitlines() if line.startswith('{"timestamp"') and line.endswith("}}")]
+
+
+def test_drift_no_report_compacts_the_log_and_gives_the_verdict_without_kernel_or_html(
+        production: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+    log = tmp_path / "drifted.jsonl"
+    monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(log))
+    _traffic_log(log, shifted=True, seed=10)
+    log.rename(tmp_path / "drifted.jsonl.1")  # as the writer's rotation leaves it
+    _traffic_log(log, shifted=True, seed=13)
+    logged = len(_traffic_rows(tmp_path / "drifted.jsonl.1")) + len(_traffic_rows(log))
+    no_db = f"sqlite:///{tmp_path / 'absent.sqlite'}"
+    code = main(["drift", "--no-report", "--window", "all", "--log", str(log), "--db-url", no_db, "--fail-on-drift"])
+    printed = capsys.readouterr().out
+    assert code == 3 and "Compacted 1 rotated log file(s)" in printed and "Drift verdict: retrain" in printed
+    assert not (tmp_path / "drifted.jsonl.1").exists() and list((tmp_path / "drifted.jsonl.parquet").glob("*.parquet"))
+    [saved] = list((production / "runs" / "monitoring").glob("*/drift.json"))
+    report = json.loads(saved.read_text())
+    assert report["rows"] == logged and {n for n, r in report["features"].items() if r["status"] == "drift"} == set(SHIFTED)
+    assert not list((production / "reports" / "monitoring").glob("*.html"))
+    assert not list((production / "runs" / "monitoring").glob("*/04_drift.ipynb"))
+    assert main(["compact-logs", "--log", str(log)]) == 0
+    assert "No rotated log file to compact." in capsys.readouterr().out

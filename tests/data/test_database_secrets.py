@@ -55,8 +55,8 @@ def test_the_drift_job_passes_the_password_only_through_the_environment(project_
         seen.update(parameters=parameters, env=dict(env or {}))
         (cwd / "drift.json").write_text(json.dumps({"verdict": "ok"}))
 
-    monkeypatch.setattr(monitoring_jobs, "run_notebook", fake_run_notebook)
-    monkeypatch.setattr(monitoring_jobs, "export_notebook_html", lambda *a, **k: None)
+    monkeypatch.setattr("future_skills.pipeline.execute.run_notebook", fake_run_notebook)
+    monkeypatch.setattr("future_skills.reporting.html.export_notebook_html", lambda *a, **k: None)
     result = monitoring_jobs.run_drift_job(window="all", db_url=SECRET_URL)
     assert result["report"] == {"verdict": "ok"}
     assert seen["parameters"]["db_url"] is None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ def make_entry(version: str, status: str = "candidate", accuracy: float = 0.85, 
         "git_commit": "0123456789abcdef0123456789abcdef01234567",
         "model_path": f"models/future_skills_model_{version}.pkl",
         "metadata_path": f"models/future_skills_model_{version}.json",
-        "model_sha256": "ab" * 32,
+        "model_sha256": hashlib.sha256(version.encode()).hexdigest(),  # distinct per version (no duplicates)
         "dataset": {"csv_path": f"runs/{version}/dataset.csv", "sha256": "cd" * 32, "total_samples": 4800,
                     "period": {"start": "2023-01-01", "end": "2025-10-01"}},
         "metrics": {"accuracy": accuracy, "f1_weighted": f1},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import warnings
 from pathlib import Path
 
@@ -157,6 +158,21 @@ def test_non_finite_numbers_become_null(tmp_path, value):
     log = tmp_path / "log.jsonl"
     append_predictions([record(1, 1, score=value)], log, enabled=True)
     assert json.loads(log.read_text())["score"] is None
+
+
+def test_rotation_archives_files_younger_than_six_months_and_deletes_older(tmp_path):
+    from future_skills.monitoring.log_writer import RETENTION_DAYS, retire_oldest
+
+    log = tmp_path / "log.jsonl"
+    size = len(monitoring.format_lines([record(0, 0)]))
+    for batch in range(9):  # the log and 5 rotated files hold 6 batches: 3 files leave the shift
+        append_predictions([record(0, batch * 3 + i) for i in range(3)], log, max_bytes=size * 4, enabled=True)
+    archives = sorted(tmp_path.glob("log.jsonl.archived-*"))
+    assert len(archives) == 3  # young: archived, not deleted
+    assert sum(len(p.read_text().splitlines()) for p in archives) == 9
+    old = rotated_path(log, 5)
+    os.utime(old, (0, 0))  # 1970: far beyond the retention period
+    assert retire_oldest(old, now=RETENTION_DAYS * 86400 + 1) is None and not old.exists()
 
 
 def test_format_columns_writes_the_same_lines_as_format_lines():

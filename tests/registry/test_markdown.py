@@ -5,19 +5,18 @@ import re
 from pathlib import Path
 
 from future_skills.paths import get_paths
+from future_skills.registry.audit import chain_head
+from future_skills.registry.entities import RegistryData
 from future_skills.registry.markdown import escape, render_registry_markdown
-from future_skills.registry.store import Registry, empty_registry
+from future_skills.registry.store import Registry
 from helpers.registry import make_entry
 
 HEADER_ROW = "| Version | Date | Dataset | Samples | Accuracy | F1-Score | N_estimators | Status | Notes |"
 
 
-def registry_with(*entries: dict, production: str | None = None, history: list | None = None) -> dict:
-    data = empty_registry()
-    data["versions"] = {e["version"]: e for e in entries}
-    data["production"] = production
-    data["production_history"] = history or []
-    return data
+def registry_with(*entries: dict, production: str | None = None, history: list | None = None) -> RegistryData:
+    return RegistryData.from_dict({"versions": {e["version"]: e for e in entries}, "production": production,
+                                   "production_history": history or []})
 
 
 def table_row(markdown: str, version: str) -> str:
@@ -32,7 +31,7 @@ def cells(row: str) -> list[str]:
 
 
 def test_empty_registry_renders_header_and_no_production():
-    text = render_registry_markdown(empty_registry())
+    text = render_registry_markdown(RegistryData())
     assert text.startswith("<!-- generated from registry.json by future-skills; do not edit -->\n")
     assert "# Model registry — Future Skills" in text
     assert HEADER_ROW in text
@@ -125,4 +124,6 @@ def test_registry_writes_the_markdown_file(project_root: Path):
     assert cells(table_row(text, "v1"))[7] == "**production**"
     assert cells(table_row(text, "v2"))[7] == "rejected"
     assert "rejected by Bob" in text and "worse on HIGH" in text
-    assert text == render_registry_markdown(registry.load())
+    head = chain_head(registry.paths.audit_log)
+    assert f"chain head `{head[1]}`" in text
+    assert text == render_registry_markdown(registry.load(), audit_head=head)

@@ -16,7 +16,8 @@ from future_skills.exceptions import (
     VersionExistsError,
 )
 from future_skills.paths import get_paths
-from future_skills.registry.store import Registry, empty_registry
+from future_skills.registry.entities import RegistryData
+from future_skills.registry.store import Registry
 from helpers.registry import FAILED_NO_REGRESSION_DETAIL, make_entry, make_gate, register_in_process
 
 ISO_SECONDS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")
@@ -50,7 +51,7 @@ def at_status(registry: Registry, version: str, status: str) -> None:
         registry.promote(version, by="Alice")
     if status == "rejected":
         registry.reject(version, by="Bob", comment="not convincing")
-    assert registry.get(version)["status"] == status
+    assert registry.get(version).status == status
 
 
 def read_json(registry: Registry) -> dict:
@@ -60,7 +61,7 @@ def read_json(registry: Registry) -> dict:
 # ------------------------------------------------------------------ reading
 def test_missing_file_is_an_empty_registry(registry: Registry):
     assert not registry.path.exists()
-    assert registry.load() == empty_registry()
+    assert registry.load() == RegistryData()
     assert registry.versions() == []
     assert registry.production_version() is None
     assert registry.production_entry() is None
@@ -71,11 +72,11 @@ def test_register_then_read_back(registry: Registry):
     returned = registry.register(make_entry("v1"))
     entry = registry.get("v1")
     assert entry == returned
-    assert entry["status"] == "candidate"
+    assert entry.status == "candidate"
     assert registry.exists("v1")
-    assert [e["event"] for e in entry["history"]] == ["registered"]
-    assert entry["history"][0]["from"] is None and entry["history"][0]["to"] == "candidate"
-    assert ISO_SECONDS.match(entry["history"][0]["at"])
+    assert [e.event for e in entry.history] == ["registered"]
+    assert entry.history[0].before is None and entry.history[0].after == "candidate"
+    assert ISO_SECONDS.match(entry.history[0].at)
     on_disk = read_json(registry)
     assert on_disk["schema_version"] == 1 and on_disk["versions"]["v1"]["metrics"]["accuracy"] == 0.85
     assert registry.paths.registry_md.exists()
@@ -83,14 +84,14 @@ def test_register_then_read_back(registry: Registry):
 
 def test_returned_entries_are_copies(registry: Registry):
     registry.register(make_entry("v1"))
-    registry.get("v1")["status"] = "production"
-    assert registry.get("v1")["status"] == "candidate"
+    registry.get("v1").status = "production"
+    assert registry.get("v1").status == "candidate"
 
 
 def test_versions_sorted_numerically(registry: Registry):
     for version in ("v10", "v2", "v1.1", "v1"):
         registry.register(make_entry(version))
-    assert [e["version"] for e in registry.versions()] == ["v1", "v1.1", "v2", "v10"]
+    assert [e.version for e in registry.versions()] == ["v1", "v1.1", "v2", "v10"]
 
 
 def test_unknown_version_names_the_version_and_the_command(registry: Registry):
@@ -102,7 +103,7 @@ def test_register_refuses_an_existing_version(registry: Registry):
     registry.register(make_entry("v1"))
     with pytest.raises(VersionExistsError, match="v1 is already in the registry"):
         registry.register(make_entry("v1", accuracy=0.5))
-    assert registry.get("v1")["metrics"]["accuracy"] == 0.85
+    assert registry.get("v1").metrics["accuracy"] == 0.85
 
 
 @pytest.mark.parametrize("status", ["approved", "archived", "rejected", "bogus"])
@@ -122,8 +123,8 @@ def test_register_fills_defaults_without_mutating_the_argument(registry: Registr
     registry.register(entry)
     assert "history" not in entry
     stored = registry.get("v1")
-    assert stored["approvals"] == [] and stored["gate"] is None and stored["notes"] == ""
-    assert stored["reports"]["index"] == "reports/v1/index.html"
+    assert stored.approvals == [] and stored.gate is None and stored.notes == ""
+    assert stored.reports["index"] == "reports/v1/index.html"
 
 
 # ------------------------------------------------------------------ allowed transitions
@@ -131,18 +132,18 @@ def test_approve_records_the_approval(registry: Registry):
     registry.register(make_entry("v1"))
     registry.approve("v1", by="  Alice Martin ", comment="reports reviewed")
     entry = registry.get("v1")
-    assert entry["status"] == "approved"
-    approval = entry["approvals"][-1]
-    assert approval["decision"] == "approved" and approval["by"] == "Alice Martin"
-    assert approval["comment"] == "reports reviewed" and ISO_SECONDS.match(approval["at"])
-    last = entry["history"][-1]
-    assert (last["event"], last["from"], last["to"], last["by"]) == ("approved", "candidate", "approved", "Alice Martin")
+    assert entry.status == "approved"
+    approval = entry.approvals[-1]
+    assert approval.decision == "approved" and approval.by == "Alice Martin"
+    assert approval.comment == "reports reviewed" and ISO_SECONDS.match(approval.at)
+    last = entry.history[-1]
+    assert (last.event, last.before, last.after, last.by) == ("approved", "candidate", "approved", "Alice Martin")
 
 
 def test_auto_approved_decision(registry: Registry):
     registry.register(make_entry("v1"))
     registry.approve("v1", by="ops", decision="auto-approved")
-    assert registry.get("v1")["approvals"][-1]["decision"] == "auto-approved"
+    assert registry.get("v1").approvals[-1].decision == "auto-approved"
     with pytest.raises(RegistryError, match="Unknown approval decision"):
         registry.approve("v1", by="ops", decision="maybe")
 
@@ -152,10 +153,10 @@ def test_reject_from_candidate_or_approved(registry: Registry, start: str):
     at_status(registry, "v1", start)
     registry.reject("v1", by="Bob", comment="precision too low on HIGH")
     entry = registry.get("v1")
-    assert entry["status"] == "rejected"
-    assert entry["approvals"][-1]["decision"] == "rejected"
-    assert entry["history"][-1]["comment"] == "precision too low on HIGH"
-    assert (entry["history"][-1]["from"], entry["history"][-1]["to"]) == (start, "rejected")
+    assert entry.status == "rejected"
+    assert entry.approvals[-1].decision == "rejected"
+    assert entry.history[-1].comment == "precision too low on HIGH"
+    assert (entry.history[-1].before, entry.history[-1].after) == (start, "rejected")
 
 
 @pytest.mark.parametrize("start", ["candidate", "approved"])
@@ -163,17 +164,17 @@ def test_mark_failed_from_candidate_or_approved(registry: Registry, start: str):
     at_status(registry, "v1", start)
     registry.mark_failed("v1", reason="model file missing after publish")
     entry = registry.get("v1")
-    assert entry["status"] == "failed"
-    assert entry["history"][-1]["event"] == "failed"
-    assert entry["notes"] == "model file missing after publish"
+    assert entry.status == "failed"
+    assert entry.history[-1].event == "failed"
+    assert entry.notes == "model file missing after publish"
 
 
 def test_promote_approved_with_passed_gate(registry: Registry):
     at_status(registry, "v1", "approved")
     registry.promote("v1", by="Alice", comment="go")
     entry = registry.get("v1")
-    assert entry["status"] == "production" and registry.production_version() == "v1"
-    assert entry["history"][-1]["event"] == "promoted"
+    assert entry.status == "production" and registry.production_version() == "v1"
+    assert entry.history[-1].event == "promoted"
     history = read_json(registry)["production_history"]
     assert len(history) == 1
     assert {k: history[0][k] for k in ("event", "from", "to", "by", "comment")} == {
@@ -264,7 +265,7 @@ def test_promote_refused_when_approved_but_gate_failed(registry: Registry):
     with pytest.raises(PromotionRefusedError) as caught:
         registry.promote("v1", by="Alice")
     assert "no_regression" in str(caught.value) and "not approved" not in str(caught.value)
-    assert registry.get("v1")["status"] == "approved" and registry.production_version() is None
+    assert registry.get("v1").status == "approved" and registry.production_version() is None
 
 
 def test_promote_refused_when_not_approved(registry: Registry):
@@ -285,11 +286,11 @@ def test_force_records_the_override(registry: Registry):
     registry.register(make_entry("v2", gate_passed=False))
     registry.promote("v2", by="DRH Director", comment="business deadline, accepted risk", force=True)
     entry = registry.get("v2")
-    assert entry["status"] == "production" and registry.production_version() == "v2"
-    assert entry["approvals"][-1]["decision"] == "forced"
-    assert entry["approvals"][-1]["by"] == "DRH Director"
-    assert entry["history"][-1]["event"] == "force_promoted"
-    assert registry.get("v1")["status"] == "archived"
+    assert entry.status == "production" and registry.production_version() == "v2"
+    assert entry.approvals[-1].decision == "forced"
+    assert entry.approvals[-1].by == "DRH Director"
+    assert entry.history[-1].event == "force_promoted"
+    assert registry.get("v1").status == "archived"
     assert read_json(registry)["production_history"][-1]["comment"] == "business deadline, accepted risk"
 
 
@@ -298,7 +299,7 @@ def test_force_requires_a_comment(registry: Registry, comment):
     registry.register(make_entry("v1", gate_passed=False))
     with pytest.raises(RegistryError, match="forced promotion needs a --comment"):
         registry.promote("v1", by="Alice", comment=comment, force=True)
-    assert registry.get("v1")["status"] == "candidate"
+    assert registry.get("v1").status == "candidate"
 
 
 @pytest.mark.parametrize("by", [None, "", "  "])
@@ -310,14 +311,14 @@ def test_by_is_required(registry: Registry, by):
         registry.reject("v1", by=by, comment="no")
     with pytest.raises(RegistryError, match="required"):
         registry.promote("v1", by=by, comment="x", force=True)
-    assert registry.get("v1")["status"] == "candidate"
+    assert registry.get("v1").status == "candidate"
 
 
 def test_reject_requires_a_comment(registry: Registry):
     registry.register(make_entry("v1"))
     with pytest.raises(RegistryError, match="reason for the rejection"):
         registry.reject("v1", by="Bob", comment="  ")
-    assert registry.get("v1")["status"] == "candidate"
+    assert registry.get("v1").status == "candidate"
 
 
 def test_mark_failed_requires_a_reason(registry: Registry):
@@ -331,7 +332,7 @@ def test_rollback_restores_the_previous_production(registry: Registry):
     promoted(registry, "v1")
     promoted(registry, "v2")
     restored = registry.rollback(by="Carol", comment="v2 misclassifies HIGH")
-    assert restored["version"] == "v1"
+    assert restored.version == "v1"
     data = read_json(registry)
     assert data["production"] == "v1"
     assert data["versions"]["v1"]["status"] == "production"
@@ -372,7 +373,7 @@ def test_rollback_skips_versions_no_longer_archived(registry: Registry):
     registry.path.write_text(json.dumps(data), encoding="utf-8")
     registry.rollback(by="Carol")
     assert registry.production_version() == "v1"
-    assert registry.get("v2")["status"] == "rejected"
+    assert registry.get("v2").status == "rejected"
 
 
 def test_rollback_with_no_production(registry: Registry):
@@ -394,10 +395,10 @@ def test_update_entry_sets_fields_and_records_it(registry: Registry):
     registry.register(make_entry("v1", gate_passed=None))
     registry.update_entry("v1", gate=make_gate(True), notes="re-evaluated")
     entry = registry.get("v1")
-    assert entry["gate"]["passed"] is True and entry["notes"] == "re-evaluated"
-    last = entry["history"][-1]
-    assert last["event"] == "updated" and last["from"] == last["to"] == "candidate"
-    assert "gate" in last["comment"] and "notes" in last["comment"]
+    assert entry.gate["passed"] is True and entry.notes == "re-evaluated"
+    last = entry.history[-1]
+    assert last.event == "updated" and last.before == last.after == "candidate"
+    assert "gate" in last.comment and "notes" in last.comment
 
 
 @pytest.mark.parametrize("field", ["status", "version", "history", "approvals"])
@@ -405,7 +406,7 @@ def test_update_entry_refuses_life_cycle_fields(registry: Registry, field: str):
     registry.register(make_entry("v1"))
     with pytest.raises(RegistryError, match=f"cannot change {field}"):
         registry.update_entry("v1", **{field: "production"})
-    assert registry.get("v1")["status"] == "candidate"
+    assert registry.get("v1").status == "candidate"
 
 
 def test_update_entry_unknown_version(registry: Registry):
@@ -472,10 +473,10 @@ def test_approval_is_written_into_the_gate_approval_criterion(project_root):
 
     registry = Registry()
     registry.register(make_entry("v2"))
-    before = {c["id"]: c["passed"] for c in registry.get("v2")["gate"]["criteria"]}
+    before = {c["id"]: c["passed"] for c in registry.get("v2").gate["criteria"]}
     assert before["approval"] is None
     registry.approve("v2", by="Claire Martin", comment="ok")
-    criteria = {c["id"]: c for c in registry.get("v2")["gate"]["criteria"]}
+    criteria = {c["id"]: c for c in registry.get("v2").gate["criteria"]}
     assert criteria["approval"]["passed"] is True and "Claire Martin" in criteria["approval"]["detail"]
     assert {k: c["passed"] for k, c in criteria.items() if k != "approval"} == \
         {k: v for k, v in before.items() if k != "approval"}

@@ -53,7 +53,7 @@ def test_production_model_scores_with_expected_need():
 
 def test_sha_mismatch_falls_back_to_rules_with_the_reason():
     entry = install_model("v1")
-    tamper(get_paths().root / entry["model_path"])
+    tamper(get_paths().root / entry.model_path)
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         result = predict(pairs(4), log=False)
@@ -71,7 +71,7 @@ def test_model_is_cached_and_reloaded_when_the_file_changes(monkeypatch):
     predict(pairs(2), log=False)
     predict(pairs(2), log=False)
     assert len(calls) == 1
-    tamper(get_paths().root / entry["model_path"])  # new mtime: verified again, and now refused
+    tamper(get_paths().root / entry.model_path)  # new mtime: verified again, and now refused
     with pytest.warns(RulesFallbackWarning):
         assert set(predict(pairs(2), log=False)["engine"]) == {"rules"}
     assert len(calls) == 2
@@ -89,7 +89,7 @@ def test_model_version_setting_pins_a_registry_version(monkeypatch):
 
 def test_model_path_setting_is_verified_by_registry_or_sidecar(monkeypatch, tmp_path):
     entry = install_model("v1")
-    model = get_paths().root / entry["model_path"]
+    model = get_paths().root / entry.model_path
     monkeypatch.setenv("FUTURE_SKILLS_MODEL_PATH", str(model))
     assert set(predict(pairs(2), log=False)["model_version"]) == {"ml_random_forest_v1"}
 
@@ -99,7 +99,7 @@ def test_model_path_setting_is_verified_by_registry_or_sidecar(monkeypatch, tmp_
     monkeypatch.setenv("FUTURE_SKILLS_MODEL_PATH", str(copy))
     with pytest.warns(RulesFallbackWarning, match="sidecar"):
         assert set(predict(pairs(2), log=False)["engine"]) == {"rules"}
-    copy.with_suffix(".json").write_text(json.dumps({"model_sha256": entry["model_sha256"], "model_version": "v7"}))
+    copy.with_suffix(".json").write_text(json.dumps({"model_sha256": entry.model_sha256, "model_version": "v7"}))
     assert set(predict(pairs(2), log=False)["model_version"]) == {"ml_random_forest_v7"}
 
 
@@ -215,7 +215,7 @@ def test_the_served_copy_chooses_threads_per_batch_and_scores_the_same():
     entry = install_model("v1")
     model, choice = serving.active_model()
     assert model.named_steps["model"].n_jobs is None  # ml_predict picks 1 thread or all, per batch size
-    original = load_model(choice.path, entry["model_sha256"])  # the file itself is unchanged
+    original = load_model(choice.path, entry.model_sha256)  # the file itself is unchanged
     assert original.named_steps["model"].n_jobs != None  # noqa: E711 - as trained
     frame = serving.prepare_frame(pairs(50))
     big = pd.concat([frame] * (scoring.PARALLEL_MIN_ROWS // 50 + 1), ignore_index=True)

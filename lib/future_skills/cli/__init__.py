@@ -11,6 +11,7 @@ import warnings
 from typing import Callable, Sequence
 
 from future_skills.cli.data import add_data_commands
+from future_skills.cli.governance import add_governance_commands
 from future_skills.cli.monitoring import add_monitoring_commands
 from future_skills.cli.registry import add_registry_commands
 from future_skills.cli.retrain import add_retrain_arguments, add_retrain_command, cmd_retrain
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_retrain_command(sub)
     add_data_commands(sub)
     add_registry_commands(sub)
+    add_governance_commands(sub)
     add_monitoring_commands(sub)
     return parser
 

@@ -2,23 +2,33 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+EXPORT_FILENAME = "future_skills_dataset.csv"
+
+
+def default_export_path() -> Path:
+    """``data/exports/future_skills_dataset.csv`` under the project root (``FUTURE_SKILLS_HOME``)."""
+    from future_skills.paths import get_paths
+
+    return get_paths().data_dir / "exports" / EXPORT_FILENAME
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from future_skills.data.database import export_dataset
-    from future_skills.data.dataset import write_snapshot
-    from future_skills.data.demo import ensure_demo_database
-    from future_skills.data.validation import validate_dataset
+    """The 01_export notebook's export (:func:`dataset.export_snapshot`), written where asked."""
+    from future_skills.data.dataset import export_snapshot
 
-    frame = validate_dataset(export_dataset(ensure_demo_database(args.db_url)))
-    info = write_snapshot(frame, args.output)
-    print(f"Exported {info['total_samples']} validated rows to {info['csv_path']} (sha256 {info['sha256'][:12]}).")
+    output = Path(args.output) if args.output else default_export_path()
+    snapshot = export_snapshot(version="export", db_url=args.db_url, output_csv=str(output))
+    print(f"Exported {snapshot['total_samples']} validated rows to {snapshot['csv_path']} "
+          f"(sha256 {snapshot['sha256'][:12]}).")
     return 0
 
 
 def add_data_commands(sub: argparse._SubParsersAction) -> None:
     """Register the data subcommands on ``future-skills``."""
     p = sub.add_parser("export", help="export and validate the dataset from the HR database to a CSV")
-    p.add_argument("--output", default="data/exports/future_skills_dataset.csv", help="CSV to write")
+    p.add_argument("--output", help="CSV to write (default: data/exports/future_skills_dataset.csv under "
+                                    "FUTURE_SKILLS_HOME or the repository)")
     p.add_argument("--db-url", help="SQLAlchemy URL (default: FUTURE_SKILLS_DB_URL or the embedded demo DB)")
     p.set_defaults(handler=cmd_export)

@@ -1,4 +1,4 @@
-"""``future-skills`` commands for serving and monitoring: predict, drift, history, simulated traffic."""
+"""``future-skills`` commands for serving and monitoring: predict, drift, compact-logs, history, simulated traffic."""
 from __future__ import annotations
 
 import argparse
@@ -30,18 +30,28 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    from future_skills.pipeline.drift_job import run_drift_job
+    from future_skills.pipeline.drift_job import run_drift_job, run_drift_verdict
 
-    outcome = run_drift_job(window=args.window, log_path=args.log, output_json=args.output_json,
-                            reference_version=args.reference, db_url=args.db_url)
+    options = dict(window=args.window, log_path=args.log, output_json=args.output_json,
+                   reference_version=args.reference, db_url=args.db_url)
+    outcome = run_drift_verdict(**options) if args.no_report else run_drift_job(**options)
     report = outcome["report"]
+    if outcome["compaction"].files:
+        print(outcome["compaction"].sentence())
     print(f"Drift verdict: {report['verdict']} ({report['rows']} predictions, "
           f"{report['malformed_lines']} malformed log lines skipped).")
     for reason in report.get("reasons", []):
         print(f"  - {reason}")
-    print(f"Report: {outcome['html']}")
+    print(f"Report: {outcome['html']}" if outcome["html"] else f"Drift JSON: {outcome['json']}")
     if args.fail_on_drift and report["verdict"] == "retrain":
         return EXIT_RETRAIN
+    return 0
+
+
+def cmd_compact_logs(args: argparse.Namespace) -> int:
+    from future_skills.monitoring.log_compaction import compact_logs
+
+    print(compact_logs(args.log).sentence())
     return 0
 
 
@@ -77,7 +87,13 @@ def add_monitoring_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reference", default="auto", help="version whose training data is the reference (default: production)")
     p.add_argument("--db-url", help="HR database used to map logged IDs to names")
     p.add_argument("--fail-on-drift", action="store_true", help=f"exit {EXIT_RETRAIN} when the verdict is retrain")
+    p.add_argument("--no-report", action="store_true",
+                   help="only the verdict and the drift JSON, computed in process (no notebook, no HTML)")
     p.set_defaults(handler=cmd_drift)
+
+    p = sub.add_parser("compact-logs", help="compact the rotated prediction log files into Parquet (drift does it too)")
+    p.add_argument("--log", help="prediction log (default: FUTURE_SKILLS_MONITORING_LOG or logs/…)")
+    p.set_defaults(handler=cmd_compact_logs)
 
     p = sub.add_parser("monitor-history", help="build reports/monitoring/index.html from past drift runs")
     p.set_defaults(handler=cmd_monitor_history)

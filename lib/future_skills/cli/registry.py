@@ -1,10 +1,26 @@
-"""``future-skills`` commands for the model registry: list, show, approve, reject, promote, rollback, gate, diff."""
+"""``future-skills`` commands for the model registry: list, show, approve, reject, promote, rollback, gate, diff.
+
+After every decision the live status block of each version's ``index.html`` is refreshed from
+the registry (:func:`refresh_reports`), so reports never contradict it.
+"""
 from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING, Any
 
 from future_skills.exceptions import FutureSkillsError
+
+if TYPE_CHECKING:  # the registry is imported inside the commands, for start-up time
+    from future_skills.registry.entities import RegistryEntry
+    from future_skills.registry.reader import RegistryReader
+
+
+def refresh_reports(registry: RegistryReader) -> None:
+    """Rewrite the status block of every version's index.html from ``registry``."""
+    from future_skills.reporting.status_block import refresh_status_blocks
+
+    refresh_status_blocks(registry.paths, registry.load())
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
@@ -12,8 +28,11 @@ def cmd_registry(args: argparse.Namespace) -> int:
 
     entries = Registry().versions()
     if args.json:
-        print(json.dumps(entries, indent=2, default=str))
+        print(json.dumps([e.to_dict() for e in entries], indent=2, default=str))
         return 0
+    suspension = Registry().suspension()
+    if suspension is not None:
+        print(f"SERVING SUSPENDED: {suspension.sentence()}.")
     if not entries:
         print("The registry is empty: run `python run_retrain.py --version v1` to train the first model.")
         return 0
@@ -21,31 +40,45 @@ def cmd_registry(args: argparse.Namespace) -> int:
     print(header)
     print("-" * len(header))
     for e in entries:
-        gate = e.get("gate") or {}
-        verdict = "—" if not gate else ("passed" if gate.get("passed") else "failed")
-        print(f"{e['version']:<9}{e['status']:<11}{str(e.get('created_at', ''))[:19]:<21}"
-              f"{e.get('dataset', {}).get('total_samples', 0):>8}{e['metrics']['accuracy']:>10.4f}"
-              f"{e['metrics']['f1_weighted']:>8.4f}  {verdict}")
+        verdict = "—" if not e.gate else ("passed" if e.gate.get("passed") else "failed")
+        print(f"{e.version:<9}{e.status:<11}{str(e.created_at or '')[:19]:<21}"
+              f"{e.dataset.get('total_samples', 0):>8}{e.metrics['accuracy']:>10.4f}"
+              f"{e.metrics['f1_weighted']:>8.4f}  {verdict}")
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from future_skills.paths import get_paths
+    from future_skills.registry.reader import entry_metadata
     from future_skills.registry.store import Registry
-    from future_skills.reporting.run_index import read_metadata
 
-    entry = Registry().get(args.version)
-    metadata = read_metadata(get_paths(), entry)
-    print(json.dumps({"registry": entry, "metadata": metadata}, indent=2, default=str))
+    registry = Registry()
+    entry = registry.get(args.version)
+    metadata = entry_metadata(registry.paths, entry)
+    print(json.dumps({"registry": entry.to_dict(), "approved_reports": approved_reports(registry, entry),
+                      "metadata": metadata}, indent=2, default=str))
     return 0
+
+
+def approved_reports(registry: RegistryReader, entry: RegistryEntry) -> dict[str, Any] | None:
+    """Which report version the last approval saw (sha256 per report) and whether they still match."""
+    from future_skills.registry.governance import changed_reports, report_fingerprints
+
+    approval = entry.last_approval()
+    if approval is None or approval.reports is None:
+        return None
+    changed = changed_reports(approval.reports, report_fingerprints(registry.paths, entry.version))
+    return {"by": approval.by, "at": approval.at, "by_person": approval.by_person,
+            "sha256": approval.reports, "unchanged": not changed, "changed": changed}
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
     from future_skills.registry.store import Registry
 
-    entry = Registry().approve(args.version, by=args.by, comment=args.comment)
+    registry = Registry()
+    entry = registry.approve(args.version, by=args.by, comment=args.comment)
+    refresh_reports(registry)
     print(f"{args.version} approved by {args.by}.")
-    if (entry.get("gate") or {}).get("passed") is True:
+    if (entry.gate or {}).get("passed") is True:
         print(f"Put it in production with `future-skills promote {args.version}`.")
     else:
         print(f"Note: the promotion gate of {args.version} did not pass (`future-skills gate {args.version}`), "
@@ -56,36 +89,42 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_reject(args: argparse.Namespace) -> int:
     from future_skills.registry.store import Registry
 
-    Registry().reject(args.version, by=args.by, comment=args.comment)
+    registry = Registry()
+    registry.reject(args.version, by=args.by, comment=args.comment)
+    refresh_reports(registry)
     print(f"{args.version} rejected by {args.by}.")
     return 0
 
 
 def cmd_promote(args: argparse.Namespace) -> int:
-    from future_skills.environment import login_name
+    from future_skills.registry.governance import default_name
     from future_skills.registry.store import Registry
 
     registry = Registry()
     comment = args.comment or (None if args.force else _approval_note(registry.get(args.version)))
-    by = args.by if args.force else args.by or login_name()  # an override names its owner explicitly
+    by = args.by if args.force else args.by or default_name("promote")  # an override names its owner explicitly
     registry.promote(args.version, by=by, comment=comment, force=args.force)
+    refresh_reports(registry)
     print(f"{args.version} is now in production.")
     return 0
 
 
-def _approval_note(entry: dict) -> str | None:
+def _approval_note(entry: RegistryEntry) -> str | None:
     """"approved by NAME on DATE": the default comment of a promotion, so the history shows both people."""
-    approvals = [a for a in entry.get("approvals", []) if a.get("decision") in ("approved", "auto-approved")]
-    return f"approved by {approvals[-1]['by']} on {str(approvals[-1]['at'])[:10]}" if approvals else None
+    from future_skills.registry.markdown import approval_phrase
+
+    approval = entry.last_approval()
+    return approval_phrase(approval) if approval else None
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from future_skills.environment import login_name
+    from future_skills.registry.governance import default_name
     from future_skills.registry.store import Registry
 
     registry = Registry()
     before = registry.production_version()
-    registry.rollback(by=args.by or login_name(), comment=args.comment)
+    registry.rollback(by=args.by or default_name("rollback"), comment=args.comment)
+    refresh_reports(registry)
     print(f"Rolled back: production is {registry.production_version()} again (was {before}).")
     return 0
 
@@ -94,10 +133,10 @@ def cmd_gate(args: argparse.Namespace) -> int:
     from future_skills.registry.store import Registry
 
     entry = Registry().get(args.version)
-    gate = entry.get("gate")
+    gate = entry.gate
     if not gate:
         raise FutureSkillsError(f"{args.version} has no gate result; it was not evaluated by the pipeline.")
-    print(f"{args.version} ({entry['status']}): {gate.get('verdict', '')}")
+    print(f"{args.version} ({entry.status}): {gate.get('verdict', '')}")
     marks = {True: "PASS", False: "FAIL", None: "PENDING"}
     for criterion in gate.get("criteria", []):
         print(f"  {marks[criterion.get('passed')]:<8}{criterion['name']}: {criterion.get('detail', '')}")
@@ -108,15 +147,14 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from future_skills.paths import get_paths
     from future_skills.registry.diff import diff_versions, format_diff
+    from future_skills.registry.reader import entry_metadata
     from future_skills.registry.store import Registry
-    from future_skills.reporting.run_index import read_metadata
 
-    registry, paths = Registry(), get_paths()
+    registry = Registry()
     metas = []
     for version in (args.a, args.b):
-        meta = read_metadata(paths, registry.get(version))
+        meta = entry_metadata(registry.paths, registry.get(version))
         if meta is None:
             raise FutureSkillsError(f"The metadata JSON of {version} is missing or unreadable; restore it from models/.")
         metas.append(meta)
@@ -149,12 +187,12 @@ def add_registry_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("promote", help="put an approved version whose gate passed into production")
     p.add_argument("version")
     p.add_argument("--force", action="store_true", help="override the gate and approval (needs --by and --comment)")
-    p.add_argument("--by", help="who promotes (default: the login name; the approver is named in the comment)")
+    p.add_argument("--by", help="who promotes (default: your name in [governance] promoters, else the login name; the approver is named in the comment)")
     p.add_argument("--comment", help="why (required with --force)")
     p.set_defaults(handler=cmd_promote)
 
     p = sub.add_parser("rollback", help="put the previous production version back into production")
-    p.add_argument("--by", help="who rolls back (default: the login name)")
+    p.add_argument("--by", help="who rolls back (default: your name in [governance] promoters, else the login name)")
     p.add_argument("--comment", help="why")
     p.set_defaults(handler=cmd_rollback)
 

@@ -21,6 +21,7 @@ from future_skills.model.metrics import classification_metrics, comparison_frame
 from future_skills.model.store import load_model
 from future_skills.model.training import key_tuples, read_split, resolve_train_paths
 from future_skills.paths import ProjectPaths, get_paths, relative_to_root
+from future_skills.registry.reader import AUTO, RegistryReader, read_metadata
 from future_skills.schema import FEATURES, LABEL
 from future_skills.thresholds import load_config
 from future_skills.versions import validate_version
@@ -32,30 +33,16 @@ DISAGREEMENT_COLUMNS = ["job_role_id", "skill_id", "snapshot_date", "job_role_na
 
 def resolve_production_version(production_version: str | None, version: str,
                                paths: ProjectPaths) -> str | None:
-    """``"auto"`` -> the registry's production version (None when there is none); else as given."""
+    """The version to compare with: None/"none" -> no comparison; "auto" -> production (registry.resolve)."""
     if production_version is None or str(production_version).strip().lower() in ("", "none"):
         return None
-    if production_version == "auto":
-        try:
-            from future_skills.registry.store import Registry
-        except ImportError:  # registry not available: nothing to compare with
-            return None
-        production_version = Registry(paths).production_version()
+    if str(production_version).strip().lower() == AUTO:
+        entry = RegistryReader(paths).resolve(AUTO)
+        production_version = entry.version if entry else None
         if production_version is None:
             return None
     validate_version(production_version)
     return None if production_version == version else production_version
-
-
-def _read_metadata(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ModelNotFoundError(
-            f"Model metadata {path} does not exist; run the training notebook (02_train) for this version first."
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise ModelNotFoundError(f"Model metadata {path} cannot be read ({exc}); re-run the training notebook.") from exc
 
 
 def _keys_mask(frame: pd.DataFrame, keys: set[tuple[int, int, str]]) -> list[bool]:
@@ -77,10 +64,8 @@ def candidate_test_rows(frame: pd.DataFrame, split: pd.DataFrame, split_path: Pa
 
 def load_production(production_version: str, paths: ProjectPaths) -> tuple[Any, set[tuple[int, int, str]]]:
     """Production's model (sha256 checked against the registry) and the keys of its training rows."""
-    from future_skills.registry.store import Registry
-
-    entry = Registry(paths).get(production_version)
-    model = load_model(paths.registered_model_file(entry), entry.get("model_sha256"))
+    entry = RegistryReader(paths).get(production_version)
+    model = load_model(paths.registered_model_file(entry), entry.model_sha256)
     split_path = paths.split_csv(production_version)
     if not split_path.is_file():
         raise ModelNotFoundError(
@@ -162,7 +147,7 @@ def _load_candidate(version: str, files: dict[str, Path]) -> tuple[dict[str, Any
     """The candidate's metadata, model (sha256 from its metadata), dataset and split."""
     from future_skills.data.dataset import read_snapshot
 
-    metadata = _read_metadata(files["metadata_path"])
+    metadata = read_metadata(files["metadata_path"])
     model = load_model(files["model_path"], metadata.get("model_sha256"))
     recorded = (metadata.get("dataset") or {}).get("sha256")
     if recorded and files["dataset_csv"].is_file() and file_sha256(files["dataset_csv"]) != recorded:

@@ -1,10 +1,15 @@
 """Drift statistics and the drift verdict: training data of the reference model vs logged predictions.
 
+Each feature is compared by the registered drift statistics of its type
+(:mod:`future_skills.monitoring.statistics`; built-ins in :mod:`~future_skills.monitoring.builtin_statistics`).
 Numeric features: PSI on the reference's deciles, two-sample KS, share of values outside the
 reference range. A feature is ``drift`` when PSI ≥ ``psi_drift`` AND the KS p-value <
 ``ks_pvalue`` (the KS test guards against PSI noise on small samples), ``watch`` when PSI ≥
 ``psi_watch`` or PSI ≥ ``psi_drift`` without KS significance or more than
 ``out_of_range_watch`` of the values are outside the training range, else ``ok``.
+Categorical features: ``watch`` when more than ``unseen_category_watch`` of the rows have a
+value never seen in training, or when the chi-square p-value < ``chi2_pvalue`` AND the total
+variation ≥ ``total_variation_watch``, else ``ok``.
 
 Verdict (thresholds from :func:`config.load_config` ``["drift"]``):
 
@@ -25,20 +30,27 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from future_skills.atomic import atomic_write_json
+from future_skills.monitoring.builtin_statistics import (  # noqa: F401  (re-exported: the statistics' home)
+    PSI_EPSILON,
+    finite_pair,
+    ks_test,
+    out_of_range_share,
+    population_stability_index,
+    share_psi,
+)
 from future_skills.monitoring.categorical import categorical_drift
 from future_skills.monitoring.inputs import DriftInputs, load_drift_inputs
+from future_skills.monitoring.statistics import compare, resolved_thresholds
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.schema import ID_COLUMNS, LABEL, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from future_skills.thresholds import load_config
 
-PSI_EPSILON = 1e-4  # share given to an empty bin so that log(0) never occurs
 STATUS_ORDER = ("ok", "watch", "drift")
 
 
@@ -48,91 +60,32 @@ class DriftReport(dict):
     inputs: DriftInputs | None = None
 
 
-def _finite_pair(reference: Any, current: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Both samples as float arrays without their NaN values."""
-    ref, cur = np.asarray(reference, dtype=float), np.asarray(current, dtype=float)
-    return ref[~np.isnan(ref)], cur[~np.isnan(cur)]
-
-
-def population_stability_index(reference: Any, current: Any, bins: int = 10) -> float:
-    """PSI = Σ (cur − ref) · ln(cur / ref) over ``bins`` quantile bins of the reference.
-
-    Inner edges are the reference's quantiles (deciles for 10 bins; duplicates merged, so
-    discrete features get fewer bins), outer edges are open (−∞, +∞); a value equal to an
-    edge falls in the upper bin. Empty bins get the share :data:`PSI_EPSILON`. NaN is ignored.
-    """
-    ref, cur = _finite_pair(reference, current)
-    if not len(ref) or not len(cur):
-        return float("nan")
-    edges = np.unique(np.quantile(ref, np.linspace(0, 1, bins + 1)[1:-1]))
-    ref_share = np.bincount(np.searchsorted(edges, ref, side="right"), minlength=len(edges) + 1) / len(ref)
-    cur_share = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1) / len(cur)
-    return share_psi(ref_share, cur_share)
-
-
-def share_psi(reference_share: Any, current_share: Any) -> float:
-    """PSI between two vectors of shares (bins or categories), empty shares set to :data:`PSI_EPSILON`."""
-    ref = np.clip(np.asarray(reference_share, dtype=float), PSI_EPSILON, None)
-    cur = np.clip(np.asarray(current_share, dtype=float), PSI_EPSILON, None)
-    return float(np.sum((cur - ref) * np.log(cur / ref)))
-
-
-def ks_test(reference: Any, current: Any) -> tuple[float, float]:
-    """Two-sample Kolmogorov–Smirnov (``scipy.stats.ks_2samp``): (statistic, p-value); NaN ignored."""
-    ref, cur = _finite_pair(reference, current)
-    if not len(ref) or not len(cur):
-        return float("nan"), float("nan")
-    result = stats.ks_2samp(ref, cur)
-    return float(result.statistic), float(result.pvalue)
-
-
-def out_of_range_share(reference: Any, current: Any) -> float:
-    """Share of current values below the reference minimum or above its maximum."""
-    ref, cur = _finite_pair(reference, current)
-    if not len(ref) or not len(cur):
-        return float("nan")
-    return float(np.mean((cur < ref.min()) | (cur > ref.max())))
-
-
-def numeric_status(psi: float, ks_pvalue: float, out_of_range: float, thresholds: dict[str, float]) -> str:
-    """ok / watch / drift of one numeric distribution (rule in the module docstring)."""
-    if math.isnan(psi):
-        return "ok"
-    significant = not math.isnan(ks_pvalue) and ks_pvalue < thresholds["ks_pvalue"]
-    if psi >= thresholds["psi_drift"] and significant:
-        return "drift"
-    if psi >= thresholds["psi_watch"] or (not math.isnan(out_of_range)
-                                          and out_of_range > thresholds["out_of_range_watch"]):
-        return "watch"
-    return "ok"
-
-
-def compare_numeric(reference: Any, current: Any, thresholds: dict[str, float]) -> dict[str, Any]:
-    """PSI, KS, out-of-range share and status of one numeric column."""
-    psi = population_stability_index(reference, current)
-    statistic, pvalue = ks_test(reference, current)
-    outside = out_of_range_share(reference, current)
-    return {"psi": psi, "ks_statistic": statistic, "ks_pvalue": pvalue,
-            "out_of_range_share": outside, "status": numeric_status(psi, pvalue, outside, thresholds)}
+def compare_numeric(reference: Any, current: Any, thresholds: Mapping[str, Any]) -> dict[str, Any]:
+    """The registered numeric statistics of one column (NaN ignored, values sorted once) and its status."""
+    ref, cur = finite_pair(reference, current)
+    return compare(np.sort(ref), np.sort(cur), "numeric", thresholds)
 
 
 def level_shares(levels: pd.Series) -> dict[str, float]:
-    """Share of each level (LOW, MEDIUM, HIGH) among ``levels``."""
-    counts = levels.astype(str).value_counts()
+    """Share of each level (LOW, MEDIUM, HIGH) among ``levels`` (any other value, even missing, counts in the total)."""
+    counts = levels.value_counts(dropna=False)
     total = max(int(counts.sum()), 1)
     return {level: float(counts.get(level, 0)) / total for level in LEVELS}
 
 
-def model_rows(inputs: DriftInputs) -> pd.DataFrame:
-    """Logged rows scored by the reference model (its ``model_version``)."""
+def model_rows(inputs: DriftInputs, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of the logged rows scored by the reference model (its ``model_version``); no copy of the
+    whole log when every row is the reference model's."""
+    current = inputs.current
     if inputs.model_version is None:
-        return inputs.current.iloc[0:0]
-    return inputs.current.loc[inputs.current["model_version"] == inputs.model_version]
+        return current.iloc[0:0].reindex(columns=columns)
+    mask = (current["model_version"] == inputs.model_version).to_numpy()
+    return current[columns] if mask.all() else current.loc[mask, columns]
 
 
 def prediction_drift(inputs: DriftInputs, thresholds: dict[str, float]) -> tuple[dict, dict]:
     """(prediction mix, score) of the reference model's logged rows vs its own test-split predictions."""
-    reference, rows = inputs.reference_predictions, model_rows(inputs)
+    reference, rows = inputs.reference_predictions, model_rows(inputs, ["predicted_level", "score"])
     if reference is None or rows.empty:
         why = ("the reference model's test predictions are not available" if reference is None
                else f"no logged prediction was made by {inputs.model_version}")
@@ -159,6 +112,9 @@ def realised_accuracy(inputs: DriftInputs, min_rows: int) -> dict[str, Any] | No
     decisions, current = inputs.decisions, inputs.current
     if decisions is None or decisions.empty or current.empty:
         return None
+    current = _decidable(current, decisions)
+    if current.empty:
+        return None
     logs = current[["timestamp", "job_role_id", "skill_id", "predicted_level", "model_version"]].copy()
     logs["date"] = logs["timestamp"].dt.normalize().astype("datetime64[ns]")
     labels = pd.DataFrame({
@@ -182,10 +138,22 @@ def realised_accuracy(inputs: DriftInputs, min_rows: int) -> dict[str, Any] | No
             "all_accuracy": float(correct.mean()), "by_model_version": by_version}
 
 
+def _decidable(current: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """The logged rows that a decision could match: a decided pair, logged before the last decision."""
+    last = pd.to_datetime(decisions["decided_at"], format="ISO8601").astype("datetime64[ns]").max()
+    decided = pd.MultiIndex.from_frame(decisions[list(ID_COLUMNS)].astype("int64")).unique()
+    early = (current["timestamp"] < last).to_numpy()
+    if not early.any():
+        return current.iloc[0:0]
+    candidates = current.loc[early] if not early.all() else current
+    known = pd.MultiIndex.from_frame(candidates[list(ID_COLUMNS)].astype("int64")).isin(decided)
+    return candidates.loc[known] if not known.all() else candidates
+
+
 def estimated_accuracy(inputs: DriftInputs) -> dict[str, Any] | None:
     """Mean highest probability of the reference model's logged predictions (and on its test split)."""
-    rows = model_rows(inputs)
     columns = list(PROBABILITY_COLUMNS)
+    rows = model_rows(inputs, columns)
     confidence = rows[columns].max(axis=1).dropna()
     if confidence.empty:
         return None
@@ -250,7 +218,7 @@ def _empty_report(inputs: DriftInputs, thresholds: dict[str, float]) -> dict[str
 
 def analyse_drift(inputs: DriftInputs, config: dict[str, Any] | None = None) -> DriftReport:
     """The drift JSON (see the module docstring) from prepared inputs; pure, no I/O."""
-    thresholds = (config or load_config())["drift"]
+    thresholds = resolved_thresholds((config or load_config())["drift"])
     report = _empty_report(inputs, thresholds)
     if inputs.no_data_reason or inputs.reference is None or inputs.current.empty:
         reason = inputs.no_data_reason or "no predictions in the window"
@@ -305,8 +273,3 @@ def run_drift_analysis(*, reference_version: str | None = "auto", log_path: str 
         report["output_json"] = str(target)
     return report
 
-
-def exit_code(report: dict[str, Any], fail_on: str = "retrain") -> int:
-    """For schedulers: 3 when the verdict is ``retrain`` (or also ``watch`` with fail_on="watch"), else 0."""
-    failing = {"retrain"} if fail_on == "retrain" else {"retrain", "watch"}
-    return 3 if report.get("verdict") in failing else 0

@@ -17,6 +17,8 @@ from future_skills.data.dataset import read_snapshot
 from future_skills.exceptions import FutureSkillsError
 from future_skills.monitoring.log_reader import empty_log_frame, read_prediction_log
 from future_skills.paths import ProjectPaths, get_paths, relative_to_root
+from future_skills.registry.entities import RegistryEntry
+from future_skills.registry.reader import RegistryReader
 from future_skills.schema import LABEL
 from future_skills.settings import load_settings
 
@@ -41,30 +43,17 @@ class DriftInputs:
     no_data_reason: str | None = None
 
 
-def resolve_reference(reference_version: str | None, paths: ProjectPaths) -> tuple[str | None, dict | None, str | None]:
-    """(version, registry entry, reason when there is none); ``"auto"``/None = the production model."""
-    from future_skills.registry.store import Registry
-
-    registry = Registry(paths)
-    if reference_version in (None, "", "auto"):
-        entry = registry.production_entry()
-        if not entry:
-            return None, None, "no model is in production, so there is no reference to compare with"
-        return entry["version"], entry, None
-    return reference_version, registry.get(reference_version), None
-
-
-def reference_dataset_path(version: str, entry: dict[str, Any], paths: ProjectPaths) -> Path:
+def reference_dataset_path(version: str, entry: RegistryEntry, paths: ProjectPaths) -> Path:
     """``runs/<version>/dataset.csv``, else the dataset path recorded in the registry entry."""
     standard = paths.dataset_csv(version)
-    recorded = (entry.get("dataset") or {}).get("csv_path")
+    recorded = entry.dataset.get("csv_path")
     if standard.exists() or not recorded:
         return standard
     path = Path(recorded)
     return path if path.is_absolute() else paths.root / path
 
 
-def reference_predictions(version: str, entry: dict[str, Any], dataset: pd.DataFrame,
+def reference_predictions(version: str, entry: RegistryEntry, dataset: pd.DataFrame,
                           paths: ProjectPaths) -> pd.DataFrame:
     """The reference model's predictions on its own test split (sha256-verified model)."""
     from future_skills.model.evaluation import candidate_test_rows
@@ -72,7 +61,7 @@ def reference_predictions(version: str, entry: dict[str, Any], dataset: pd.DataF
     from future_skills.model.store import load_model
     from future_skills.model.training import read_split
 
-    model = load_model(paths.registered_model_file(entry), entry.get("model_sha256"))
+    model = load_model(paths.registered_model_file(entry), entry.model_sha256)
     split_path = paths.split_csv(version)
     test = candidate_test_rows(dataset, read_split(split_path), split_path).reset_index(drop=True)
     predicted = ml_predict(model, test)
@@ -80,7 +69,7 @@ def reference_predictions(version: str, entry: dict[str, Any], dataset: pd.DataF
     return predicted
 
 
-def _attach_reference_model(inputs: DriftInputs, version: str, entry: dict[str, Any], paths: ProjectPaths) -> None:
+def _attach_reference_model(inputs: DriftInputs, version: str, entry: RegistryEntry, paths: ProjectPaths) -> None:
     from future_skills.model.scoring import ml_model_version
 
     inputs.model_version = ml_model_version(version)
@@ -89,7 +78,7 @@ def _attach_reference_model(inputs: DriftInputs, version: str, entry: dict[str, 
     except (FutureSkillsError, OSError, KeyError, ValueError) as exc:
         inputs.notes.append(f"The prediction mix and score are not compared: the test predictions of {version} "
                             f"cannot be made ({exc})")
-        inputs.test_accuracy = (entry.get("metrics") or {}).get("accuracy")
+        inputs.test_accuracy = entry.metrics.get("accuracy")
         return
     inputs.reference_predictions = predictions
     inputs.test_accuracy = float((predictions["predicted_level"] == predictions[LABEL]).mean())
@@ -118,10 +107,11 @@ def load_drift_inputs(*, reference_version: str | None = "auto", log_path: str |
     inputs = DriftInputs(current=log.frame, window=window if since is None and until is None else
                          f"{since or '…'} to {until or '…'}", malformed_lines=log.malformed_lines,
                          total_lines=log.total_lines, log_files=log.files)
-    version, entry, reason = resolve_reference(reference_version, paths)
-    if version is None:
-        inputs.no_data_reason = reason
+    entry = RegistryReader(paths).resolve(reference_version)
+    if entry is None:
+        inputs.no_data_reason = "no model is in production, so there is no reference to compare with"
         return inputs
+    version = entry.version
     dataset_path = reference_dataset_path(version, entry, paths)
     inputs.reference_info = {"version": version, "dataset": relative_to_root(dataset_path, paths.root), "rows": None}
     if not dataset_path.exists():

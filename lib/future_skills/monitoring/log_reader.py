@@ -1,4 +1,7 @@
-"""Read the prediction log (and its rotated files) into a flat DataFrame, fast, skipping bad lines.
+"""Read the prediction log (its compacted Parquet segments, rotated files and live file) into a flat DataFrame.
+
+Compacted segments (:mod:`future_skills.monitoring.log_store`) are read by column with the time
+window pushed down; the JSONL files as follows, fast, skipping bad lines.
 
 Fast path: the files' bytes are concatenated (oldest first: ``.5`` … ``.1``, then the log)
 and parsed at once by ``pyarrow.json.read_json`` with an explicit schema; rows missing a
@@ -8,9 +11,8 @@ be objects (not ``{…}``), parses the rest in chunks of 5,000 lines and, only f
 pyarrow still refuses, checks each line with ``json.loads`` (object, required fields, types).
 Every skipped line is counted in ``malformed_lines``; the reader never raises on a bad line.
 
-Required per line: ``timestamp`` (ISO 8601), ``job_role_id``, ``skill_id``, ``predicted_level``
-and a ``features`` object. ``score``, ``engine``, ``model_version`` and ``probabilities``
-(absent from the original system's lines) are optional; individual missing values become NaN.
+The line format and the flat columns are defined in :mod:`future_skills.monitoring.log_format`;
+individual missing values become NaN.
 """
 from __future__ import annotations
 
@@ -22,34 +24,21 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
 from future_skills.exceptions import FutureSkillsError, MonitoringLogError
-from future_skills.schema import ID_COLUMNS, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
+from future_skills.monitoring.log_format import LINE_SCHEMA, LOG_COLUMNS, REQUIRED_FIELDS, TEXT_FIELDS, flat_name
+from future_skills.monitoring.log_store import flat_table, read_segments, segments
+from future_skills.schema import ID_COLUMNS
 from future_skills.settings import load_settings
 
-REQUIRED_FIELDS: tuple[str, ...] = ("timestamp", *ID_COLUMNS, "predicted_level", "features")
-LOG_COLUMNS: tuple[str, ...] = (
-    "timestamp", *ID_COLUMNS, "predicted_level", "score", "engine", "model_version",
-    *NUMERIC_FEATURES, *PROBABILITY_COLUMNS,
-)
 _WINDOW = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
-_SCHEMA = pa.schema([
-    ("timestamp", pa.string()),
-    ("job_role_id", pa.int64()),
-    ("skill_id", pa.int64()),
-    ("predicted_level", pa.string()),
-    ("score", pa.float64()),
-    ("engine", pa.string()),
-    ("model_version", pa.string()),
-    ("features", pa.struct([(name, pa.float64()) for name in NUMERIC_FEATURES])),
-    ("probabilities", pa.struct([(level, pa.float64()) for level in LEVELS])),
-])
-_PARSE_OPTIONS = pa_json.ParseOptions(explicit_schema=_SCHEMA, unexpected_field_behavior="ignore")
+_PARSE_OPTIONS = pa_json.ParseOptions(explicit_schema=LINE_SCHEMA, unexpected_field_behavior="ignore")
 _CHUNK_LINES = 5000  # slow path: lines parsed together; a refused chunk is checked line by line
 
 
@@ -86,7 +75,7 @@ def log_files(path: Path) -> list[Path]:
     return ordered + ([path] if path.exists() else [])
 
 
-def _read_bytes(files: list[Path]) -> bytes:
+def read_bytes(files: list[Path]) -> bytes:
     """All files' bytes, each ending with a newline (a torn last line stays one bad line)."""
     chunks = []
     for file in files:
@@ -119,10 +108,7 @@ def _complete_rows(table: pa.Table) -> tuple[pa.Table, int]:
 def _to_frame(table: pa.Table) -> pd.DataFrame:
     """Flatten ``features.*`` to the feature names and ``probabilities.*`` to ``prob_<LEVEL>``."""
     table = table.flatten()
-    renamed = [name.split(".", 1)[1] if name.startswith("features.") else
-               "prob_" + name.split(".", 1)[1] if name.startswith("probabilities.") else name
-               for name in table.column_names]
-    return table.rename_columns(renamed).to_pandas()
+    return table.rename_columns([flat_name(name) for name in table.column_names]).to_pandas()
 
 
 def _valid_number(value: Any) -> bool:
@@ -144,7 +130,7 @@ def _good_line(line: bytes) -> bool:
         return False
     ids_ok = all(isinstance(obj[k], int) and not isinstance(obj[k], bool) and abs(obj[k]) < 2**63
                  for k in ID_COLUMNS)
-    strings_ok = all(isinstance(obj.get(k), (str, type(None))) for k in ("predicted_level", "engine", "model_version"))
+    strings_ok = all(isinstance(obj.get(k), (str, type(None))) for k in TEXT_FIELDS)
     numbers = [obj.get("score"), *features.values(), *(probabilities or {}).values()]
     return ids_ok and strings_ok and all(_valid_number(v) for v in numbers)
 
@@ -211,12 +197,12 @@ def empty_log_frame() -> pd.DataFrame:
     frame["timestamp"] = pd.Series(dtype="datetime64[ns]")
     for name in ID_COLUMNS:
         frame[name] = pd.Series(dtype="int64")
-    for name in ("predicted_level", "engine", "model_version"):
+    for name in TEXT_FIELDS:
         frame[name] = pd.Series(dtype="object")
     return frame
 
 
-def _parse(data: bytes) -> tuple[pd.DataFrame, int, int]:
+def parse_log_bytes(data: bytes) -> tuple[pd.DataFrame, int, int]:
     """(frame of good lines, malformed count, total line count) of the concatenated log bytes."""
     lines_total = data.count(b"\n")
     if not lines_total:
@@ -257,31 +243,52 @@ def _as_datetime(value: str | date | datetime | None, name: str, end_of_day: boo
     return stamp.to_pydatetime()
 
 
-def filter_window(frame: pd.DataFrame, *, window: str | None = "30d", since=None, until=None,
-                  now: datetime | None = None) -> pd.DataFrame:
-    """Rows with ``since <= timestamp <= until``; without ``since``, the window before ``until`` (or now)."""
+def window_bounds(window: str | None = "30d", since=None, until=None,
+                  now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
+    """(lower, upper) time bounds: ``since``/``until``; without ``since``, the window before ``until`` (or now)."""
     span = parse_window(window)
     lower = _as_datetime(since, "since")
     upper = _as_datetime(until, "until", end_of_day=True)
     if lower is None and span is not None:
         lower = (upper or now or datetime.now()) - span
-    mask = pd.Series(True, index=frame.index)
+    return lower, upper
+
+
+def filter_window(frame: pd.DataFrame, *, window: str | None = "30d", since=None, until=None,
+                  now: datetime | None = None) -> pd.DataFrame:
+    """Rows with ``since <= timestamp <= until``; without ``since``, the window before ``until`` (or now).
+
+    When every row is inside, the frame itself is returned (no copy: logs can hold millions of rows).
+    """
+    lower, upper = window_bounds(window, since, until, now)
+    mask = np.ones(len(frame), dtype=bool)
     if lower is not None:
-        mask &= frame["timestamp"] >= pd.Timestamp(lower)
+        mask &= (frame["timestamp"] >= pd.Timestamp(lower)).to_numpy()
     if upper is not None:
-        mask &= frame["timestamp"] <= pd.Timestamp(upper)
+        mask &= (frame["timestamp"] <= pd.Timestamp(upper)).to_numpy()
+    if mask.all():
+        return frame if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 else \
+            frame.reset_index(drop=True)
     return frame.loc[mask].reset_index(drop=True)
 
 
 def read_prediction_log(path: Path | str | None = None, *, window: str | None = "30d", since=None,
                         until=None, now: datetime | None = None) -> LogReadResult:
-    """Read the prediction log and its rotated files; see the module docstring.
+    """Read the prediction log: its Parquet segments (compacted), rotated files and the live file.
 
-    A missing log is not an error: the frame is empty and nothing is malformed.
+    See the module docstring; a missing log is not an error: the frame is empty and nothing is malformed.
+    With segments, the text columns come back as categoricals (dictionary-encoded in Parquet).
     """
-    parse_window(window)  # a bad window fails before any reading
+    lower, upper = window_bounds(window, since, until, now)  # a bad window fails before any reading
     log = Path(path) if path is not None else load_settings().monitoring_log
-    files = log_files(log)
-    frame, bad, total = _parse(_read_bytes(files))
+    files, stored = log_files(log), segments(log)
+    frame, bad, total = parse_log_bytes(read_bytes(files))
     frame = filter_window(frame, window=window, since=since, until=until, now=now)
-    return LogReadResult(frame=frame, malformed_lines=bad, files=files, total_lines=total)
+    if stored:
+        table, stored_total, stored_bad = read_segments(stored, lower, upper)
+        table = pa.concat_tables([table, flat_table(frame)])
+        frame = table.to_pandas(self_destruct=True, split_blocks=True)
+        del table
+        frame = filter_window(frame, window=window, since=since, until=until, now=now)
+        bad, total = bad + stored_bad, total + stored_total
+    return LogReadResult(frame=frame, malformed_lines=bad, files=stored + files, total_lines=total)

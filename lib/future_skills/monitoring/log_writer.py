@@ -1,11 +1,6 @@
 """The prediction log: one JSON line per prediction, appended safely by many processes.
 
-Format (DESIGN.md), IDs only, never names::
-
-    {"timestamp": "2025-11-27T14:30:00", "job_role_id": 5, "skill_id": 12,
-     "predicted_level": "HIGH", "score": 87.5, "engine": "ML (RandomForest)",
-     "model_version": "ml_random_forest_v2", "features": {<seven numeric features>},
-     "probabilities": {"LOW": 0.05, "MEDIUM": 0.12, "HIGH": 0.83}}
+The line format (IDs only, never names) is defined in :mod:`future_skills.monitoring.log_format`.
 
 Concurrency: a batch is written with ONE ``os.write`` (looping only on partial writes) on a
 file opened with ``O_APPEND`` while holding ``fcntl.flock`` on it, so lines of concurrent
@@ -14,7 +9,9 @@ processes never interleave or tear.
 Rotation: before appending, when the log is not empty and ``size + batch > max_bytes``
 (``FUTURE_SKILLS_MONITORING_MAX_BYTES``, default 50 MB), the files are shifted
 ``.4 → .5``, …, ``.1 → .2``, ``log → .1`` under the separate lock file ``<log>.lock``.
-At most :data:`ROTATED_FILES_KEPT` (5) rotated files are kept; the oldest is dropped.
+At most :data:`ROTATED_FILES_KEPT` (5) rotated files are kept in the shift; the oldest leaves it,
+and is deleted only when older than :data:`RETENTION_DAYS` (six months, the EU AI Act minimum for
+a deployer's logs); a younger one is archived as ``<log>.archived-<time>`` and never deleted.
 A writer that opened the log just before a rotation notices (the inode changed) and retries.
 
 Failures to log never fail a prediction: they are reported ONCE per process and reason
@@ -23,12 +20,14 @@ with :func:`warnings.warn` (category :class:`MonitoringWarning`, shown on stderr
 from __future__ import annotations
 
 import json
-import math
 import os
+import time
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
+from future_skills.monitoring.log_format import to_log_record
 from future_skills.schema import LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from future_skills.settings import load_settings
 
@@ -38,48 +37,13 @@ except ImportError:  # pragma: no cover - Windows: appends stay atomic per write
     fcntl = None  # type: ignore[assignment]
 
 ROTATED_FILES_KEPT = 5
+RETENTION_DAYS = 183  # prediction logs are kept at least six months
 _MAX_ATTEMPTS = 10
 _REPORTED: set[str] = set()
 
 
 class MonitoringWarning(UserWarning):
     """The prediction log could not be written; predictions still succeed."""
-
-
-def _number(value: Any) -> float | None:
-    """A JSON-safe float (None for missing, NaN or infinite)."""
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def to_log_record(prediction: dict[str, Any]) -> dict[str, Any]:
-    """The log object of one prediction, from a flat row (feature columns, ``prob_LOW``…) or a nested record.
-
-    Only the contract keys are kept, so names never reach the log.
-    """
-    features = prediction.get("features") or {name: prediction.get(name) for name in NUMERIC_FEATURES}
-    probabilities = prediction.get("probabilities") or {
-        level: prediction.get(column) for level, column in zip(LEVELS, PROBABILITY_COLUMNS)
-    }
-    timestamp = prediction.get("timestamp")
-    if hasattr(timestamp, "isoformat"):
-        timestamp = timestamp.isoformat(timespec="seconds")
-    return {
-        "timestamp": timestamp,
-        "job_role_id": int(prediction["job_role_id"]),
-        "skill_id": int(prediction["skill_id"]),
-        "predicted_level": str(prediction.get("predicted_level")),
-        "score": _number(prediction.get("score")),
-        "engine": prediction.get("engine"),
-        "model_version": prediction.get("model_version"),
-        "features": {name: _number(features.get(name)) for name in NUMERIC_FEATURES},
-        "probabilities": {level: _number(probabilities.get(level)) for level in LEVELS},
-    }
 
 
 def format_lines(records: Iterable[dict[str, Any]]) -> bytes:
@@ -172,6 +136,35 @@ def _same_file(fd: int, path: Path) -> bool:
     return (opened.st_ino, opened.st_dev) == (current.st_ino, current.st_dev)
 
 
+def retire_oldest(path: Path, now: float | None = None) -> Path | None:
+    """Delete ``path`` if older than the retention period, else archive it; returns the archive."""
+    try:
+        modified = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    if (now if now is not None else time.time()) - modified > RETENTION_DAYS * 86400:
+        path.unlink(missing_ok=True)
+        return None
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(modified))
+    base = path.name.rsplit(".", 1)[0]
+    number = 1
+    while (archive := path.with_name(f"{base}.archived-{stamp}-{number}")).exists():  # under the rotation lock
+        number += 1
+    os.replace(path, archive)
+    return archive
+
+
+@contextmanager
+def rotation_lock(log_path: Path) -> Iterator[None]:
+    """Hold ``<log>.lock``: no rotation (and no compaction) happens meanwhile."""
+    lock_fd = os.open(log_path.with_name(log_path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _lock(lock_fd)
+        yield
+    finally:
+        os.close(lock_fd)
+
+
 def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
     """Shift the log files when ``size + incoming > max_bytes``; returns whether it rotated.
 
@@ -179,9 +172,7 @@ def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
     is in flight; the size is checked again under the locks (another process may have
     rotated already).
     """
-    lock_fd = os.open(log_path.with_name(log_path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        _lock(lock_fd)
+    with rotation_lock(log_path):
         try:
             log_fd = os.open(log_path, os.O_RDONLY)
         except FileNotFoundError:
@@ -191,7 +182,7 @@ def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
             size = os.fstat(log_fd).st_size
             if size == 0 or size + incoming <= max_bytes:
                 return False
-            rotated_path(log_path, ROTATED_FILES_KEPT).unlink(missing_ok=True)
+            retire_oldest(rotated_path(log_path, ROTATED_FILES_KEPT))
             for number in range(ROTATED_FILES_KEPT - 1, 0, -1):
                 source = rotated_path(log_path, number)
                 if source.exists():
@@ -200,8 +191,6 @@ def rotate_if_needed(log_path: Path, incoming: int, max_bytes: int) -> bool:
             return True
         finally:
             os.close(log_fd)
-    finally:
-        os.close(lock_fd)
 
 
 def _append_locked(log_path: Path, data: bytes, max_bytes: int | None) -> None:

@@ -1,4 +1,5 @@
-"""Scheduled monitoring: run the drift notebook alone into runs/monitoring/ and its HTML into reports/monitoring/."""
+"""Scheduled monitoring: compact the log, then run the drift notebook alone into runs/monitoring/ and its HTML
+into reports/monitoring/ — or, with ``--no-report``, only the drift JSON, in process."""
 from __future__ import annotations
 
 import json
@@ -8,29 +9,66 @@ from pathlib import Path
 from typing import Any
 
 from future_skills.data.database import db_url_for_notebook
+from future_skills.monitoring.drift import run_drift_analysis
+from future_skills.monitoring.log_compaction import compact_logs
 from future_skills.paths import ProjectPaths, get_paths
-from future_skills.pipeline.execute import run_notebook
-from future_skills.reporting.html import export_notebook_html
-from future_skills.reporting.monitoring_history import monitoring_dirs
+from future_skills.reporting.monitoring_history import RUN_STAMP, monitoring_dirs
 
 DRIFT_NOTEBOOK = "04_drift.ipynb"
 
 
 
 
-def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_json: str | None = None,
-                  reference_version: str | None = "auto", db_url: str | None = None,
-                  paths: ProjectPaths | None = None, kernel: str | None = None) -> dict[str, Any]:
-    """Run 04_drift into ``runs/monitoring/<timestamp>/`` and its HTML into ``reports/monitoring/``."""
-    paths = (paths or get_paths()).ensure()
-    runs, reports = monitoring_dirs(paths)
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+def _new_run_dir(runs: Path) -> Path:
+    """``runs/monitoring/<timestamp>`` (``-2``, ``-3``… for runs within the same second), created."""
+    stamp = datetime.now().strftime(RUN_STAMP)
     run_dir = runs / stamp
     suffix = 1
-    while run_dir.exists():  # two runs within the same second
+    while run_dir.exists():
         suffix += 1
         run_dir = runs / f"{stamp}-{suffix}"
     run_dir.mkdir(parents=True)
+    return run_dir
+
+
+def _copy_json(drift_json: Path, output_json: str | None) -> None:
+    if output_json:
+        Path(output_json).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(drift_json, output_json)
+
+
+def run_drift_verdict(*, window: str = "30d", log_path: str | None = None, output_json: str | None = None,
+                      reference_version: str | None = "auto", db_url: str | None = None,
+                      paths: ProjectPaths | None = None) -> dict[str, Any]:
+    """The drift JSON alone, in this process (no kernel, no HTML): for schedulers that only need the verdict.
+
+    Rotated log files are compacted first; the JSON goes to ``runs/monitoring/<timestamp>/drift.json``
+    like a full run's, so the history page lists it (without a report link).
+    """
+    paths = (paths or get_paths()).ensure()
+    compaction = compact_logs(log_path)
+    run_dir = _new_run_dir(monitoring_dirs(paths)[0])
+    drift_json = run_dir / "drift.json"
+    report = run_drift_analysis(reference_version=reference_version, log_path=log_path, window=window,
+                                db_url=db_url, output_json=drift_json, paths=paths)
+    _copy_json(drift_json, output_json)
+    return {"report": dict(report), "html": None, "run_dir": run_dir, "json": drift_json, "compaction": compaction}
+
+
+def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_json: str | None = None,
+                  reference_version: str | None = "auto", db_url: str | None = None,
+                  paths: ProjectPaths | None = None, kernel: str | None = None) -> dict[str, Any]:
+    """Compact the rotated log files, run 04_drift into ``runs/monitoring/<timestamp>/`` and its HTML
+    into ``reports/monitoring/``."""
+    # Imported here, not at the top: papermill and nbconvert take seconds to import, which the
+    # scheduler's `drift --no-report` (run_drift_verdict, same module) must not pay.
+    from future_skills.pipeline.execute import run_notebook
+    from future_skills.reporting.html import export_notebook_html
+
+    paths = (paths or get_paths()).ensure()
+    runs, reports = monitoring_dirs(paths)
+    compaction = compact_logs(log_path)
+    run_dir = _new_run_dir(runs)
     drift_json = run_dir / "drift.json"
     html = reports / f"{run_dir.name}.html"
     db_parameter, kernel_env = db_url_for_notebook(db_url)
@@ -49,8 +87,6 @@ def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_js
         if output.exists():
             export_notebook_html(output, html)
     report = json.loads(drift_json.read_text(encoding="utf-8"))
-    if output_json:
-        Path(output_json).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(drift_json, output_json)
-    return {"report": report, "html": html, "run_dir": run_dir, "json": drift_json}
+    _copy_json(drift_json, output_json)
+    return {"report": report, "html": html, "run_dir": run_dir, "json": drift_json, "compaction": compaction}
 

@@ -32,9 +32,6 @@ class StepResult:
     notebook: str
     output_path: Path
     seconds: float
-    status: str  # "succeeded" | "failed"
-    error: str | None = None
-    cell: int | None = None
 
 
 @contextmanager
@@ -84,7 +81,7 @@ def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *
             f"Notebook {notebook} could not be executed ({error}); check the kernel (--kernel) and the installation.",
             notebook=notebook, cell=None, error=error,
         ) from exc
-    return StepResult(notebook, output_path, time.perf_counter() - started, "succeeded")
+    return StepResult(notebook, output_path, time.perf_counter() - started)
 
 
 def _execute(notebook: str, output_path: Path, parameters: dict[str, Any], kernel: str | None,

@@ -21,15 +21,25 @@ from typing import Any, Callable
 from future_skills.atomic import atomic_write_json
 from future_skills.data.database import db_url_for_notebook, masked_url
 from future_skills.environment import environment_info, git_commit, login_name
-from future_skills.exceptions import FutureSkillsError, NotebookExecutionError, VersionExistsError
+from future_skills.exceptions import (
+    FutureSkillsError,
+    NotebookExecutionError,
+    PermissionRefusedError,
+    VersionExistsError,
+)
 from future_skills.model.families import check_family
 from future_skills.model.store import verify_model_file
+from future_skills.model.training import check_hyperparameters
 from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
 from future_skills.pipeline.execute import StepResult, run_notebook
+from future_skills.registry.entities import Decision
+from future_skills.registry.governance import check_auto_promote_allowed
+from future_skills.registry.reader import read_metadata
 from future_skills.registry.store import Registry, now_iso
 from future_skills.reporting.html import export_notebook_html, make_html_exporter, write_run_index
 from future_skills.reporting.run_index import build_index_context
-from future_skills.reporting.texts import SUPPORTED_LANGUAGES
+from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
+from future_skills.reporting.texts import check_language
 from future_skills.versions import validate_version
 
 
@@ -75,15 +85,9 @@ class RunManifest:
 def check_options(options: RetrainOptions) -> None:
     """Reject bad arguments before anything is written."""
     validate_version(options.version)
-    if not isinstance(options.n_estimators, int) or options.n_estimators < 1:
-        raise FutureSkillsError(f"--n-estimators must be a positive integer, got {options.n_estimators!r}.")
+    check_hyperparameters(options.n_estimators, options.test_size, options.random_state)
+    check_language(options.report_lang)
     check_family(options.model)
-    if not 0.0 < float(options.test_size) < 1.0:
-        raise FutureSkillsError(f"--test-size must be between 0 and 1 (exclusive), got {options.test_size!r}.")
-    if options.report_lang not in SUPPORTED_LANGUAGES:
-        raise FutureSkillsError(
-            f"--report-lang must be one of {', '.join(SUPPORTED_LANGUAGES)}, got {options.report_lang!r}."
-        )
     if options.dataset_csv and options.skip_export:
         raise FutureSkillsError("--dataset-csv and --skip-export cannot be combined: choose one source of data.")
     for flag, value in (("--dataset-csv", options.dataset_csv), ("--validation-csv", options.validation_csv)):
@@ -95,7 +99,7 @@ def refuse_existing_version(version: str, paths: ProjectPaths, registry: Registr
     """A version is never overwritten: refuse it if the registry or models/ already has it."""
     if registry.exists(version):
         raise VersionExistsError(
-            f"Version {version} already exists in the registry (status {registry.get(version)['status']}); "
+            f"Version {version} already exists in the registry (status {registry.get(version).status}); "
             "choose a new version, e.g. the next number."
         )
     for path in (paths.model_path(version), paths.metadata_path(version)):
@@ -158,7 +162,7 @@ def publish_model(version: str, paths: ProjectPaths) -> dict[str, Any]:
     it is copied to a temporary name first. The staging folder is removed afterwards.
     """
     staged_model, staged_meta = paths.staged_model(version), paths.staged_metadata(version)
-    metadata = json.loads(staged_meta.read_text(encoding="utf-8"))
+    metadata = read_metadata(staged_meta)
     verify_model_file(staged_model, metadata.get("model_sha256") or "")  # "" (none recorded) never matches
     target = paths.model_path(version)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -284,17 +288,22 @@ class _Run:
         return metadata
 
     def auto_promote(self, metadata: dict[str, Any]) -> bool:
-        """``--auto-promote``: promote when criteria 1–3 pass, approval given by the operator."""
+        """``--auto-promote``: promote when criteria 1–3 pass; recorded as not a person's approval."""
         gate = metadata.get("gate") or {}
         if not gate.get("passed"):
             self.echo(f"Auto-promotion refused: {gate.get('verdict', 'the promotion gate did not pass')}")
             return False
+        try:
+            check_auto_promote_allowed()
+        except PermissionRefusedError as exc:
+            self.echo(f"Auto-promotion refused: {exc}")
+            return False
         operator = self.options.operator or login_name() or "operator"
-        comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed)"
-        self.registry.approve(self.version, by=operator, comment=comment, decision="auto-approved")
-        self.registry.promote(self.version, by=operator, comment=comment)
-        self.echo(f"{self.version} auto-promoted to production; approval recorded in the name of {operator} "
-                  "(future-skills rollback undoes it).")
+        comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed); no person approved it"
+        self.registry.approve(self.version, by=operator, comment=comment, decision=Decision.AUTO_APPROVED)
+        self.registry.promote(self.version, by=operator, comment=comment, automatic=True)
+        self.echo(f"{self.version} auto-promoted to production by the pipeline (run by {operator}); this is not "
+                  "an approval by a person (future-skills rollback undoes it).")
         return True
 
     def clean_up_failure(self) -> None:
@@ -309,6 +318,9 @@ class _Run:
             version=self.version, paths=self.paths, manifest=asdict(self.manifest), metadata=metadata,
             registry=self.registry, failure=failure,
         )
+        lang = self.options.report_lang
+        context["status_block"] = render_status_block(status_context(self.registry.load(), self.version, self.paths),
+                                                      lang)
         return write_run_index(self.report_dir / "index.html", context, self.options.report_lang)
 
 
@@ -346,7 +358,8 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
     run.manifest.production_after = registry.production_version()
     run.save_manifest()
     index = run.write_index(metadata, None)
-    status = registry.get(options.version)["status"]
+    refresh_status_blocks(paths, registry.load())  # an auto-promotion archived the previous production
+    status = registry.get(options.version).status.value
     gate = metadata.get("gate") or {}
     return RetrainResult(options.version, status, run.run_dir, index, gate.get("passed"),
                          run.manifest.promoted, gate.get("verdict", ""))

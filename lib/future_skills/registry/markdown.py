@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
+from future_skills.registry.entities import Approval, Event, RegistryData, RegistryEntry
 from future_skills.versions import version_sort_key
 
 GENERATED_COMMENT = "<!-- generated from registry.json by future-skills; do not edit -->"
@@ -47,10 +48,9 @@ def table(header: tuple[str, ...] | list[str], rows: list[list[str]]) -> list[st
     return lines
 
 
-def _sorted_entries(registry: dict[str, Any]) -> list[dict[str, Any]]:
+def _sorted_entries(registry: RegistryData) -> list[RegistryEntry]:
     """Entries, newest version first."""
-    versions = registry.get("versions") or {}
-    return [versions[v] for v in sorted(versions, key=version_sort_key, reverse=True)]
+    return [registry.versions[v] for v in sorted(registry.versions, key=version_sort_key, reverse=True)]
 
 
 def dataset_cell(dataset: dict[str, Any] | None) -> str:
@@ -70,35 +70,46 @@ def gate_summary(gate: dict[str, Any] | None) -> str:
     return "gate failed" + (f": {', '.join(failed)}" if failed else "")
 
 
-def version_row(entry: dict[str, Any], production: str | None) -> list[str]:
+def version_row(entry: RegistryEntry, production: str | None) -> list[str]:
     """One row of the historical table."""
-    metrics = entry.get("metrics") or {}
-    dataset = entry.get("dataset") or {}
-    status = escape(entry.get("status"))
-    if entry.get("version") == production:
+    metrics, dataset = entry.metrics, entry.dataset
+    status = escape(entry.status)
+    if entry.version == production:
         status = f"**{status}**"
     samples = dataset.get("total_samples")
     return [
-        escape(entry.get("version")),
-        escape(str(entry.get("created_at") or "")[:10]),
+        escape(entry.version),
+        escape(str(entry.created_at or "")[:10]),
         dataset_cell(dataset),
         f"{samples:,}" if isinstance(samples, int) else escape(samples),
         percent(metrics.get("accuracy")),
         _number(metrics.get("f1_weighted"), ".3f"),
-        escape(entry.get("n_estimators")),
+        escape(entry.n_estimators),
         status,
-        escape(entry.get("notes") or gate_summary(entry.get("gate"))),
+        escape(entry.notes or gate_summary(entry.gate)),
     ]
 
 
-def production_line(registry: dict[str, Any]) -> str:
-    production = registry.get("production")
-    entry = (registry.get("versions") or {}).get(production) if production else None
+def production_line(registry: RegistryData) -> str:
+    entry = registry.production_entry()
     if not entry:
         return "**Production version:** none — no version has been promoted yet."
-    metrics = entry.get("metrics") or {}
-    return (f"**Production version:** {escape(production)} (accuracy {percent(metrics.get('accuracy'))}, "
-            f"weighted F1 {_number(metrics.get('f1_weighted'), '.3f')}).")
+    metrics = entry.metrics
+    approval = entry.last_approval()
+    return (f"**Production version:** {escape(entry.version)} (accuracy {percent(metrics.get('accuracy'))}, "
+            f"weighted F1 {_number(metrics.get('f1_weighted'), '.3f')}); {escape(approval_phrase(approval))}.")
+
+
+def approval_phrase(approval: Approval | None) -> str:
+    """'approved by Claire Martin (DRH) on 2025-11-27', or says it was automatic / missing."""
+    if approval is None:
+        return "never approved"
+    role = f" ({approval.role})" if approval.role else ""
+    when = f" on {approval.at[:10]}"
+    if not approval.by_person:
+        return f"auto-approved by the pipeline{when}, not by a person (run by {approval.account or approval.by})"
+    verb = "forced into production" if approval.decision == "forced" else "approved"
+    return f"{verb} by {approval.by}{role}{when}"
 
 
 def report_link(path: str) -> str:
@@ -129,49 +140,57 @@ def _gate_lines(gate: dict[str, Any] | None) -> list[str]:
     return lines
 
 
-def _approval_lines(approvals: list[dict[str, Any]]) -> list[str]:
+def _approval_lines(approvals: list[Approval]) -> list[str]:
     if not approvals:
         return ["- **Approvals:** none"]
     lines = ["- **Approvals:**"]
     for a in approvals:
-        lines.append(f"  - {escape(a.get('decision'))} by {escape(a.get('by'))} on {escape(a.get('at'))}: "
-                     f"{escape(a.get('comment'))}")
+        who = escape(a.by) + ("" if a.by_person else " (automatic, not a person)")
+        account = f" (account {escape(a.account)}@{escape(a.host)})" if a.account else ""
+        lines.append(f"  - {escape(a.decision)} by {who}{account} on {escape(a.at)}: {escape(a.comment)}")
+        if a.reports and a.reports.get("index"):
+            lines.append(f"    - reports approved: index.html sha256 `{short_sha(a.reports['index'], 12)}`")
     return lines
 
 
-def _event_rows(events: list[dict[str, Any]]) -> list[list[str]]:
-    return [[escape(e.get(k)) for k in ("at", "event", "from", "to", "by", "comment")] for e in events]
+def _event_rows(events: list[Event]) -> list[list[str]]:
+    return [[escape(v) for v in (e.at, e.event, e.before, e.after, e.by, e.comment)] for e in events]
 
 
-def version_details(entry: dict[str, Any]) -> list[str]:
+def version_details(entry: RegistryEntry) -> list[str]:
     """The '### vN' section of one version."""
-    metrics = entry.get("metrics") or {}
-    lines = [f"### {escape(entry.get('version'))}", "",
-             f"- **Status:** {escape(entry.get('status'))}",
-             f"- **Created:** {escape(entry.get('created_at'))}",
-             f"- **Run:** {escape(entry.get('run_id'))} (git commit {short_sha(entry.get('git_commit'), 12)})",
-             f"- **Model:** `{escape(entry.get('model_path'))}` (sha256 `{short_sha(entry.get('model_sha256'), 12)}`)"]
-    lines += _dataset_lines(entry.get("dataset") or {})
+    metrics = entry.metrics
+    lines = [f"### {escape(entry.version)}", "",
+             f"- **Status:** {escape(entry.status)}",
+             f"- **Created:** {escape(entry.created_at)}",
+             f"- **Run:** {escape(entry.run_id)} (git commit {short_sha(entry.git_commit, 12)})",
+             f"- **Model:** `{escape(entry.model_path)}` (sha256 `{short_sha(entry.model_sha256, 12)}`)"]
+    if entry.duplicate_of:
+        lines.append(f"- **Same model as:** {escape(entry.duplicate_of)} (identical model sha256)")
+    lines += _dataset_lines(entry.dataset)
     lines.append(f"- **Metrics:** accuracy {percent(metrics.get('accuracy'))} "
                  f"({_number(metrics.get('accuracy'), '.4f')}), weighted F1 {_number(metrics.get('f1_weighted'), '.4f')}; "
-                 f"n_estimators {escape(entry.get('n_estimators'))}")
-    lines += _gate_lines(entry.get("gate"))
-    lines += _approval_lines(entry.get("approvals") or [])
-    reports = entry.get("reports") or {}
-    links = " · ".join(f"[{escape(name)}]({report_link(str(path))})" for name, path in reports.items() if path)
+                 f"n_estimators {escape(entry.n_estimators)}")
+    lines += _gate_lines(entry.gate)
+    lines += _approval_lines(entry.approvals)
+    links = " · ".join(f"[{escape(name)}]({report_link(str(path))})" for name, path in entry.reports.items() if path)
     lines.append(f"- **Reports:** {links or DASH}")
-    if entry.get("notes"):
-        lines.append(f"- **Notes:** {escape(entry['notes'])}")
+    if entry.notes:
+        lines.append(f"- **Notes:** {escape(entry.notes)}")
     lines += ["", "History:", ""]
-    lines += table(HISTORY_COLUMNS, _event_rows(entry.get("history") or []))
+    lines += table(HISTORY_COLUMNS, _event_rows(entry.history))
     return lines + [""]
 
 
-def render_registry_markdown(registry: dict[str, Any]) -> str:
-    """The whole MODEL_REGISTRY.md text for ``registry`` (the parsed registry.json)."""
+def render_registry_markdown(registry: RegistryData, audit_head: tuple[int, str] | None = None) -> str:
+    """The whole MODEL_REGISTRY.md text for ``registry``; ``audit_head`` = (lines, sha256) of the audit log."""
     entries = _sorted_entries(registry)
-    production = registry.get("production")
-    lines = [GENERATED_COMMENT, "", TITLE, "", production_line(registry), "", "## Versions", ""]
+    production = registry.production
+    lines = [GENERATED_COMMENT, "", TITLE, "", production_line(registry), ""]
+    if audit_head is not None:
+        lines += [f"**Audit log:** `models/audit_log.jsonl`, {audit_head[0]} events, chain head "
+                  f"`{audit_head[1]}` (`future-skills audit verify` checks it).", ""]
+    lines += ["## Versions", ""]
     lines += table(TABLE_COLUMNS, [version_row(e, production) for e in entries])
     lines += ["", "## Details", ""]
     for entry in entries:
@@ -179,9 +198,8 @@ def render_registry_markdown(registry: dict[str, Any]) -> str:
     if not entries:
         lines += ["No version registered yet.", ""]
     lines += ["## Production history", ""]
-    history = registry.get("production_history") or []
-    if history:
-        lines += table(PRODUCTION_HISTORY_COLUMNS, _event_rows(history))
+    if registry.production_history:
+        lines += table(PRODUCTION_HISTORY_COLUMNS, _event_rows(registry.production_history))
     else:
         lines.append("No promotion yet.")
     return "\n".join(lines).rstrip() + "\n"

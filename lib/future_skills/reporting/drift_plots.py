@@ -1,4 +1,4 @@
-"""Figures of the drift report: feature histograms, PSI per feature, predicted-level mix per week.
+"""Figures of the drift report: feature histograms, charted statistics per feature, predicted-level mix per week.
 
 Each function takes the report returned by :func:`drift.run_drift_analysis` (or
 :func:`drift.analyse_drift`) and returns a matplotlib ``Figure`` — or None when there is
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from future_skills.monitoring.statistics import charted
 from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES
 from future_skills.schema import LEVELS, NUMERIC_FEATURES
 
@@ -62,27 +63,31 @@ def feature_histograms(report: dict[str, Any], features: list[str] | None = None
     return fig
 
 
-def psi_chart(report: dict[str, Any]) -> Figure | None:
-    """PSI per numeric feature, coloured by status, with the watch and drift thresholds."""
+def statistics_chart(report: dict[str, Any]) -> Figure | None:
+    """One panel per charted numeric statistic (PSI by default): its value per feature, coloured by the
+    feature's status, with the statistic's watch and drift thresholds."""
     features = report.get("features") or {}
-    if not features:
+    panels = charted("numeric")
+    if not features or not panels:
         return None
     names = [n for n in NUMERIC_FEATURES if n in features]
-    values = [features[n]["psi"] or 0.0 for n in names]
-    fig = Figure(figsize=(8, 3.8), dpi=100)
-    ax = fig.subplots()
-    ax.barh([readable(n) for n in names], values, color=[STATUS_COLOURS.get(features[n]["status"], "grey")
-                                                          for n in names])
+    fig = Figure(figsize=(8, 3.8 * len(panels)), dpi=100)
+    axes = np.atleast_1d(fig.subplots(len(panels), 1)).ravel()
     thresholds = report.get("thresholds", {})
-    for key, style, label in (("psi_watch", ":", "watch"), ("psi_drift", "--", "drift")):
-        if key in thresholds:
-            ax.axvline(thresholds[key], color="black", linestyle=style, linewidth=1,
-                       label=f"{label} threshold ({thresholds[key]:g})")
-    ax.invert_yaxis()
-    ax.set_title("Population stability index (PSI) per feature")
-    ax.set_xlabel("PSI (0 = same distribution as the training data)")
-    ax.set_ylabel("Feature")
-    ax.legend(fontsize=8, loc="lower right")
+    for ax, statistic in zip(axes, panels):
+        values = [features[n].get(statistic.chart_key) or 0.0 for n in names]
+        ax.barh([readable(n) for n in names], values,
+                color=[STATUS_COLOURS.get(features[n]["status"], "grey") for n in names])
+        for key, style, label in ((statistic.watch_key, ":", "watch"), (statistic.drift_key, "--", "drift")):
+            if key in thresholds:
+                ax.axvline(thresholds[key], color="black", linestyle=style, linewidth=1,
+                           label=f"{label} threshold ({thresholds[key]:g})")
+        ax.invert_yaxis()
+        ax.set_title(f"{statistic.display_name} per feature")
+        ax.set_xlabel(f"{statistic.display_name} (0 = same distribution as the training data)")
+        ax.set_ylabel("Feature")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
 

@@ -5,6 +5,7 @@ from typing import Any
 
 import pandas as pd
 
+from future_skills.monitoring.statistics import Column, iter_columns, registered
 from future_skills.registry.markdown import percent
 from future_skills.reporting.drift_plots import readable
 from future_skills.reporting.plots import LEVEL_NAMES
@@ -16,6 +17,7 @@ VERDICT_TEXT = {
     "retrain": "**Retrain recommended.** The data has moved away from what the model learned; train a new version.",
 }
 STATUS_TEXT = {"ok": "OK", "watch": "Watch", "drift": "Drift", "no_data": "No data"}
+FEATURE_SECTIONS = {"numeric": "features", "categorical": "categorical"}  # drift JSON section per feature type
 
 
 def verdict_sentence(report: dict[str, Any]) -> str:
@@ -32,28 +34,43 @@ def verdict_sentence(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def feature_table(report: dict[str, Any]) -> pd.DataFrame | None:
-    """One row per numeric feature: PSI, KS, share outside the training range, status."""
-    features = report.get("features") or {}
-    if not features:
+def _cell(value: Any, column: Column) -> Any:
+    """One table cell in the column's declared format."""
+    if column.format == "percent":
+        return percent(value)
+    if column.format == "pvalue":
+        return "—" if value is None else f"{value:.{column.digits}f}"
+    if column.format == "text":
+        return value or ""
+    return value
+
+
+def statistics_table(report: dict[str, Any], feature_type: str) -> pd.DataFrame | None:
+    """One row per feature of ``feature_type``: every registered statistic's columns, then the status."""
+    section = report.get(FEATURE_SECTIONS[feature_type]) or {}
+    if not section:
         return None
-    rows = [{"Feature": readable(name), "PSI": r["psi"], "KS statistic": r["ks_statistic"],
-             "KS p-value": r["ks_pvalue"], "Outside training range": percent(r["out_of_range_share"]),
-             "Status": STATUS_TEXT.get(r["status"], r["status"])} for name, r in features.items()]
-    return pd.DataFrame(rows).round({"PSI": 3, "KS statistic": 3, "KS p-value": 4}).set_index("Feature")
+    columns = list(iter_columns(feature_type))
+    rows = [{"Feature": readable(name), **{c.header: _cell(r.get(c.key), c) for _, c in columns},
+             "Status": STATUS_TEXT.get(r["status"], r["status"])} for name, r in section.items()]
+    digits = {c.header: c.digits for _, c in columns if c.format == "number"}
+    return pd.DataFrame(rows).round(digits).set_index("Feature")
+
+
+def feature_table(report: dict[str, Any]) -> pd.DataFrame | None:
+    """One row per numeric feature: the registered numeric statistics (PSI, KS, out of range…) and the status."""
+    return statistics_table(report, "numeric")
 
 
 def categorical_table(report: dict[str, Any]) -> pd.DataFrame | None:
-    """One row per categorical feature: values never seen in training, chi-square, status."""
-    categorical = report.get("categorical") or {}
-    if not categorical:
-        return None
-    rows = [{"Feature": readable(name), "Unseen in training": percent(r["unseen_share"]),
-             "Mix change (total variation)": percent(r["total_variation"]),
-             "Chi-square p-value": "—" if r["chi2_pvalue"] is None else f"{r['chi2_pvalue']:.4f}",
-             "Note": r.get("chi2_note") or "", "Status": STATUS_TEXT.get(r["status"], r["status"])}
-            for name, r in categorical.items()]
-    return pd.DataFrame(rows).set_index("Feature")
+    """One row per categorical feature: the registered categorical statistics (unseen, chi-square…) and the status."""
+    return statistics_table(report, "categorical")
+
+
+def statistics_glossary(report: dict[str, Any], feature_type: str = "numeric") -> str:
+    """What each registered statistic of ``feature_type`` measures, with the thresholds in force (Markdown)."""
+    thresholds = report.get("thresholds") or {}
+    return "\n".join(f"- **{s.display_name}**: {s.explain(thresholds)}." for s in registered(feature_type))
 
 
 def prediction_mix_table(report: dict[str, Any]) -> pd.DataFrame | None:

@@ -16,8 +16,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from future_skills.atomic import atomic_write_text
-from future_skills.exceptions import FutureSkillsError
-from future_skills.reporting.texts import SUPPORTED_LANGUAGES, TEXT
+from future_skills.reporting.texts import TEXT, check_language
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NBCONVERT_TEMPLATES = TEMPLATES_DIR / "nbconvert"
@@ -78,10 +77,7 @@ def _jinja_environment() -> Environment:
 
 def render_template(name: str, context: dict[str, Any], lang: str = "en") -> str:
     """Render an HTML template of ``templates/`` with the narrative text of ``lang``."""
-    if lang not in SUPPORTED_LANGUAGES:
-        raise FutureSkillsError(
-            f"Report language {lang!r} is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}."
-        )
+    check_language(lang)
     template = _jinja_environment().get_template(name)
     return template.render(t=TEXT[lang], lang=lang, **context)
 

@@ -1,13 +1,12 @@
 """The content of ``reports/<version>/index.html``: what DRH needs to decide, in one place."""
 from __future__ import annotations
 
-import json
 import shlex
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from future_skills.paths import NOTEBOOK_STEPS, ProjectPaths
+from future_skills.registry.reader import entry_metadata
 from future_skills.schema import LEVELS
 
 
@@ -29,17 +28,6 @@ def comparison_rows(candidate: dict[str, Any], production: dict[str, Any]) -> li
 def _row(label: str, candidate: float | None, production: float | None) -> dict[str, Any]:
     delta = None if candidate is None or production is None else candidate - production
     return {"label": label, "candidate": candidate, "production": production, "delta": delta}
-
-
-def read_metadata(paths: ProjectPaths, entry: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A registry entry's metadata JSON, or None when it is gone or unreadable."""
-    if not entry or not entry.get("metadata_path"):
-        return None
-    path = paths.root / entry["metadata_path"]
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def changes_since_production(production_meta: dict | None, metadata: dict) -> dict[str, Any] | None:
@@ -85,7 +73,6 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
     for notebook, step in NOTEBOOK_STEPS.items():
         href = notebook.replace(".ipynb", ".html")
         reports.append({"step": step, "href": href, "exists": (report_dir / href).exists()})
-    entry = registry.get(version) if metadata and registry.exists(version) else None
     gate = (metadata or {}).get("gate") or {}
     evaluation = (metadata or {}).get("evaluation") or {}
     comparison = None
@@ -98,12 +85,11 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
         }
     production_meta = None
     if evaluation.get("production_version") and registry.exists(evaluation["production_version"]):
-        production_meta = read_metadata(paths, registry.get(evaluation["production_version"]))
+        production_meta = entry_metadata(paths, registry.get(evaluation["production_version"]))
     return {
         "version": version,
         "run_date": manifest.get("started_at"),
         "run_id": manifest.get("run_id"),
-        "status": entry["status"] if entry else ("failed" if failure else None),
         "failed": failure is not None,
         "failure": failure or {},
         "dataset": (metadata or {}).get("dataset"),
@@ -113,7 +99,6 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
         "targets": gate.get("targets", []),
         "comparison": comparison,
         "changes": changes_since_production(production_meta, metadata) if metadata else None,
-        "commands": decision_commands(version) if metadata and entry and entry["status"] == "candidate" else None,
         "reports": reports,
         "generated_at": datetime.now().isoformat(timespec="seconds"),
         "git_commit": (manifest.get("git_commit") or "unknown")[:12],

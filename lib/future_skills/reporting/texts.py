@@ -1,6 +1,8 @@
 """Narrative text and headings of the run summary (index.html), in English and French."""
 from __future__ import annotations
 
+from future_skills.exceptions import FutureSkillsError
+
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr")
 
 TEXT: dict[str, dict[str, str]] = {
@@ -142,3 +144,58 @@ TEXT: dict[str, dict[str, str]] = {
         "criterion_approval": "Approbation DRH / équipe data",
     },
 }
+
+# The live status block of index.html (reporting/status_block.py), refreshed from the registry.
+STATUS_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "heading": "Status in the model registry (live)",
+        "candidate": "candidate, approval pending", "approved": "approved", "production": "production",
+        "archived": "archived", "rejected": "rejected", "failed": "failed",
+        "not_registered": "not registered",
+        "approval": "Approval",
+        "not_a_person": "Auto-promoted by the pipeline (--auto-promote): no person approved this version.",
+        "approved_reports": "Reports approved",
+        "reports_changed": "changed since approval",
+        "reports_unchanged": "unchanged since approval",
+        "rejected_by": "Rejected by",
+        "duplicate": "Duplicate",
+        "duplicate_of": "Same model file as {version} (identical sha256): this version adds nothing new.",
+        "in_production": "In production now",
+        "none": "none",
+        "serving": "Serving",
+        "suspended": "SUSPENDED, the rules engine answers",
+        "who_may": "Who may approve",
+        "unrestricted": "Approvals are not restricted: [governance] in future_skills.toml lists nobody.",
+        "refreshed": "This block is refreshed from the registry after every decision (last: {date}).",
+    },
+    "fr": {
+        "heading": "Statut dans le registre des modèles (à jour)",
+        "candidate": "candidat, approbation en attente", "approved": "approuvé", "production": "en production",
+        "archived": "archivé", "rejected": "rejeté", "failed": "en échec",
+        "not_registered": "non enregistré",
+        "approval": "Approbation",
+        "not_a_person": "Promu automatiquement par le pipeline (--auto-promote) : aucune personne n'a approuvé "
+                        "cette version.",
+        "approved_reports": "Rapports approuvés",
+        "reports_changed": "modifiés depuis l'approbation",
+        "reports_unchanged": "inchangés depuis l'approbation",
+        "rejected_by": "Rejeté par",
+        "duplicate": "Doublon",
+        "duplicate_of": "Même fichier modèle que {version} (sha256 identique) : cette version n'apporte rien de neuf.",
+        "in_production": "En production actuellement",
+        "none": "aucune",
+        "serving": "Service",
+        "suspended": "SUSPENDU, le moteur de règles répond",
+        "who_may": "Qui peut approuver",
+        "unrestricted": "Les approbations ne sont pas restreintes : [governance] de future_skills.toml ne liste "
+                        "personne.",
+        "refreshed": "Ce bloc est mis à jour depuis le registre après chaque décision (dernière : {date}).",
+    },
+}
+
+
+def check_language(lang: str) -> str:
+    """``lang`` when reports can be written in it, else FutureSkillsError naming the choices."""
+    if lang not in SUPPORTED_LANGUAGES:
+        raise FutureSkillsError(f"Report language {lang!r} is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}.")
+    return lang

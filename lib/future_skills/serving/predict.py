@@ -17,11 +17,12 @@ and a :class:`NamesUnknownWarning` says so once.
 
 When no model is usable, :func:`rules.rules_predict` answers (engine ``"rules"``) and the
 reason is reported ONCE per process and reason with :func:`warnings.warn`
-(:class:`RulesFallbackWarning`, shown on stderr).
+(:class:`RulesFallbackWarning`, shown on stderr). While serving is suspended
+(``future-skills suspend``, :mod:`future_skills.registry.suspension`) the rules answer too, and
+every logged line says engine ``"rules"``; the next call after ``resume`` uses the model again.
 """
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ from future_skills.exceptions import FutureSkillsError
 from future_skills.model.scoring import ML_ENGINE, ml_model_version, ml_predict
 from future_skills.monitoring import log_writer as monitoring
 from future_skills.paths import ProjectPaths, get_paths
+from future_skills.registry.entities import RegistryEntry
+from future_skills.registry.reader import AUTO, RegistryReader, read_metadata
+from future_skills.registry.suspension import SuspensionWatch
 from future_skills.schema import (
     CATEGORICAL_FEATURES,
     ID_COLUMNS,
@@ -55,6 +59,7 @@ _COMPILED_CACHE: dict[int, Any] = {}
 _CHOICE_CACHE: dict[tuple[Any, ...], ModelChoice] = {}
 _CATALOG_CACHE: dict[str, tuple[pd.DataFrame, pd.DataFrame] | None] = {}
 _WARNED: set[str] = set()
+_SUSPENSION = SuspensionWatch()
 
 
 class RulesFallbackWarning(UserWarning):
@@ -86,16 +91,14 @@ def clear_cache() -> None:
     _WARNED.clear()
 
 
-def _registry():
-    from future_skills.registry.store import Registry
-
-    return Registry(get_paths())
+def _registry() -> RegistryReader:
+    return RegistryReader(get_paths())
 
 
-def _entry_choice(entry: dict[str, Any], paths: ProjectPaths) -> ModelChoice:
-    if not entry.get("model_path"):
-        return ModelChoice(None, None, None, f"the registry entry of {entry.get('version')} has no model_path")
-    return ModelChoice(paths.registered_model_file(entry), entry.get("model_sha256"), entry["version"])
+def _entry_choice(entry: RegistryEntry, paths: ProjectPaths) -> ModelChoice:
+    if not entry.model_path:
+        return ModelChoice(None, None, None, f"the registry entry of {entry.version} has no model_path")
+    return ModelChoice(paths.registered_model_file(entry), entry.model_sha256, entry.version)
 
 
 def _pinned_path_choice(path: Path) -> ModelChoice:
@@ -111,9 +114,9 @@ def _pinned_path_choice(path: Path) -> ModelChoice:
         pass  # no usable registry: try the sidecar
     sidecar = path.with_suffix(".json")
     try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        meta = read_metadata(sidecar)
         return ModelChoice(path, meta["model_sha256"], str(meta.get("model_version") or path.stem))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (FutureSkillsError, KeyError, TypeError):
         return ModelChoice(None, None, None, f"{ENV_MODEL_PATH}={path} has no registry entry and no sidecar "
                                              f"{sidecar.name} with its model_sha256, so it cannot be verified")
 
@@ -148,15 +151,10 @@ def _resolve_model(settings: Any) -> ModelChoice:
     if settings.model_path is not None:
         return _pinned_path_choice(settings.model_path)
     try:
-        registry = _registry()
-        if settings.model_version is not None:
-            return _entry_choice(registry.get(settings.model_version), get_paths())
-        entry = registry.production_entry()
+        entry = _registry().resolve(settings.model_version or AUTO)
     except FutureSkillsError as exc:
         pinned = f" ({ENV_MODEL_VERSION}={settings.model_version})" if settings.model_version else ""
         return ModelChoice(None, None, None, f"the model registry cannot be used{pinned}: {exc}")
-    except ImportError as exc:
-        return ModelChoice(None, None, None, f"the model registry is not available ({exc})")
     if not entry:
         return ModelChoice(None, None, None, "no model is in production")
     return _entry_choice(entry, get_paths())
@@ -243,7 +241,13 @@ def _fill_names(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def active_model() -> tuple[Any | None, ModelChoice]:
-    """The loaded model and its choice, or (None, choice with the reason) when rules must answer."""
+    """The loaded model and its choice, or (None, choice with the reason) when rules must answer.
+
+    A suspension (``future-skills suspend``) wins over any model: one ``stat`` per call.
+    """
+    suspension = _SUSPENSION.check_project()
+    if suspension is not None:
+        return None, ModelChoice(None, None, None, suspension.sentence())
     choice = resolve_model()
     if choice.reason is not None:
         return None, choice
