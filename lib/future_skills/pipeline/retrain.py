@@ -80,6 +80,7 @@ class RunManifest:
     steps: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
     promoted: bool = False
+    total_seconds: float | None = None
 
 
 def check_options(options: RetrainOptions) -> None:
@@ -260,7 +261,9 @@ class _Run:
             finally:
                 self.manifest.steps.append(step)
                 if output.exists():
+                    exported = time.perf_counter()
                     export_notebook_html(output, report, self.exporter)
+                    step["report_seconds"] = round(time.perf_counter() - exported, 2)
                 self.save_manifest()
             self.echo(f"[{index}/{len(NOTEBOOKS)}] {notebook}: done in {step['seconds']:.1f} s")
             if notebook == "02_train.ipynb":
@@ -327,6 +330,7 @@ class _Run:
 def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
                 echo: Callable[[str], None] = print) -> RetrainResult:
     """Run the whole retraining pipeline for ``options.version``; see the module docstring."""
+    started = time.perf_counter()
     check_options(options)
     paths = (paths or get_paths()).ensure()
     os.environ["FUTURE_SKILLS_HOME"] = str(paths.root)  # the notebook kernels inherit the same root
@@ -356,13 +360,22 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
         raise
     run.manifest.status, run.manifest.finished_at = "succeeded", now_iso()
     run.manifest.production_after = registry.production_version()
-    run.save_manifest()
     index = run.write_index(metadata, None)
+    run.manifest.total_seconds = round(time.perf_counter() - started, 2)
+    run.save_manifest()
+    echo(timing_sentence(asdict(run.manifest)))
     refresh_status_blocks(paths, registry.load())  # an auto-promotion archived the previous production
     status = registry.get(options.version).status.value
     gate = metadata.get("gate") or {}
     return RetrainResult(options.version, status, run.run_dir, index, gate.get("passed"),
                          run.manifest.promoted, gate.get("verdict", ""))
+
+
+def timing_sentence(manifest: dict[str, Any]) -> str:
+    """Per-step and total wall time of a run, e.g. ``Timings: 01_export 3.1 s (+ report 0.9 s), … total 21.4 s``."""
+    steps = ", ".join(f"{s['notebook'][:-6]} {s.get('seconds', 0):.1f} s (+ report {s.get('report_seconds', 0):.1f} s)"
+                      for s in manifest.get("steps", []))
+    return f"Timings: {steps}; total {manifest.get('total_seconds') or 0:.1f} s."
 
 
 def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:
