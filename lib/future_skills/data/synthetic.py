@@ -27,24 +27,23 @@ LAST_QUARTER = "2026-09-30"
 SYNTHETIC_SEED = 20260101
 
 
-def synthetic_roles(count: int = MAX_ROLES) -> pd.DataFrame:
-    """``count`` job roles: the demo's roles numbered in turn ("Data Scientist 3"), same departments."""
-    base = demo.role_table()
+def _numbered(base: pd.DataFrame, count: int, id_column: str, name_column: str) -> pd.DataFrame:
+    """``count`` rows cycling through ``base``, ids 1..count, names numbered in turn ("Python 4")."""
     picks = base.iloc[np.arange(count) % len(base)].reset_index(drop=True)
     rank = np.arange(count) // len(base) + 1
-    return pd.DataFrame({"job_role_id": np.arange(1, count + 1),
-                         "job_role_name": [f"{name} {n}" for name, n in zip(picks["job_role_name"], rank)],
-                         "job_department": picks["job_department"].to_numpy()})
+    picks[name_column] = [f"{name} {n}" for name, n in zip(picks[name_column], rank)]
+    picks[id_column] = np.arange(1, count + 1)
+    return picks[list(base.columns)]
+
+
+def synthetic_roles(count: int = MAX_ROLES) -> pd.DataFrame:
+    """``count`` job roles: the demo's roles numbered in turn ("Data Scientist 3"), same departments."""
+    return _numbered(demo.role_table(), count, "job_role_id", "job_role_name")
 
 
 def synthetic_skills(count: int = MAX_SKILLS) -> pd.DataFrame:
     """``count`` skills: the demo's skills numbered in turn ("Python 4"), same categories."""
-    base = demo.skill_table()
-    picks = base.iloc[np.arange(count) % len(base)].reset_index(drop=True)
-    rank = np.arange(count) // len(base) + 1
-    return pd.DataFrame({"skill_id": np.arange(1, count + 1),
-                         "skill_name": [f"{name} {n}" for name, n in zip(picks["skill_name"], rank)],
-                         "skill_category": picks["skill_category"].to_numpy()})
+    return _numbered(demo.skill_table(), count, "skill_id", "skill_name")
 
 
 def shape_for(rows: int) -> tuple[int, int]:
