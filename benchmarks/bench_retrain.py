@@ -42,9 +42,18 @@ def prepare(root: Path, rows: int, source: str) -> list[str]:
     return ["--dataset-csv", str(csv)]
 
 
-def timed_process(command: list[str], root: Path) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS of the process tree in MB, stdout) of one child process in FUTURE_SKILLS_HOME=root."""
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every waited-for descendant so far (kernels roll up into their parent)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_process(command: list[str], root: Path) -> tuple[float, float, str, float]:
+    """(wall seconds, peak RSS of the process tree in MB, stdout, CPU seconds of the tree) of one child process."""
     env = {**os.environ, "FUTURE_SKILLS_HOME": str(root), "PYTHONPATH": str(REPO / "lib")}
+    cpu = children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with TreePeakRSS(process.pid) as rss:
@@ -52,7 +61,7 @@ def timed_process(command: list[str], root: Path) -> tuple[float, float, str]:
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{output[-3000:]}")
-    return wall, rss.peak_mb, output
+    return wall, rss.peak_mb, output, round(children_cpu() - cpu, 1)
 
 
 def retrain(rows: int, source: str, model: str, extra: list[str] | None = None) -> dict:
@@ -61,11 +70,11 @@ def retrain(rows: int, source: str, model: str, extra: list[str] | None = None) 
         root = Path(tmp)
         data_args = prepare(root, rows, source)
         command = [PYTHON, str(REPO / "run_retrain.py"), "--version", "v1", "--model", model, *data_args, *(extra or [])]
-        wall, peak, output = timed_process(command, root)
+        wall, peak, _, cpu = timed_process(command, root)
         meta = json.loads((root / "models" / "future_skills_model_v1.json").read_text())
         manifest = json.loads((root / "runs" / "v1" / "run.json").read_text())
     params = meta["hyperparameters"]
-    return {"rows": rows, "source": source, "model": f"{model}->{params['model_family']}", "wall_s": round(wall, 1),
+    return {"rows": rows, "source": source, "model": f"{model}->{params['model_family']}", "wall_s": round(wall, 1), "cpu_s": cpu,
             "peak_rss_mb": peak, "model_mb": round(meta["model_size_bytes"] / 1e6, 2),
             "accuracy": meta["metrics"]["accuracy"], "fit_s": meta["training_duration_seconds"],
             "steps_s": {s["notebook"][:2]: s["seconds"] for s in manifest["steps"]}}
@@ -77,8 +86,8 @@ def bare(rows: int, model: str) -> dict:
         root = Path(tmp)
         data_args = prepare(root, rows, "csv")
         command = [PYTHON, str(Path(__file__).resolve()), "--bare-run", data_args[1], "--model", model]
-        wall, peak, _ = timed_process(command, root)
-    return {"wall_s": round(wall, 1), "peak_rss_mb": peak}
+        wall, peak, _, cpu = timed_process(command, root)
+    return {"wall_s": round(wall, 1), "peak_rss_mb": peak, "cpu_s": cpu}
 
 
 def bare_run(dataset_csv: str, model: str) -> None:
@@ -108,7 +117,9 @@ def ratio_rows(sizes: list[int], model: str) -> list[dict]:
         plain = bare(size, model)
         run = retrain(size, "csv", model)
         rows.append({"rows": size, "model": run["model"], "pipeline_s": run["wall_s"], "bare_s": plain["wall_s"],
-                     "ratio": round(run["wall_s"] / plain["wall_s"], 2), "steps_s": run["steps_s"]})
+                     "ratio": round(run["wall_s"] / plain["wall_s"], 2), "pipeline_cpu_s": run["cpu_s"],
+                     "bare_cpu_s": plain["cpu_s"], "cpu_ratio": round(run["cpu_s"] / max(plain["cpu_s"], 0.1), 2),
+                     "steps_s": run["steps_s"]})
     return rows
 
 
