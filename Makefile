@@ -18,7 +18,7 @@ B ?= v2
 .DEFAULT_GOAL := help
 .PHONY: help setup demo test test-ml quick-test export-dataset train-model evaluate-model \
         retrain-future-skills drift registry lab clean bench benchmark browser-deps \
-        approve reject promote rollback diff
+        approve reject promote rollback diff crash-test
 
 help: ## Show this help
 	@echo "Future Skills MLOps: make <target> [VAR=value]"
@@ -82,6 +82,9 @@ rollback: $(STAMP) ## Put the previous production version back into production
 
 diff: $(STAMP) ## Compare two versions: A=v1 B=v2
 	$(BIN)/future-skills diff $(A) $(B)
+
+crash-test: $(STAMP) ## Kill a retrain with SIGKILL at every step and check the recovery (a few minutes)
+	$(BIN)/python tests/pipeline/crash_retrain.py
 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/

@@ -151,10 +151,11 @@ def child(task: str, log: str, output: str) -> None:
         return
     from future_skills.monitoring.drift import run_drift_analysis
 
-    imported = time.perf_counter()
+    imported, cpu = time.perf_counter(), time.process_time()
     report = run_drift_analysis(log_path=log, window="30d", output_json=output,
                                 now=datetime.fromisoformat(os.environ[NOW_ENV]))
     print(json.dumps({"seconds": time.perf_counter() - imported, "import_seconds": imported - started,
+                      "cpu_seconds": time.process_time() - cpu,
                       "rows": report["rows"], "verdict": report["verdict"], "rss_mb": peak_rss_mb()}))
 
 
@@ -185,7 +186,8 @@ def environment() -> dict:
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {"machine": {"python": platform.python_version(), "platform": platform.platform(),
-                        "cpus": os.cpu_count(), "memory_gb": round(memory, 1)},
+                        "cpus": os.cpu_count(), "memory_gb": round(memory, 1),
+                        "load_average_1_5_15min": [round(x, 1) for x in os.getloadavg()]},
             "packages": {name: metadata.version(name) for name in PACKAGES}, "git_commit": commit,
             "generated_at": datetime.now().isoformat(timespec="seconds")}
 
@@ -213,11 +215,13 @@ def table(sizes: tuple[int, int, int], results: dict[str, dict]) -> list[str]:
             ("drift statistics + JSON (compacted)", f"{medium:,}", "drift_medium"),
             ("drift statistics + JSON (compacted)", f"{large:,}", "drift_large"),
             ("future-skills drift --no-report (CLI)", f"{small:,}", "cli_no_report_small")]
-    lines = [f"{'what':42} {'predictions':>12} {'in-process s':>13} {'process wall s':>15} {'peak RSS MB':>12}"]
+    lines = [f"{'what':42} {'predictions':>12} {'in-process s':>13} {'(CPU s)':>8} {'process wall s':>15} "
+             f"{'peak RSS MB':>12}"]
     for label, count, key in rows:
         r = results[key]
         inner = f"{r['seconds']:.2f}" if "seconds" in r else "—"
-        lines.append(f"{label:42} {count:>12} {inner:>13} {r['wall_seconds']:>15.2f} {r['rss_mb']:>12.0f}")
+        cpu = f"{r['cpu_seconds']:.2f}" if "cpu_seconds" in r else "—"
+        lines.append(f"{label:42} {count:>12} {inner:>13} {cpu:>8} {r['wall_seconds']:>15.2f} {r['rss_mb']:>12.0f}")
     lines.append(f"1M minus 10k (in-process): {results['drift_medium']['seconds'] - results['drift_small']['seconds']:.2f} s;"
                  f" identical drift JSON from JSONL and Parquet: {results['medium_identical_jsonl_vs_parquet']}")
     return lines

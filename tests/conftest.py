@@ -21,3 +21,41 @@ def project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("FUTURE_SKILLS_MODEL_VERSION", raising=False)
     monkeypatch.delenv("FUTURE_SKILLS_DB_URL", raising=False)
     return root
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server started for the session and stopped at its end (never skipped).
+
+    Its data folder is created directly under the system temp folder: run as root, pgserver starts
+    PostgreSQL as an unprivileged user, who cannot enter pytest's owner-only temporary folders.
+    """
+    import shutil
+    import tempfile
+
+    from helpers.postgres import start_server
+
+    folder = Path(tempfile.mkdtemp(prefix="future-skills-pg-"))
+    server = start_server(folder)
+    try:
+        yield server
+    finally:
+        server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_hr_template(postgres_server) -> str:
+    """The name of a database holding the demo HR tables, loaded once and copied for each test."""
+    from helpers.postgres import create_database, load_demo_tables
+
+    load_demo_tables(create_database(postgres_server, "hr_template"))
+    return "hr_template"
+
+
+@pytest.fixture
+def postgres_hr_url(postgres_server, postgres_hr_template: str) -> str:
+    """A fresh PostgreSQL database holding the demo HR tables (a copy of the template): its SQLAlchemy URL."""
+    from helpers.postgres import create_database
+
+    return create_database(postgres_server, template=postgres_hr_template)

@@ -24,6 +24,9 @@ def environment_dependencies() -> set[str]:
 
     spec = yaml.safe_load((REPO / "environment.yml").read_text())
     names = {_name(dep) for dep in spec["dependencies"] if isinstance(dep, str)}
+    for dep in spec["dependencies"]:  # packages conda-forge lacks come from PyPI through the pip: list
+        if isinstance(dep, dict):
+            names |= {_name(p) for p in dep.get("pip", []) if not p.startswith("-")}
     return names - {"python", "pip"}
 
 

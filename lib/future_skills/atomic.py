@@ -1,12 +1,46 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Atomic file writes: a reader sees the old file or the new one, never half of one.
+
+A write that fails for lack of space or permission leaves the old file and no temporary file,
+and raises :class:`StorageError` naming the path and what to free or fix.
+"""
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
+
+from future_skills.exceptions import StorageError
+
+# Test hook of the crash-safety script (tests/pipeline/crash_retrain.py): when this variable names
+# a crash point, the process SIGKILLs itself there, as the out-of-memory killer or `kill -9` would.
+CRASH_ENV = "FUTURE_SKILLS_CRASH_AT"
+
+_STORAGE_REASONS = {
+    errno.ENOSPC: "the disk is full; free space on it",
+    errno.EDQUOT: "the disk quota is exceeded; free space or raise the quota",
+    errno.EROFS: "the file system is read-only; make it writable or set FUTURE_SKILLS_HOME to a writable folder",
+    errno.EACCES: "permission denied; give the user running future-skills write access to it",
+    errno.EPERM: "permission denied; give the user running future-skills write access to it",
+}
+
+
+def crash_point(name: str) -> None:
+    """SIGKILL this process when ``FUTURE_SKILLS_CRASH_AT`` equals ``name`` (see :data:`CRASH_ENV`)."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def storage_error(exc: OSError, path: Path | str) -> StorageError | OSError:
+    """One sentence for a write that failed for lack of space or permission; other errors unchanged."""
+    reason = _STORAGE_REASONS.get(exc.errno or 0)
+    if reason is None:
+        return exc
+    return StorageError(f"Cannot write {path}: {reason}, then run the command again.")
 
 
 def atomic_write_with(path: Path | str, write: Callable[[BinaryIO], Any]) -> None:
@@ -17,16 +51,23 @@ def atomic_write_with(path: Path | str, write: Callable[[BinaryIO], Any]) -> Non
     ``mkstemp``'s owner-only 0600, which would hide reports and the registry from other users).
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = _file_mode(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = _file_mode(target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise storage_error(exc, target) from exc
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
+        crash_point(f"replace:{target.name}")
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise storage_error(exc, target) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -56,3 +56,13 @@ def login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError, ImportError):
         return ""
+
+
+def installed_packages() -> dict[str, str]:
+    """Every installed distribution with its version (name lower-cased), as a run manifest records it."""
+    found: dict[str, str] = {}
+    for dist in metadata.distributions():
+        name = (dist.metadata.get("Name") or "").strip().lower()
+        if name:
+            found.setdefault(name, dist.version)
+    return dict(sorted(found.items()))

@@ -28,15 +28,17 @@ class DatabaseError(FutureSkillsError):
 class DatasetValidationError(FutureSkillsError):
     """A dataset (export or CSV) breaks a validation rule.
 
-    ``column`` and ``rule`` name what failed; ``examples`` holds the first offending rows.
+    ``column`` and ``rule`` name the first failure; ``examples`` holds its first offending rows;
+    ``failures`` holds every failed rule (``validation.CheckResult``) when the contract was checked.
     """
 
     def __init__(self, message: str, column: str | None = None, rule: str | None = None,
-                 examples: list[dict] | None = None) -> None:
+                 examples: list[dict] | None = None, failures: list | None = None) -> None:
         super().__init__(message)
         self.column = column
         self.rule = rule
         self.examples = examples or []
+        self.failures = failures or []
 
 
 class ModelNotFoundError(FutureSkillsError):
@@ -76,6 +78,10 @@ class ConfigError(FutureSkillsError):
 
 class MonitoringLogError(FutureSkillsError):
     """The prediction log cannot be read at all (missing folder, unreadable file)."""
+
+
+class StorageError(FutureSkillsError):
+    """A file cannot be written: disk full, read-only file system, no permission. Names the path."""
 
 
 class PermissionRefusedError(RegistryError):

@@ -1,6 +1,7 @@
-"""The dataset contract of DESIGN.md: columns, feature lists, labels and value ranges.
+"""The dataset contract's vocabulary: columns, feature lists, labels and default value rules.
 
-This module is the one place where feature lists and value rules are defined.
+This module is the one place where feature lists and default rules are defined; the
+validating schema built from them (with the user's overrides) is ``data.contract``.
 """
 from __future__ import annotations
 
@@ -42,16 +43,23 @@ DATASET_COLUMNS: tuple[str, ...] = (
     LABEL,
 )
 
-# Inclusive value ranges per numeric column (None = unbounded on that side).
-NUMERIC_RANGES: dict[str, tuple[float | None, float | None]] = {
-    "trend_score": (0.0, 100.0),
-    "internal_usage": (0.0, 100.0),
-    "training_requests": (0.0, None),
-    "scarcity_index": (0.0, 100.0),
-    "hiring_difficulty": (0.0, 100.0),
-    "avg_salary_k": (0.0, 1000.0),
-    "economic_indicator": (-100.0, 100.0),
+# Default value rules per numeric column, faithful to the original system's prediction log
+# (shares and indices between 0 and 1). Keys: ``min``/``max`` (inclusive), ``above``/``below``
+# (exclusive); a side without a key is unbounded. Every number must also be finite. Users
+# override them in ``future_skills.toml`` under ``[dataset.ranges]`` (see ``data.contract``).
+NUMERIC_RANGES: dict[str, dict[str, float]] = {
+    "trend_score": {"min": 0.0, "max": 1.0},
+    "internal_usage": {"min": 0.0, "max": 1.0},
+    "training_requests": {"min": 0.0},
+    "scarcity_index": {"min": 0.0, "max": 1.0},
+    "hiring_difficulty": {"min": 0.0, "max": 1.0},
+    "avg_salary_k": {"above": 0.0},
+    "economic_indicator": {},  # a growth rate, a centred score or an index based at 100
 }
+RANGE_KEYS: tuple[str, ...] = ("min", "max", "above", "below")
+COUNT_COLUMNS: tuple[str, ...] = ("training_requests",)  # whole numbers
+MIN_ROWS_PER_CLASS = 5  # a level with fewer rows cannot be learnt (nor split into train and test)
+MIN_CLASSES = 2
 
 INTEGER_COLUMNS: tuple[str, ...] = ID_COLUMNS
 TEXT_COLUMNS: tuple[str, ...] = CATEGORICAL_FEATURES

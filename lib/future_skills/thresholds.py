@@ -13,13 +13,21 @@ may override any of them::
     [drift]
     psi_drift = 0.3
 
+    [dataset]                      # the dataset contract (see data.contract)
+    min_rows_per_class = 10
+    [dataset.ranges]               # replaces a column's default rule; {} = any finite number
+    economic_indicator = { min = 50, max = 150 }
+    [dataset.labels]               # extra spellings accepted for a level
+    HIGH = ["ÉLEVÉ", "FORT"]
+
     [governance]                 # empty lists: approvals are not restricted
     allow_auto_promote = false
     approvers = [{ name = "Claire Martin", role = "DRH", account = "cmartin" }]
     promoters = [{ name = "Data Team", role = "ML engineer", account = "mlops" }]
 
 ``approvers`` may approve and reject; ``promoters`` may promote and roll back (an account
-listed in both may do all four). The resolved values are recorded with every gate result and drift report.
+listed in both may do all four). The resolved values are recorded with every gate result,
+drift report and model version.
 """
 from __future__ import annotations
 
@@ -31,6 +39,7 @@ from typing import Any
 
 from future_skills.exceptions import ConfigError
 from future_skills.paths import get_paths
+from future_skills.schema import LEVELS, MIN_CLASSES, MIN_ROWS_PER_CLASS, NUMERIC_RANGES, RANGE_KEYS
 
 ENV_CONFIG = "FUTURE_SKILLS_CONFIG"
 
@@ -62,6 +71,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "prediction_mix_psi_drift": 0.25,
         "min_rows": 30,
         "accuracy_drop_retrain": 0.10,
+    },
+    # The dataset contract's settings: value rules per numeric column, extra label spellings.
+    "dataset": {
+        "min_rows_per_class": MIN_ROWS_PER_CLASS,
+        "min_classes": MIN_CLASSES,
+        "ranges": NUMERIC_RANGES,
+        "labels": {level: [] for level in LEVELS},
     },
     # Human oversight (issue 12): who may decide, and whether --auto-promote is allowed at all.
     "governance": {
@@ -95,14 +111,67 @@ def load_config(path: Path | str | None = None) -> dict[str, dict[str, Any]]:
                 f"Config file {file} has an unknown section [{section}]; "
                 f"allowed sections are {', '.join(sorted(resolved))}."
             )
+        if section == "dataset":
+            _merge_dataset(file, resolved["dataset"], values)
+            continue
         for key, value in values.items():
             if key not in resolved[section]:
-                raise ConfigError(
-                    f"Config file {file} sets unknown key {section}.{key}; "
-                    f"allowed keys are {', '.join(sorted(resolved[section]))}."
-                )
+                raise _unknown_key(file, section, key, sorted(resolved[section]))
             resolved[section][key] = _checked_value(file, f"{section}.{key}", DEFAULTS[section][key], value)
     return resolved
+
+
+def _unknown_key(file: Path, where: str, key: str, allowed: Any) -> ConfigError:
+    return ConfigError(f"Config file {file} sets unknown key {where}.{key}; allowed keys are {', '.join(allowed)}.")
+
+
+def _number(file: Path, where: str, value: Any) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ConfigError(f"Config file {file}: {where} must be a number, got {value!r}.")
+    return value
+
+
+def _column_rule(file: Path, column: str, rule: Any) -> dict[str, float]:
+    """One ``[dataset.ranges]`` entry: a table of min/max/above/below numbers, consistent."""
+    where = f"dataset.ranges.{column}"
+    if not isinstance(rule, dict):
+        raise ConfigError(f"Config file {file}: {where} must be a table such as {{ min = 0, max = 1 }}, got {rule!r}.")
+    for key in rule:
+        if key not in RANGE_KEYS:
+            raise _unknown_key(file, where, key, RANGE_KEYS)
+    clean = {key: float(_number(file, f"{where}.{key}", value)) for key, value in rule.items()}
+    if ("min" in clean and "above" in clean) or ("max" in clean and "below" in clean):
+        raise ConfigError(f"Config file {file}: {where} gives two lower or two upper bounds; keep one of each.")
+    low, high = clean.get("min", clean.get("above")), clean.get("max", clean.get("below"))
+    if low is not None and high is not None and low >= high:
+        raise ConfigError(f"Config file {file}: {where} has its lower bound {low:g} above its upper bound {high:g}.")
+    return clean
+
+
+def _merge_dataset(file: Path, resolved: dict[str, Any], values: dict[str, Any]) -> None:
+    """``[dataset]``: class minimums, per-column rules (a column given replaces its default), labels."""
+    for key, value in values.items():
+        if key == "ranges" and isinstance(value, dict):
+            for column, rule in value.items():
+                if column not in resolved["ranges"]:
+                    raise _unknown_key(file, "dataset.ranges", column, resolved["ranges"])
+                resolved["ranges"][column] = _column_rule(file, column, rule)
+        elif key == "labels" and isinstance(value, dict):
+            for level, spellings in value.items():
+                if level not in LEVELS:
+                    raise _unknown_key(file, "dataset.labels", level, LEVELS)
+                if not isinstance(spellings, list) or not all(isinstance(s, str) and s.strip() for s in spellings):
+                    raise ConfigError(f"Config file {file}: dataset.labels.{level} must be a list of texts, "
+                                      f"such as [\"ÉLEVÉ\"], got {spellings!r}.")
+                resolved["labels"][level] = [s.strip() for s in spellings]
+        elif key in ("min_rows_per_class", "min_classes"):
+            number = _number(file, f"dataset.{key}", value)
+            if number != int(number) or not 1 <= number <= (len(LEVELS) if key == "min_classes" else 10**6):
+                raise ConfigError(f"Config file {file}: dataset.{key} must be a whole number of at least 1"
+                                  f"{' and at most 3' if key == 'min_classes' else ''}, got {value!r}.")
+            resolved[key] = int(number)
+        else:
+            raise _unknown_key(file, "dataset", key, sorted(resolved))
 
 
 def _checked_value(file: Path, name: str, default: Any, value: Any) -> Any:

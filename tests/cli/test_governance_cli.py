@@ -10,7 +10,7 @@ from future_skills.cli import main
 from future_skills.paths import get_paths
 from future_skills.registry.governance import STATUS_BEGIN, STATUS_END, report_fingerprints
 from future_skills.registry.store import Registry
-from helpers.registry import make_entry
+from helpers.registry import as_account, make_entry
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -81,7 +81,7 @@ def test_unlisted_account_is_refused_by_the_cli(project_root: Path, capsys, monk
     Registry(get_paths(project_root)).register(make_entry("v1"))
     (project_root / "future_skills.toml").write_text(
         '[governance]\napprovers = [{ name = "Claire Martin", role = "DRH", account = "cmartin" }]\n')
-    monkeypatch.setenv("LOGNAME", "bob")
+    as_account(monkeypatch, "bob")
     code, _, err = run(capsys, "approve", "v1", "--by", "Claire Martin")
     assert code == 2 and "[governance] approvers" in err
 
@@ -106,10 +106,26 @@ def test_listed_promoter_promotes_under_the_listed_name(project_root: Path, caps
     registry.approve("v1", by="Claire Martin")
     (project_root / "future_skills.toml").write_text(
         '[governance]\npromoters = [{ name = "Data Team", role = "ML engineer", account = "mlops" }]\n')
-    monkeypatch.setenv("LOGNAME", "mlops")
+    as_account(monkeypatch, "mlops")
     assert run(capsys, "promote", "v1")[0] == 0
     last = registry.get("v1").history[-1]
     assert (last.event, last.by, last.account) == ("promoted", "Data Team", "mlops")
-    monkeypatch.setenv("LOGNAME", "someone")
+    as_account(monkeypatch, "someone")
     code, _, err = run(capsys, "rollback")
     assert code == 2 and "may not rollback" in err and "[governance] promoters" in err
+
+
+def test_a_report_that_cannot_be_refreshed_only_warns(project_root: Path, capsys, monkeypatch):
+    from future_skills.reporting import status_block
+
+    registry = Registry(get_paths(project_root))
+    registry.register(make_entry("v1"))
+    write_index(project_root, "v1")
+
+    def refuse(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(status_block, "atomic_write_text", refuse)
+    code, _, err = run(capsys, "approve", "v1", "--by", "Claire Martin")
+    assert code == 0 and "was not refreshed (Permission denied)" in err
+    assert registry.get("v1").status == "approved"

@@ -59,7 +59,7 @@ def _traffic_log(path: Path, shifted: bool, seed: int) -> Path:
     frame = pd.concat([make_dataset(seed=seed + k) for k in range(3)]).drop(columns=[LABEL]).reset_index(drop=True)
     if shifted:
         for name in SHIFTED:
-            frame[name] = (frame[name] + 30).clip(upper=100)
+            frame[name] = (frame[name] + 0.3).clip(upper=1)
     serving.predict(frame, log=True, timestamp="2026-11-20T10:00:00")
     return path
 

@@ -121,8 +121,8 @@ def test_random_forest_learns_but_labels_are_noisy(demo_frame):
 
 
 def test_hidden_need_level_is_deterministic_and_grows_with_trend():
-    frame = pd.DataFrame({name: np.full(41, 50.0) for name in NUMERIC_FEATURES}).assign(
-        trend_score=np.linspace(0, 100, 41), training_requests=15, economic_indicator=0.0, skill_category="Data")
+    frame = pd.DataFrame({name: np.full(41, 0.5) for name in NUMERIC_FEATURES}).assign(
+        trend_score=np.linspace(0, 1, 41), training_requests=15, economic_indicator=0.0, skill_category="Data")
     first, second = hidden_need_level(frame), hidden_need_level(frame)
     np.testing.assert_array_equal(first, second)
     ranks = np.array([LEVELS.index(level) for level in first])
@@ -244,14 +244,17 @@ def test_record_observations_is_all_or_nothing(db_copy, demo_frame):
 
 
 ROW_RULES = {  # case: (column, rule, bad value written at rows 7 and 20, i.e. CSV lines 9 and 22)
-    "null": ("internal_usage", "no missing value", None),
-    "non_numeric": ("scarcity_index", "numeric value", "high"),
-    "out_of_range": ("trend_score", "value between 0 and 100", 250),
-    "negative": ("training_requests", "value ≥ 0", -1),
-    "bad_id": ("job_role_id", "whole number > 0", 0),
-    "bad_date": ("snapshot_date", "date as YYYY-MM-DD", "31/12/2024"),
+    "null": ("internal_usage", "a value in every row", None),
+    "non_numeric": ("scarcity_index", "a number", "high"),
+    "out_of_range": ("trend_score", "between 0 and 1", 2.5),
+    "negative": ("training_requests", "0 or more", -1),
+    "fractional_count": ("training_requests", "a whole number", 2.5),
+    "infinite": ("economic_indicator", "a finite number", float("inf")),
+    "zero_salary": ("avg_salary_k", "more than 0", 0),
+    "bad_id": ("job_role_id", "a whole number above 0", 0),
+    "bad_date": ("snapshot_date", "a date as YYYY-MM-DD", "31/12/2024"),
     "bad_label": (LABEL, "one of LOW, MEDIUM, HIGH", "URGENT"),
-    "blank_name": ("skill_name", "non-empty text", "  "),
+    "blank_name": ("skill_name", "not blank", "  "),
 }
 
 
@@ -264,19 +267,22 @@ def test_row_rules_name_column_rule_and_first_line(small, case):
     with pytest.raises(DatasetValidationError) as err:
         validate_dataset(small)
     assert (err.value.column, err.value.rule) == (column, rule)
+    assert [(f.column, f.rule) for f in err.value.failures][0] == (column, rule)
     message = str(err.value)
-    assert f"'{column}'" in message and "line=9" in message and "in 2 row(s)" in message
+    assert message.startswith(f"{len(err.value.failures)} rule")
+    assert column in message and rule in message and "9, 22" in message
     assert [e["line"] for e in err.value.examples] == [9, 22]
 
 
 def test_duplicate_key(small):
     small.loc[10, list(KEY_COLUMNS)] = small.loc[3, list(KEY_COLUMNS)].to_numpy()
+    small.loc[10, ["job_role_name", "skill_name"]] = small.loc[3, ["job_role_name", "skill_name"]].to_numpy()
     with pytest.raises(DatasetValidationError) as err:
         validate_dataset(small)
     assert err.value.column == "job_role_id, skill_id, snapshot_date"
-    assert err.value.rule == "unique (role, skill, date) key"
-    assert "'job_role_id, skill_id, snapshot_date'" in str(err.value) and "line=5" in str(err.value)
+    assert err.value.rule == "one row per job role, skill and date"
     assert [e["line"] for e in err.value.examples] == [5, 12]
+    assert "5, 12" in str(err.value)
 
 
 def test_one_name_per_id(small):
@@ -286,26 +292,33 @@ def test_one_name_per_id(small):
     with pytest.raises(DatasetValidationError) as err:
         validate_dataset(small)
     assert (err.value.column, err.value.rule) == ("skill_name", "one skill_name per skill_id")
-    assert "'skill_name'" in str(err.value) and f"line={first_line}" in str(err.value)
+    assert err.value.examples[0]["line"] == first_line and "A Different Name" in str(err.value)
 
 
 def test_missing_column_and_empty_frame(small):
     with pytest.raises(DatasetValidationError) as err:
         validate_dataset(small.drop(columns=["avg_salary_k"]))
-    assert (err.value.column, err.value.rule) == ("avg_salary_k", "required column")
-    assert "'avg_salary_k'" in str(err.value)
-    with pytest.raises(DatasetValidationError) as err:
+    assert (err.value.column, err.value.rule) == ("avg_salary_k", "column present")
+    assert "avg_salary_k" in str(err.value) and "not in the file" in str(err.value)
+    with pytest.raises(DatasetValidationError, match="has a header but no data rows") as err:
         validate_dataset(small.iloc[0:0])
-    assert (err.value.column, err.value.rule) == ("all columns", "at least one row")
 
 
 def test_single_class_needs_min_classes_one(small):
     small[LABEL] = "MEDIUM"
     with pytest.raises(DatasetValidationError) as err:
         validate_dataset(small)
-    assert (err.value.column, err.value.rule) == (LABEL, "at least 2 distinct levels")
-    assert f"'{LABEL}'" in str(err.value)
+    assert (err.value.column, err.value.rule) == (LABEL, "at least 2 different levels")
+    assert "dataset.min_classes" in str(err.value)
     assert len(validate_dataset(small, min_classes=1)) == len(small)
+
+
+def test_too_few_rows_of_a_level(small):
+    small[LABEL] = ["LOW"] * 3 + ["HIGH"] * (len(small) - 3)
+    with pytest.raises(DatasetValidationError) as err:
+        validate_dataset(small)
+    assert err.value.rule == "at least 5 rows per level" and err.value.examples == [{"level": "LOW", "rows": 3}]
+    assert "dataset.min_rows_per_class" in str(err.value)
 
 
 def test_coerce_types(small):
@@ -323,12 +336,12 @@ def test_run_checks_and_summary(small):
     assert all(r.passed for r in run_checks(small))
     summary = validation_summary(run_checks(small))
     assert summary.index.is_unique and set(summary["Result"]) == {"pass"}
-    small.loc[[4, 5, 6], "trend_score"] = 250.0
+    small.loc[[4, 5, 6], "trend_score"] = 2.5
     summary = validation_summary(run_checks(small))
-    assert summary.loc["value between 0 and 100", "Result"] == "FAIL"
-    assert summary.loc["value between 0 and 100", "Rows failing"] == 3
-    assert "trend_score" in summary.loc["value between 0 and 100", "Columns checked"]
-    assert (summary.drop(index="value between 0 and 100")["Result"] == "pass").all()
+    assert summary.loc["between 0 and 1", "Result"] == "FAIL"
+    assert summary.loc["between 0 and 1", "Rows failing"] == 3
+    assert "trend_score" in summary.loc["between 0 and 1", "Columns checked"]
+    assert (summary.drop(index="between 0 and 1")["Result"] == "pass").all()
 
 
 @pytest.mark.parametrize("content", [None, random.Random(0).randbytes(3000), b"\x00\xff\xfe,\x00\n\x01", b""],
@@ -402,15 +415,15 @@ def test_export_snapshot_skip_export_takes_the_newest(project_root, small):
     paths = get_paths()
     with pytest.raises(DatasetValidationError, match="--skip-export"):
         export_snapshot("v3", skip_export=True)
-    for version, rows, mtime in (("v1", 20, 2_000_000_000), ("v2", 30, 1_000_000_000)):
+    for version, rows, mtime in (("v1", 40, 2_000_000_000), ("v2", 50, 1_000_000_000)):
         write_snapshot(small.head(rows), paths.dataset_csv(version))
         os.utime(paths.dataset_csv(version), (mtime, mtime))
     assert last_exported_dataset() == paths.dataset_csv("v1")
     info = export_snapshot("v3", skip_export=True)
-    assert info["total_samples"] == 20 and "runs/v1/dataset.csv" in info["source"]
+    assert info["total_samples"] == 40 and "runs/v1/dataset.csv" in info["source"]
     os.utime(paths.dataset_csv("v3"), (1, 1))  # the newest other than the run's own output
     again = export_snapshot("v1", skip_export=True)
-    assert again["total_samples"] == 30 and "runs/v2/dataset.csv" in again["source"]
+    assert again["total_samples"] == 50 and "runs/v2/dataset.csv" in again["source"]
 
 
 def test_class_distribution_and_levels_by_date(small, demo_frame):
@@ -424,3 +437,18 @@ def test_class_distribution_and_levels_by_date(small, demo_frame):
     assert table["Total"].to_dict() == pd.Series(quarters).value_counts().to_dict()
     assert (table[list(LEVELS)].sum(axis=1) == table["Total"]).all()
     assert table[list(LEVELS)].sum().to_dict() == demo_frame[LABEL].value_counts().to_dict()
+
+
+def test_an_older_demo_database_is_rebuilt_on_the_contract_scales(project_root, capsys):
+    import sqlite3
+
+    ensure_demo_database()
+    path = get_paths().demo_db
+    with sqlite3.connect(path) as connection:  # as a database built on the old 0–100 scales
+        connection.execute("UPDATE skill_signals SET trend_score = trend_score * 100")
+        connection.execute("PRAGMA user_version = 0")
+    connection.close()
+    capsys.readouterr()
+    ensure_demo_database()
+    assert "older format" in capsys.readouterr().err
+    assert export_dataset(default_db_url())["trend_score"].max() <= 1.0

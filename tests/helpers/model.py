@@ -1,5 +1,7 @@
 """Small synthetic datasets for the model-layer tests (schema.DATASET_COLUMNS, learnable label).
 
+Shares (trend, usage, scarcity, hiring difficulty) are in 0–1, as the dataset contract's defaults.
+
 The label is a noisy rule on two numeric features, so a small random forest learns it well
 and the tests run in seconds. Keys are unique per (role, skill, snapshot date).
 """
@@ -38,11 +40,11 @@ def make_dataset(n_roles: int = 8, n_skills: int = 10, dates: list[str] | None =
         "skill_name": [f"Skill {i}" for i in grid["skill_id"]],
         "skill_category": [CATEGORIES[i % len(CATEGORIES)] for i in grid["skill_id"]],
         "snapshot_date": grid["snapshot_date"].astype(str),
-        "trend_score": rng.uniform(0, 100, n).round(2),
-        "internal_usage": rng.uniform(0, 100, n).round(2),
+        "trend_score": rng.uniform(0, 1, n).round(4),
+        "internal_usage": rng.uniform(0, 1, n).round(4),
         "training_requests": rng.integers(0, 50, n).astype(float),
-        "scarcity_index": rng.uniform(0, 100, n).round(2),
-        "hiring_difficulty": rng.uniform(0, 100, n).round(2),
+        "scarcity_index": rng.uniform(0, 1, n).round(4),
+        "hiring_difficulty": rng.uniform(0, 1, n).round(4),
         "avg_salary_k": rng.uniform(30, 120, n).round(1),
         "economic_indicator": rng.uniform(-5, 5, n).round(2),
     })

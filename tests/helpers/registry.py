@@ -93,3 +93,29 @@ def register_in_process(root: str, version: str) -> None:
     registry = Registry(get_paths(Path(root)))
     registry.register(make_entry(version))
     registry.approve(version, by=f"worker-{version}")
+
+
+def as_account(monkeypatch: Any, account: str) -> None:
+    """Make the registry see ``account`` as the OS account running the next commands."""
+    monkeypatch.setattr("future_skills.registry.governance.os_account", lambda: account)
+
+
+def model_files_follow_registrations(monkeypatch: Any) -> None:
+    """Registering a :func:`make_entry` entry also writes its model file (bytes = the version name, whose
+    sha256 is the entry's), as the pipeline publishes the model before registering it: promote and rollback
+    check that file. Tests that damage or delete it still see the check fail."""
+    from future_skills.registry.store import Registry
+
+    real_register = Registry.register
+
+    def register(self, entry):  # noqa: ANN001, ANN202
+        fields = entry if isinstance(entry, dict) else entry.to_dict()
+        version, sha = fields.get("version"), fields.get("model_sha256")
+        if isinstance(version, str) and fields.get("model_path") and sha == hashlib.sha256(version.encode()).hexdigest():
+            model = self.paths.root / fields["model_path"]
+            if not model.exists():
+                model.parent.mkdir(parents=True, exist_ok=True)
+                model.write_bytes(version.encode())
+        return real_register(self, entry)
+
+    monkeypatch.setattr(Registry, "register", register)

@@ -94,18 +94,18 @@ def _stage(fitted, version: str = "v4") -> tuple:
 def test_publish_moves_the_staged_model_and_points_the_metadata_at_models(project_root: Path, fitted):
     import json
 
-    from future_skills.pipeline.retrain import publish_model
+    from future_skills.pipeline.publish import publish_model
 
     paths, sha = _stage(fitted)
     metadata = publish_model("v4", paths)
     assert file_sha256(paths.model_path("v4")) == sha
     assert metadata["model_path"] == "models/future_skills_model_v4.pkl"
     assert json.loads(paths.metadata_path("v4").read_text())["model_path"] == metadata["model_path"]
-    assert not paths.staged_model("v4").parent.exists()
+    assert not paths.staged_model("v4").exists()  # moved, not copied; the staging folder goes after registration
 
 
 def test_publish_refuses_a_staged_model_that_changed(project_root: Path, fitted):
-    from future_skills.pipeline.retrain import publish_model
+    from future_skills.pipeline.publish import publish_model
 
     paths, _ = _stage(fitted)
     with open(paths.staged_model("v4"), "ab") as handle:

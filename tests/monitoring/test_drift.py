@@ -89,7 +89,10 @@ def test_two_shifted_features_drift_and_call_for_a_retrain():
     assert report["verdict"] == "retrain"
     assert "trend_score" in report["reasons"][0] and "scarcity_index" in report["reasons"][0]
     assert set(report["features"]["trend_score"]) == {"psi", "ks_statistic", "ks_pvalue", "out_of_range_share",
-                                                      "status"}
+                                                      "outside_contract_share", "status"}
+    # values around 50 break the default 0–1 share rule; the economic indicator has no bound
+    assert report["features"]["trend_score"]["outside_contract_share"] == 1.0
+    assert report["features"]["economic_indicator"]["outside_contract_share"] == 0.0
 
 
 def test_one_shifted_feature_is_only_watch():
@@ -230,3 +233,16 @@ def test_plots_and_tables_render_for_analysed_and_empty_reports():
     assert drift_plots.feature_histograms(empty) is None and drift_plots.statistics_chart(empty) is None
     assert drift_plots.prediction_mix_by_week(empty) is None and drift_report.feature_table(empty) is None
     assert "no model is in production" in drift_report.verdict_sentence(empty)
+
+
+def test_histograms_of_a_large_log_are_drawn_from_a_sample_that_the_title_announces():
+    from future_skills.reporting import drift_plots
+
+    frame = current_frame(n=500)
+    same, note = drift_plots.chart_sample(frame, limit=1000)
+    assert same is frame and note == ""
+    sample, note = drift_plots.chart_sample(frame, limit=100)
+    assert len(sample) == 100 and "random sample of 100 of 500 predictions" in note
+    report = analyse_drift(DriftInputs(reference=reference_frame(), current=current_frame(shift=SHIFTED)))
+    figure = drift_plots.feature_histograms(report)
+    assert "sample" not in figure._suptitle.get_text()

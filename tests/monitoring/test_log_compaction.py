@@ -48,13 +48,18 @@ def test_compaction_replaces_rotated_files_and_keeps_rows_and_counts(tmp_path: P
     assert compact_logs(log).files == []  # nothing left to compact
 
 
-def test_window_is_applied_to_segments(tmp_path: Path):
+def test_window_reads_only_the_row_groups_it_needs_and_filters_the_edges(tmp_path: Path, monkeypatch):
+    from future_skills.monitoring import log_store
+
+    monkeypatch.setattr(log_store, "ROW_GROUP_ROWS", 40)  # many small row groups, most outside the window
     log = _rotated_log(tmp_path, golden.log_records(600))
+    window = {"since": "2025-11-15", "until": "2025-11-18"}
+    expected = read_prediction_log(log, **window).frame
     compact_logs(log)
-    since = "2025-11-15"
-    windowed = read_prediction_log(log, since=since, until="2025-11-25")
-    assert len(windowed.frame) and windowed.frame["timestamp"].min() >= pd.Timestamp(since)
-    assert windowed.frame["timestamp"].max() <= pd.Timestamp("2025-11-25 23:59:59.999999")
+    assert log_store.pq.ParquetFile(segments(log)[0]).num_row_groups > 3
+    windowed = read_prediction_log(log, **window).frame
+    assert 0 < len(windowed) == len(expected) < 600
+    assert windowed["timestamp"].tolist() == expected["timestamp"].tolist()
 
 
 def test_a_crash_after_writing_a_segment_does_not_duplicate_it(tmp_path: Path):

@@ -32,13 +32,15 @@ def test_latest_pairs_keeps_the_newest_row_of_each_pair():
 def test_shift_grows_with_drift_and_stays_in_range():
     rng = np.random.default_rng(0)
     batch = pd.DataFrame({name: rng.uniform(20, 80, 2000) for name in NUMERIC_FEATURES})
+    shares = [name for name, rule in NUMERIC_RANGES.items() if rule.get("max") == 1.0]
+    batch[shares] = batch[shares] / 100  # shares in 0–1, as the contract says
     stds = batch.std()
     none = shift_features(batch, 0.0, stds, np.random.default_rng(1), set())
     full = shift_features(batch, 1.0, stds, np.random.default_rng(1), {"training_requests"})
     for name in NUMERIC_FEATURES:
         assert abs(none[name].mean() - batch[name].mean()) < 0.05 * stds[name]
-    assert full["trend_score"].mean() > batch["trend_score"].mean() + stds["trend_score"]  # clipped at 100
-    assert full["trend_score"].max() <= NUMERIC_RANGES["trend_score"][1]
+    assert full["trend_score"].mean() > batch["trend_score"].mean() + stds["trend_score"]  # clipped at 1
+    assert full["trend_score"].max() <= NUMERIC_RANGES["trend_score"]["max"] == 1.0
     assert full["internal_usage"].mean() == pytest.approx(none["internal_usage"].mean())
     assert (full["training_requests"] % 1 == 0).all()
 

@@ -194,3 +194,32 @@ def test_same_drift_json_as_before_the_registry_on_a_fixed_log():
     new_thresholds = {"total_variation_watch": 0.10, "chi2_pvalue": 0.01}  # the two thresholds this change added
     assert actual.pop("thresholds") == {**expected.pop("thresholds"), **new_thresholds}
     assert actual == expected
+
+
+def test_numeric_features_compared_two_at_a_time_give_the_same_results(monkeypatch):
+    from future_skills.monitoring import drift
+
+    reference = golden.reference_frame()
+    current = pd.DataFrame(golden.log_records(800))
+    serial = drift.numeric_drift(reference, current, T)
+    monkeypatch.setattr(drift, "PARALLEL_ROWS", 0)
+    assert drift.numeric_drift(reference, current, T) == serial
+    assert list(serial) == list(NUMERIC_FEATURES)
+
+
+def test_the_new_thresholds_are_overridable_in_future_skills_toml(tmp_path: Path):
+    config = tmp_path / "future_skills.toml"
+    config.write_text("[drift]\nchi2_pvalue = 0.05\ntotal_variation_watch = 0.2\n")
+    drift_thresholds = load_config(config)["drift"]
+    assert drift_thresholds["chi2_pvalue"] == 0.05 and drift_thresholds["total_variation_watch"] == 0.2
+    assert drift_thresholds["ks_pvalue"] == DEFAULTS["drift"]["ks_pvalue"]
+
+
+def test_pairs_are_counted_the_same_with_far_apart_ids():
+    from future_skills.monitoring.categorical import pair_counts
+
+    near = pd.DataFrame({"job_role_id": [1, 1, 2, 1], "skill_id": [5, 5, 6, 7]})
+    far = near.assign(skill_id=near["skill_id"] * 10**15, job_role_id=near["job_role_id"] * 10**15)
+    expected = [(1, 5, 2), (1, 7, 1), (2, 6, 1)]
+    assert list(pair_counts(near).itertuples(index=False, name=None)) == expected
+    assert [(r // 10**15, s // 10**15, n) for r, s, n in pair_counts(far).itertuples(index=False, name=None)] == expected

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from future_skills.registry.entities import Decision, RegistryData, RegistryEntr
 from future_skills.registry.governance import STATUS_BEGIN, STATUS_END, report_fingerprints
 from future_skills.registry.store import DuplicateModelWarning, Registry
 from future_skills.thresholds import load_config
-from helpers.registry import make_entry
+from helpers.registry import as_account, make_entry
 
 GOVERNANCE = """
 [governance]
@@ -31,11 +32,6 @@ def registry(project_root: Path) -> Registry:
 def governed(project_root: Path, registry: Registry) -> Registry:
     (project_root / "future_skills.toml").write_text(GOVERNANCE, encoding="utf-8")
     return registry
-
-
-def as_account(monkeypatch: pytest.MonkeyPatch, account: str) -> None:
-    """Run the next commands as OS account ``account`` (getpass reads LOGNAME first)."""
-    monkeypatch.setenv("LOGNAME", account)
 
 
 def write_reports(root: Path, version: str, index_body: str = "summary") -> Path:
@@ -225,3 +221,24 @@ def test_stop_switch_removed_by_hand_is_found(registry: Registry):
     registry.paths.suspension_flag.unlink()
     assert "serving_suspended.json is missing but audit_log.jsonl says serving is suspended" in \
         registry.verify().problems[-1]
+
+
+def test_a_deleted_report_counts_as_changed_but_one_missing_at_approval_does_not(registry: Registry):
+    index = write_reports(registry.paths.root, "v1")
+    index.unlink()  # as in --auto-promote: the index is written after the approval
+    registry.register(make_entry("v1"))
+    registry.approve("v1", by="Claire")
+    write_reports(registry.paths.root, "v1", index_body="written later")
+    (index.parent / "04_drift.html").unlink()
+    with pytest.raises(ReportsChangedError, match=r"report\(s\) drift changed"):
+        registry.promote("v1", by="Ops")
+
+
+def test_the_account_is_the_real_user_not_an_environment_variable(monkeypatch):
+    import pwd
+
+    from future_skills.registry.governance import current_actor
+
+    monkeypatch.setenv("LOGNAME", "cmartin")
+    monkeypatch.setenv("USER", "cmartin")
+    assert current_actor("Claire Martin").account == pwd.getpwuid(os.getuid()).pw_name

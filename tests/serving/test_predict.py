@@ -12,7 +12,7 @@ from future_skills.exceptions import FutureSkillsError
 from future_skills.model import scoring
 from future_skills.paths import get_paths
 from future_skills.serving import predict as serving
-from future_skills.serving.predict import RESULT_COLUMNS, RulesFallbackWarning, predict
+from future_skills.serving.predict import FALLBACK_ENGINE, RESULT_COLUMNS, RulesFallbackWarning, predict
 from helpers.monitoring import install_model, pairs, tamper
 
 
@@ -57,7 +57,7 @@ def test_sha_mismatch_falls_back_to_rules_with_the_reason():
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         result = predict(pairs(4), log=False)
-    assert set(result["engine"]) == {"rules"}
+    assert set(result["engine"]) == {FALLBACK_ENGINE}  # says the model was expected but unusable
     messages = fallback_warnings(record)
     assert len(messages) == 1 and "sha256" in messages[0] and "v1" in messages[0]
 
@@ -73,7 +73,7 @@ def test_model_is_cached_and_reloaded_when_the_file_changes(monkeypatch):
     assert len(calls) == 1
     tamper(get_paths().root / entry.model_path)  # new mtime: verified again, and now refused
     with pytest.warns(RulesFallbackWarning):
-        assert set(predict(pairs(2), log=False)["engine"]) == {"rules"}
+        assert set(predict(pairs(2), log=False)["engine"]) == {FALLBACK_ENGINE}
     assert len(calls) == 2
 
 
@@ -104,8 +104,9 @@ def test_model_path_setting_is_verified_by_registry_or_sidecar(monkeypatch, tmp_
 
 
 def test_missing_numeric_columns_are_named():
-    with pytest.raises(FutureSkillsError, match="scarcity_index, hiring_difficulty"):
+    with pytest.raises(FutureSkillsError, match="2 of 2 pairs break the input contract") as err:
         predict(pairs(2).drop(columns=["scarcity_index", "hiring_difficulty"]), log=False)
+    assert "scarcity_index is missing" in str(err.value) and "hiring_difficulty is missing" in str(err.value)
     with pytest.raises(FutureSkillsError, match="skill_id"):
         predict([{"job_role_id": 1}], log=False)
 

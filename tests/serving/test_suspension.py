@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +59,37 @@ def test_the_watch_rereads_the_flag_only_when_it_changes(tmp_path):
     assert watch.check(flag).reason == "serving_suspended.json exists but cannot be read"  # fail safe: suspended
     flag.unlink()
     assert watch.check(flag) is None
+
+
+SERVER = """
+import sys, warnings
+warnings.simplefilter("ignore")
+from future_skills.serving.predict import predict
+from helpers.monitoring import pairs
+for line in sys.stdin:  # one prediction per line received, in the same process throughout
+    print(predict(pairs(2), log=False)["engine"].iloc[0], flush=True)
+"""
+
+
+def test_a_running_process_picks_up_suspend_and_resume_from_another_process():
+    install_model("v1", status="production")
+    tests_dir = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests_dir), os.environ.get("PYTHONPATH", "")])}
+    server = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True, env=env)
+    registry = Registry(get_paths())
+    try:
+        def ask() -> str:
+            server.stdin.write("go\n")
+            server.stdin.flush()
+            return server.stdout.readline().strip()
+
+        assert ask() == "ML (RandomForest)"
+        registry.suspend(by="Claire Martin", reason="incident")
+        assert ask() == "rules"
+        registry.resume(by="Claire Martin")
+        assert ask() == "ML (RandomForest)"
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+    assert server.returncode == 0

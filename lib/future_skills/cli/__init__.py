@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 from future_skills.cli.data import add_data_commands
 from future_skills.cli.governance import add_governance_commands
+from future_skills.cli.maintenance import add_maintenance_commands
 from future_skills.cli.monitoring import add_monitoring_commands
 from future_skills.cli.registry import add_registry_commands
 from future_skills.cli.retrain import add_retrain_arguments, add_retrain_command, cmd_retrain
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_registry_commands(sub)
     add_governance_commands(sub)
     add_monitoring_commands(sub)
+    add_maintenance_commands(sub)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""``future-skills`` commands for the HR data: export (and validate) the dataset."""
+"""``future-skills`` commands for the HR data: export (and validate) the dataset, suggest a contract."""
 from __future__ import annotations
 
 import argparse
@@ -25,6 +25,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_contract_infer(args: argparse.Namespace) -> int:
+    from future_skills.data.infer import infer_section
+
+    print(infer_section(args.source), end="")
+    return 0
+
+
 def add_data_commands(sub: argparse._SubParsersAction) -> None:
     """Register the data subcommands on ``future-skills``."""
     p = sub.add_parser("export", help="export and validate the dataset from the HR database to a CSV")
@@ -32,3 +39,10 @@ def add_data_commands(sub: argparse._SubParsersAction) -> None:
                                     "FUTURE_SKILLS_HOME or the repository)")
     p.add_argument("--db-url", help="SQLAlchemy URL (default: FUTURE_SKILLS_DB_URL or the embedded demo DB)")
     p.set_defaults(handler=cmd_export)
+
+    contract = sub.add_parser("contract", help="the dataset contract (rules every dataset row must follow)")
+    actions = contract.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = actions.add_parser("infer", help="print a [dataset] section for future_skills.toml suggested by a CSV")
+    p.add_argument("--from", dest="source", required=True, metavar="FILE.csv",
+                   help="a dataset CSV (any delimiter, decimal mark and encoding the pipeline reads)")
+    p.set_defaults(handler=cmd_contract_infer)

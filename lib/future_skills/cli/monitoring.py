@@ -7,6 +7,7 @@ import sys
 from future_skills.exceptions import FutureSkillsError
 
 EXIT_RETRAIN = 3
+EXIT_FALLBACK = 4  # predict: the production model is missing or damaged and the rules answered
 
 
 
@@ -14,18 +15,23 @@ EXIT_RETRAIN = 3
 def cmd_predict(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from future_skills.serving.predict import predict
+    from future_skills.serving.predict import FALLBACK_ENGINE, fell_back, predict
 
     try:
         pairs = pd.read_csv(args.input)
     except (OSError, ValueError) as exc:
         raise FutureSkillsError(f"Cannot read {args.input} as CSV ({exc}); give a CSV of (job role, skill) pairs.") from None
-    result = predict(pairs)
+    result = predict(pairs, on_invalid=args.on_invalid)
     if args.output:
         result.to_csv(args.output, index=False)
         print(f"Wrote {len(result)} predictions to {args.output}.")
     else:
         print(result.to_string(index=False))
+    if fell_back(result) and not args.allow_fallback:
+        print(f"error: the production model is missing or damaged, so the rules engine answered (engine "
+              f"'{FALLBACK_ENGINE}' in the output and the log); run `future-skills doctor`, or pass "
+              "--allow-fallback to accept rules answers.", file=sys.stderr)
+        return EXIT_FALLBACK
     return 0
 
 
@@ -78,6 +84,11 @@ def add_monitoring_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("predict", help="score (job role, skill) pairs with the production model")
     p.add_argument("--input", required=True, help="CSV with the dataset's feature columns and IDs")
     p.add_argument("--output", help="CSV to write (default: print)")
+    p.add_argument("--on-invalid", choices=["refuse", "rules"], default="refuse",
+                   help="pairs with missing, non-numeric or out-of-contract features: refuse them all (default) "
+                        "or score them with the rules engine")
+    p.add_argument("--allow-fallback", action="store_true",
+                   help=f"exit 0 even when the production model is unusable and the rules answer (else {EXIT_FALLBACK})")
     p.set_defaults(handler=cmd_predict)
 
     p = sub.add_parser("drift", help="run the drift notebook on the prediction log")

@@ -77,7 +77,10 @@ def cmd_approve(args: argparse.Namespace) -> int:
     registry = Registry()
     entry = registry.approve(args.version, by=args.by, comment=args.comment)
     refresh_reports(registry)
-    print(f"{args.version} approved by {args.by}.")
+    approval = entry.approvals[-1]
+    read = [name for name, sha in (approval.reports or {}).items() if sha]
+    print(f"{args.version} approved by {args.by} (account {approval.account}, {approval.at}); the sha256 of the "
+          f"reports read ({', '.join(read) or 'none found'}) is recorded: `promote` refuses if they change.")
     if (entry.gate or {}).get("passed") is True:
         print(f"Put it in production with `future-skills promote {args.version}`.")
     else:

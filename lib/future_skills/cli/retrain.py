@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
+
+from future_skills.pipeline.limits import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT
 
 
 def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,19 +28,32 @@ def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kernel", help="Jupyter kernel to run the notebooks with (default: the notebooks' own)")
     parser.add_argument("--report-lang", choices=["en", "fr"], default="en", help="language of index.html (default en)")
     parser.add_argument("--operator", help="name recorded for --auto-promote approvals (default: the login name)")
+    parser.add_argument("--cell-timeout", type=float, default=DEFAULT_CELL_TIMEOUT, metavar="SECONDS",
+                        help=f"stop a notebook whose cell runs longer (default {DEFAULT_CELL_TIMEOUT:g})")
+    parser.add_argument("--notebook-timeout", type=float, default=DEFAULT_NOTEBOOK_TIMEOUT, metavar="SECONDS",
+                        help=f"stop a notebook that runs longer (default {DEFAULT_NOTEBOOK_TIMEOUT:g})")
+    parser.add_argument("--new-registry", action="store_true",
+                        help="start a new registry although models/ holds model files and registry.json is missing")
 
 
 def cmd_retrain(args: argparse.Namespace) -> int:
-    from future_skills.pipeline.retrain import RetrainOptions, run_retrain
+    if args.dataset_csv:  # a bad file is refused in about a second, before the notebook machinery is imported
+        from future_skills.data.dataset import read_dataset_csv
+
+        read_dataset_csv(args.dataset_csv)
+    from future_skills.pipeline.retrain import RetrainOptions, run_retrain  # papermill/nbconvert: slow import
 
     options = RetrainOptions(
         version=args.version, n_estimators=args.n_estimators, model=args.model, test_size=args.test_size,
         random_state=args.random_state, skip_export=args.skip_export, dataset_csv=args.dataset_csv,
         db_url=args.db_url, window=args.window, auto_promote=args.auto_promote, kernel=args.kernel,
         validation_csv=args.validation_csv, report_lang=args.report_lang, operator=args.operator,
+        cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout, new_registry=args.new_registry,
     )
     result = run_retrain(options)
     print(f"{result.version}: {result.message}")
+    for sentence in result.warnings:
+        print(f"warning: {sentence}", file=sys.stderr)
     print(f"{result.version} registered as {result.status}. Audit report: {result.report_index}")
     return 0
 

@@ -14,26 +14,41 @@ from typing import Any
 import pandas as pd
 
 from future_skills.atomic import atomic_write_bytes, atomic_write_json, atomic_write_with, file_sha256
-from future_skills.data.validation import CheckResult, validate_dataset
+from future_skills.data.contract import DatasetContract, contract_from_dict, load_contract
+from future_skills.data.csv_files import read_hr_csv
+from future_skills.data.validation import CheckResult, failure_table, normalise_dataset, validate_dataset
 from future_skills.exceptions import DatasetValidationError
 from future_skills.paths import get_paths, relative_to_root
 from future_skills.schema import LABEL, LEVELS, NUMERIC_FEATURES
 
+FAILURES_FILE = "validation_failures.json"
 
-def read_dataset_csv(path: Path | str, min_classes: int = 2,
-                     checks: list[CheckResult] | None = None) -> pd.DataFrame:
-    """A dataset CSV, validated; a missing or unreadable file is a DatasetValidationError."""
-    source = Path(path)
-    if not source.is_file():
-        raise DatasetValidationError(f"The dataset CSV {source} does not exist; check the path "
-                                     "(or run the export step first).")
+
+def read_dataset_csv(path: Path | str, min_classes: int | None = None, checks: list[CheckResult] | None = None,
+                     details: dict[str, Any] | None = None, contract: DatasetContract | None = None) -> pd.DataFrame:
+    """A dataset CSV, read whatever its delimiter, decimal mark and encoding, tidied and validated.
+
+    ``checks`` receives every rule's result, ``details`` what was detected (``format``) and
+    tidied (``input``: extra columns ignored, labels normalised). ``contract`` defaults to the one
+    in force. A missing, unreadable or invalid file is a DatasetValidationError listing every failed rule.
+    """
+    raw, found = read_hr_csv(path)
+    contract = contract or load_contract()
+    frame, tidied = normalise_dataset(raw, contract)
+    if details is not None:
+        details.update(format=found.as_dict(), input=tidied)
+    return validate_dataset(frame, min_classes, on_check=checks.extend if checks is not None else None,
+                            contract=contract, source=str(path))
+
+
+def read_snapshot_csv(path: Path | str) -> pd.DataFrame:
+    """A run's snapshot CSV, checked against the contract recorded beside it (``dataset.json``) when there is
+    one: a model's data is judged by the rules it was trained under, even after ``future_skills.toml`` changed."""
     try:
-        frame = pd.read_csv(source, dtype={"snapshot_date": str})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DatasetValidationError(f"{source} is not a readable CSV ({reason}); export it again as "
-                                     "comma-separated UTF-8 with a header row.") from None
-    return validate_dataset(frame, min_classes, on_check=checks.extend if checks is not None else None)
+        recorded = json.loads(Path(path).with_suffix(".json").read_text(encoding="utf-8"))["contract"]
+    except (OSError, ValueError, KeyError, TypeError):
+        recorded = None
+    return read_dataset_csv(path, contract=contract_from_dict(recorded) if recorded else None)
 
 
 def class_distribution(frame: pd.DataFrame) -> dict[str, int]:
@@ -70,11 +85,14 @@ def parquet_copy(csv_path: Path | str) -> Path:
     return Path(csv_path).with_suffix(".parquet")
 
 
-def write_snapshot(frame: pd.DataFrame, path: Path | str, source: str = "") -> dict[str, Any]:
-    """Write the snapshot CSV once, its typed Parquet copy and its ``dataset.json`` sidecar; return the sidecar.
+def write_snapshot(frame: pd.DataFrame, path: Path | str, source: str = "",
+                   details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Write the snapshot CSV (UTF-8, comma, decimal point) once, its typed Parquet copy and its ``dataset.json``.
 
-    The Parquet copy lets later steps take the validated rows without parsing the CSV again
-    (:func:`read_snapshot`); the CSV stays the audit record.
+    The sidecar records the contract in force (``contract``) and, from ``details``, how the
+    source file was read (``format``) and tidied (``input``). The Parquet copy lets later steps
+    take the validated rows without parsing the CSV again (:func:`read_snapshot`); the CSV stays
+    the audit record. Returns the sidecar.
     """
     target = Path(path)
     data = snapshot_csv_bytes(frame)
@@ -84,17 +102,17 @@ def write_snapshot(frame: pd.DataFrame, path: Path | str, source: str = "") -> d
     info = {"csv_path": relative_to_root(target), "sha256": hashlib.sha256(data).hexdigest(), "source": source,
             "exported_at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
             "parquet_path": relative_to_root(parquet), "parquet_sha256": file_sha256(parquet),
-            **describe_snapshot(frame)}
+            **describe_snapshot(frame), "contract": load_contract().as_dict(), **(details or {})}
     atomic_write_json(target.with_suffix(".json"), info)
     return info
 
 
 def read_snapshot(path: Path | str) -> pd.DataFrame:
-    """A dataset CSV's rows: from its Parquet copy when the sidecar vouches for both files, else parsed and validated.
+    """A run's snapshot rows: from its Parquet copy when the sidecar vouches for both files, else parsed and validated.
 
     The copy is used only when the CSV and the Parquet file both still have the sha256 recorded
-    at export (the rows were validated then); anything else reads the CSV with
-    :func:`read_dataset_csv`, which validates every row.
+    at export (the rows were validated then, under the contract recorded beside them); anything
+    else reads the CSV with :func:`read_snapshot_csv`, which validates every row under that contract.
     """
     source = Path(path)
     sidecar, parquet = source.with_suffix(".json"), parquet_copy(source)
@@ -105,7 +123,7 @@ def read_snapshot(path: Path | str) -> pd.DataFrame:
     except (OSError, ValueError, AttributeError):
         vouched = False
     if not vouched:
-        return read_dataset_csv(source)
+        return read_snapshot_csv(source)
     return pd.read_parquet(parquet)
 
 
@@ -132,19 +150,41 @@ def export_snapshot(version: str, db_url: str | None = None, dataset_csv: str | 
 
     output = Path(output_csv) if output_csv else get_paths().dataset_csv(version)
     checks: list[CheckResult] = []
-    if dataset_csv:
-        frame = read_dataset_csv(dataset_csv, checks=checks)
-        source = f"CSV file {dataset_csv}"
-    elif skip_export:
-        previous = last_exported_dataset(exclude=output)
-        frame = read_dataset_csv(previous, checks=checks)
-        source = f"earlier snapshot {relative_to_root(previous)}"
-    else:
-        url = ensure_demo_database(db_url)
-        frame = validate_dataset(export_dataset(url), on_check=checks.extend)
-        source = f"HR database {masked_url(url)}"
-    info = write_snapshot(frame, output, source)
+    details: dict[str, Any] = {}
+    try:
+        if dataset_csv:
+            frame = read_dataset_csv(dataset_csv, checks=checks, details=details)
+            source = f"CSV file {dataset_csv}"
+        elif skip_export:
+            previous = last_exported_dataset(exclude=output)
+            frame = read_dataset_csv(previous, checks=checks, details=details)
+            source = f"earlier snapshot {relative_to_root(previous)}"
+        else:
+            url = ensure_demo_database(db_url)
+            source = f"HR database {masked_url(url)}"
+            frame, details["input"] = normalise_dataset(export_dataset(url))
+            frame = validate_dataset(frame, on_check=checks.extend, source=f"the export of the {source}")
+    except DatasetValidationError as exc:
+        write_failures(output.with_name(FAILURES_FILE), exc)
+        raise
+    info = write_snapshot(frame, output, source, details)
     return {**info, "checks": checks, "frame": frame}
+
+
+def write_failures(path: Path, error: DatasetValidationError) -> None:
+    """The failed rules of a refused dataset as JSON (``validation_failures.json``) for the run's index page."""
+    table = failure_table(error.failures) if error.failures else None
+    rows = [] if table is None else table.astype(str).to_dict("records")
+    atomic_write_json(path, {"message": str(error), "failures": rows})
+
+
+def read_failures(run_dir: Path) -> dict[str, Any] | None:
+    """What :func:`write_failures` wrote for a run, or None."""
+    path = Path(run_dir) / FAILURES_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def numeric_summary(frame: pd.DataFrame) -> pd.DataFrame:
@@ -169,6 +209,33 @@ def levels_by_date(frame: pd.DataFrame) -> pd.DataFrame:
     table["Total"] = table.sum(axis=1)
     table.index.name, table.columns.name = "Quarter", None
     return table
+
+
+def contract_table(snapshot: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
+    """The value rules the snapshot was checked against, where each comes from, and the data's span."""
+    contract = snapshot["contract"]
+    changed = {key.split(".", 1)[1] for key in contract["overridden"] if key.startswith("ranges.")}
+    where = f"{contract['config_file']} [dataset.ranges]" if contract.get("config_file") else "future_skills.toml"
+    numbers = frame[list(NUMERIC_FEATURES)].astype(float)
+    table = pd.DataFrame({
+        "Rule in force": pd.Series(contract["rules"]),
+        "Set by": pd.Series({c: where if c in changed else "default" for c in NUMERIC_FEATURES}),
+        "Values in the data": pd.Series({c: f"{numbers[c].min():g} to {numbers[c].max():g}" for c in NUMERIC_FEATURES}),
+    })
+    table.index.name = "Column"
+    return table
+
+
+def input_table(snapshot: dict[str, Any]) -> pd.DataFrame:
+    """How the source was read and tidied: file format, extra columns ignored, labels normalised."""
+    tidied = snapshot.get("input") or {}
+    found = snapshot.get("format")
+    rows = {"File format": "; ".join(found["notes"]) if found else "database query (no file)",
+            "Extra columns (ignored)": ", ".join(tidied.get("extra_columns") or []) or "none",
+            "Columns renamed (case or spaces)": ", ".join(f"{a} → {b}" for a, b in
+                                                         (tidied.get("renamed_columns") or {}).items()) or "none",
+            "Labels normalised (case, spaces, extra spellings)": f"{tidied.get('labels_normalised', 0):,} rows"}
+    return pd.DataFrame({"Value": rows}).rename_axis("Item")
 
 
 def snapshot_table(snapshot: dict[str, Any]) -> pd.DataFrame:

@@ -21,6 +21,9 @@ DEMO_SEED = 20251127
 SNAPSHOT_DATES: tuple[str, ...] = ("2024-12-31", "2025-03-31", "2025-06-30", "2025-09-30",
                                    "2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30")
 SKILLS_PER_ROLE = 20
+# Stored as SQLite's user_version: 2 = shares in 0–1 (the original system's scales). A demo
+# database of another format (1: the earlier 0–100 scales) is rebuilt on first use.
+DEMO_FORMAT = 2
 
 DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "Engineering": ("Backend Developer", "Frontend Developer", "Mobile Developer", "QA Engineer",
@@ -56,7 +59,7 @@ SKILL_CATEGORIES: dict[str, tuple[str, ...]] = {
                  "Customer Journey Mapping", "Pricing", "Procurement", "Lean Management", "Business Case Writing"),
 }
 
-# How much each skill category tends to trend (0-100 scale) and how scarce it is on the market.
+# How much each skill category tends to trend (in points of 100; stored as shares 0–1) and how scarce it is on the market.
 CATEGORY_TREND = {"Programming": 55, "Data": 60, "Cloud & Infrastructure": 62, "Security": 64,
                   "AI & Machine Learning": 72, "Management": 45, "Communication": 42, "Business": 44}
 CATEGORY_SCARCITY = {"Programming": 50, "Data": 55, "Cloud & Infrastructure": 60, "Security": 68,
@@ -79,6 +82,7 @@ DEPARTMENT_SALARY = {"Engineering": 18, "Data & Analytics": 20, "IT Operations":
 HIDDEN_WEIGHTS = {"trend_score": 0.34, "internal_usage": 0.22, "training_requests": 0.14,
                   "scarcity_index": 0.20, "hiring_difficulty": 0.10}
 HIDDEN_REQUESTS_FULL = 30.0
+SHARE_COLUMNS = ("trend_score", "internal_usage", "scarcity_index", "hiring_difficulty")  # 0–1, as the original
 HIDDEN_CATEGORY_BONUS = {"AI & Machine Learning": 4.0, "Security": 2.0, "Communication": -2.0, "Management": -3.0}
 HIDDEN_ECONOMY_WEIGHT = 0.6
 HIDDEN_THRESHOLDS = (44.0, 56.0)  # LOW below the first, HIGH from the second
@@ -117,13 +121,15 @@ def skill_table() -> pd.DataFrame:
 
 
 def hidden_need_level(frame: pd.DataFrame, rng: np.random.Generator | None = None) -> np.ndarray:
-    """The level HR would decide for each row: the hidden weighted rule plus decision noise."""
-    requests = np.minimum(frame["training_requests"].astype(float) / HIDDEN_REQUESTS_FULL, 1.0) * 100.0
-    score = (HIDDEN_WEIGHTS["trend_score"] * frame["trend_score"].astype(float)
-             + HIDDEN_WEIGHTS["internal_usage"] * frame["internal_usage"].astype(float)
-             + HIDDEN_WEIGHTS["training_requests"] * requests
-             + HIDDEN_WEIGHTS["scarcity_index"] * frame["scarcity_index"].astype(float)
-             + HIDDEN_WEIGHTS["hiring_difficulty"] * frame["hiring_difficulty"].astype(float)
+    """The level HR would decide for each row: the hidden weighted rule plus decision noise.
+
+    Reusable on any frame with the numeric features (shares in 0–1) and ``skill_category``:
+    the score is 100 × the weighted shares (training requests count fully from
+    ``HIDDEN_REQUESTS_FULL``), plus the economy and a category bonus, cut at ``HIDDEN_THRESHOLDS``.
+    """
+    requests = np.minimum(frame["training_requests"].astype(float) / HIDDEN_REQUESTS_FULL, 1.0)
+    shares = sum(HIDDEN_WEIGHTS[name] * frame[name].astype(float) for name in SHARE_COLUMNS)
+    score = (100.0 * (shares + HIDDEN_WEIGHTS["training_requests"] * requests)
              + HIDDEN_ECONOMY_WEIGHT * frame["economic_indicator"].astype(float)
              + frame["skill_category"].map(HIDDEN_CATEGORY_BONUS).fillna(0.0).astype(float))
     score = score.to_numpy()
@@ -146,7 +152,10 @@ def _pairs(roles: pd.DataFrame, skills: pd.DataFrame, rng: np.random.Generator) 
 
 
 def _signals(pairs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """Quarterly signals per pair: persistent per-skill and per-pair levels, trends, and noise."""
+    """Quarterly signals per pair: persistent per-skill and per-pair levels, trends, and noise.
+
+    Computed on a 0–100 scale, stored as the original system's shares (0–1, three decimals).
+    """
     n_skills = int(pairs["skill_id"].max()) + 1
     skill_trend = rng.normal(0, 12, n_skills)
     skill_slope = rng.normal(0, 2.5, n_skills)
@@ -169,9 +178,9 @@ def _signals(pairs: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
                          + rng.normal(0, 8, n), 25, 200)
         frames.append(pd.DataFrame({
             "job_role_id": pairs["job_role_id"], "skill_id": pairs["skill_id"], "snapshot_date": date,
-            "trend_score": np.round(trend, 1), "internal_usage": np.round(usage, 1),
-            "training_requests": requests.astype(int), "scarcity_index": np.round(scarcity, 1),
-            "hiring_difficulty": np.round(hiring, 1), "avg_salary_k": np.round(salary, 1),
+            "trend_score": np.round(trend / 100, 3), "internal_usage": np.round(usage / 100, 3),
+            "training_requests": requests.astype(int), "scarcity_index": np.round(scarcity / 100, 3),
+            "hiring_difficulty": np.round(hiring / 100, 3), "avg_salary_k": np.round(salary, 1),
             "economic_indicator": np.round(economy[quarter] + rng.normal(0, 1.5, n), 2),
         }))
     return pd.concat(frames, ignore_index=True)
@@ -206,6 +215,7 @@ def build_demo_database(path: Path | str, seed: int = DEMO_SEED) -> Path:
                 connection.execute(statement)
             for name, frame in demo_tables(seed).items():
                 frame.to_sql(name, connection, if_exists="append", index=False)
+            connection.execute(f"PRAGMA user_version = {DEMO_FORMAT}")
         connection.close()
         os.replace(tmp, target)
     finally:
@@ -214,7 +224,8 @@ def build_demo_database(path: Path | str, seed: int = DEMO_SEED) -> Path:
 
 
 def ensure_demo_database(db_url: str | None = None) -> str:
-    """The database URL to use; builds the embedded demo database when that URL points at it and it is absent."""
+    """The database URL to use; builds the embedded demo database when that URL points at it and it is
+    absent or of an older format (:data:`DEMO_FORMAT`)."""
     from future_skills.paths import get_paths
     from future_skills.settings import default_db_url, load_settings
 
@@ -222,13 +233,27 @@ def ensure_demo_database(db_url: str | None = None) -> str:
     if url != default_db_url():
         return url
     path = get_paths().demo_db
-    if not path.exists():
+    if not path.exists() or demo_format(path) != DEMO_FORMAT:
         from filelock import FileLock
 
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(path) + ".lock"):
+            if path.exists() and demo_format(path) != DEMO_FORMAT:
+                print(f"Demo data: the embedded HR database at {path} is of an older format (0–100 scales); "
+                      "rebuilding it on the dataset contract's scales (shares 0–1).", file=sys.stderr)
+                path.unlink()
             if not path.exists():
                 print(f"Demo data: building the embedded HR database at {path} (synthetic, deterministic; "
                       "set FUTURE_SKILLS_DB_URL or --db-url to use your HR database).", file=sys.stderr)
                 build_demo_database(path)
     return url
+
+
+def demo_format(path: Path) -> int:
+    """The demo database's format (SQLite user_version; 0 for a database built before formats existed)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    connection.close()
+    return version

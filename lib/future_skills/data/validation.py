@@ -1,17 +1,24 @@
-"""Dataset validation: every row against the contract of DESIGN.md (``schema``).
+"""Dataset validation: every row against the contract (``data.contract``), every failure at once.
 
-The checks run in a fixed order (columns, emptiness, nulls, types, ranges, labels,
-duplicate keys, consistent names, class count); each returns the offending rows so that a
-failure names the column, the rule and the first rows that break it, with their CSV line
-numbers (header = line 1).
+:func:`normalise_dataset` first tidies what people's files differ in without being wrong
+(column names' case and spaces, extra columns, label case and spaces, extra label spellings)
+and counts it. :func:`run_checks` then applies the pandera schema lazily and returns one
+:class:`CheckResult` per rule, with the rows failing and the first offending CSV line numbers
+(header = line 1) and values; :func:`validate_dataset` raises them all in one message.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import pandas as pd
 
+from future_skills.data.contract import (
+    DatasetContract,
+    dataset_schema,
+    failure_cases,
+    load_contract,
+)
 from future_skills.exceptions import DatasetValidationError
 from future_skills.schema import (
     CATEGORICAL_FEATURES,
@@ -21,10 +28,12 @@ from future_skills.schema import (
     LABEL,
     LEVELS,
     NUMERIC_FEATURES,
-    NUMERIC_RANGES,
 )
 
 MAX_EXAMPLES = 5
+PRESENT = "column present"
+NOT_MISSING = "a value in every row"
+CONFIG_FILE = "future_skills.toml"
 
 
 @dataclass
@@ -41,94 +50,153 @@ class CheckResult:
         return self.failing == 0
 
 
-def _examples(frame: pd.DataFrame, mask: pd.Series, column: str) -> list[dict]:
-    rows = []
-    for index, row in frame.loc[mask].head(MAX_EXAMPLES).iterrows():
-        example = {"line": int(index) + 2}
-        for key in KEY_COLUMNS:
-            if key in frame.columns and key != column:
-                example[key] = row[key]
-        if column in frame.columns:
-            example[column] = row[column]
-        rows.append(example)
-    return rows
+def normalise_dataset(frame: pd.DataFrame, contract: DatasetContract | None = None) -> tuple[pd.DataFrame, dict]:
+    """Column names matched without case/spaces, extra columns dropped, labels upper-cased and trimmed.
+
+    Returns the tidied frame and what was done: ``extra_columns`` (ignored), ``renamed_columns``,
+    ``labels_normalised`` (rows whose label was rewritten, e.g. ' high' → 'HIGH' or an extra spelling).
+    """
+    contract = contract or load_contract()
+    wanted = {name.lower(): name for name in DATASET_COLUMNS}
+    renamed = {c: wanted[str(c).strip().lower()] for c in frame.columns
+               if str(c).strip().lower() in wanted and c != wanted[str(c).strip().lower()]}
+    tidy = frame.rename(columns=renamed)
+    extra = [str(c) for c in tidy.columns if c not in DATASET_COLUMNS]
+    tidy = tidy[[c for c in tidy.columns if c in DATASET_COLUMNS]].reset_index(drop=True)
+    changed = 0
+    if LABEL in tidy.columns:
+        raw = tidy[LABEL]
+        text = raw.astype("string").str.strip().str.upper()
+        text = text.map(lambda v: contract.label_spellings.get(v, v) if isinstance(v, str) else v)
+        changed = int((raw.notna() & (raw.astype("string") != text)).sum())
+        tidy[LABEL] = text.astype(object).where(text.notna(), None)
+    for name in CATEGORICAL_FEATURES:
+        if name in tidy.columns and tidy[name].dtype == object:
+            tidy[name] = tidy[name].map(lambda v: v.strip() if isinstance(v, str) else v)
+    return tidy, {"extra_columns": extra, "renamed_columns": {str(k): v for k, v in renamed.items()},
+                  "labels_normalised": changed}
 
 
-def _result(frame: pd.DataFrame, column: str, rule: str, mask: pd.Series) -> CheckResult:
-    failing = int(mask.sum())
-    return CheckResult(column, rule, failing, _examples(frame, mask, column) if failing else [])
+def _rule_names(schema: Any) -> list[tuple[str, str]]:
+    """(column, rule) of every declared check, in the schema's order."""
+    rules = []
+    for name, column in schema.columns.items():
+        rules += [(name, PRESENT), (name, NOT_MISSING)] + [(name, check.name) for check in column.checks]
+    return rules + [(_frame_column(check.name), check.name) for check in schema.checks]
 
 
-def _range_rule(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"value between {low:g} and {high:g}"
-    return f"value ≥ {low:g}" if low is not None else f"value ≤ {high:g}"
+def _frame_column(rule: str) -> str:
+    if rule.startswith("one row per"):
+        return ", ".join(KEY_COLUMNS)
+    if rule.startswith("one "):
+        return rule.split()[1]
+    return LABEL
 
 
-def _column_checks(frame: pd.DataFrame) -> list[CheckResult]:
-    """Nulls, types and ranges, column by column."""
+def _value(frame: pd.DataFrame, row: int, column: str) -> Any:
+    if column in frame.columns:
+        return frame[column].iloc[row]
+    return ", ".join(f"{c}={frame[c].iloc[row]}" for c in column.split(", ") if c in frame.columns)
+
+
+def _class_examples(frame: pd.DataFrame, rule: str, contract: DatasetContract) -> tuple[int, list[dict]]:
+    counts = frame[LABEL].loc[frame[LABEL].isin(LEVELS)].value_counts()
+    if "rows per level" in rule:
+        small = {level: int(n) for level, n in counts.items() if n < contract.min_rows_per_class}
+        return len(small), [{"level": level, "rows": n} for level, n in small.items()]
+    return 1, [{"levels_found": ", ".join(map(str, counts.index)) or "none"}]
+
+
+def _result(frame: pd.DataFrame, column: str, rule: str, cases: pd.DataFrame, contract: DatasetContract) -> CheckResult:
+    """The failures of one (column, rule) as a CheckResult with lines and values."""
+    if rule == PRESENT:
+        return CheckResult(column, rule, 1, [{"value": "not in the file"}])
+    rows = sorted({int(i) for i in cases["index"].dropna()})
+    if not rows:  # a check on the whole table (classes)
+        failing, examples = _class_examples(frame, rule, contract)
+        return CheckResult(column, rule, failing, examples)
+    examples = [{"line": row + 2, "row": row, "value": _value(frame, row, column)} for row in rows[:MAX_EXAMPLES]]
+    return CheckResult(column, rule, len(rows), examples)
+
+
+def check_frame(frame: pd.DataFrame, schema: Any, contract: DatasetContract) -> tuple[list[CheckResult], set[int]]:
+    """Every rule of ``schema`` on ``frame`` at once: one result per (column, rule), and the failing rows."""
+    frame = frame.reset_index(drop=True)
+    cases = failure_cases(schema, frame)
+    if cases.empty:  # the common case, kept fast for serving
+        return [CheckResult(column, rule) for column, rule in _rule_names(schema)], set()
+    cases = cases.assign(rule=cases["check"].map(lambda c: {"column_in_dataframe": PRESENT,
+                                                            "not_nullable": NOT_MISSING}.get(c, c)))
+    missing_columns = set(cases.loc[cases["rule"] == PRESENT, "failure_case"])
+    frame_rules = {check.name for check in schema.checks}
     results = []
-    for column in DATASET_COLUMNS:
-        values = frame[column]
-        results.append(_result(frame, column, "no missing value", values.isna()))
-        present = values.notna()
-        if column in INTEGER_COLUMNS or column in NUMERIC_FEATURES:
-            numbers = pd.to_numeric(values, errors="coerce")
-            results.append(_result(frame, column, "numeric value", present & numbers.isna()))
-            if column in INTEGER_COLUMNS:
-                results.append(_result(frame, column, "whole number > 0", numbers.notna() & ((numbers % 1 != 0) | (numbers <= 0))))
-            else:
-                low, high = NUMERIC_RANGES[column]
-                outside = (numbers < low if low is not None else False) | (numbers > high if high is not None else False)
-                results.append(_result(frame, column, _range_rule(low, high), numbers.notna() & outside))
-        elif column == "snapshot_date":
-            dates = pd.to_datetime(values.astype(str), format="%Y-%m-%d", errors="coerce")
-            results.append(_result(frame, column, "date as YYYY-MM-DD", present & dates.isna()))
-        elif column == LABEL:
-            results.append(_result(frame, column, "one of " + ", ".join(LEVELS),
-                                   present & ~values.astype(str).isin(LEVELS)))
-        elif column in CATEGORICAL_FEATURES:
-            results.append(_result(frame, column, "non-empty text", present & (values.astype(str).str.strip() == "")))
-    return results
+    for column, rule in _rule_names(schema):
+        if rule == PRESENT:
+            mine = cases.loc[(cases["rule"] == rule) & (cases["failure_case"] == column)]
+        elif column in missing_columns:
+            continue
+        elif rule in frame_rules:
+            mine = cases.loc[cases["rule"] == rule]
+        else:
+            mine = cases.loc[(cases["rule"] == rule) & (cases["column"] == column)]
+        results.append(_result(frame, column, rule, mine, contract) if len(mine) else CheckResult(column, rule))
+    return results, {int(i) for i in cases["index"].dropna()}
 
 
-def _table_checks(frame: pd.DataFrame, min_classes: int) -> list[CheckResult]:
-    """Duplicate keys, one name per ID, and enough classes to learn from."""
-    keys = list(KEY_COLUMNS)
-    normalised = frame.assign(snapshot_date=frame["snapshot_date"].astype(str))
-    results = [_result(frame, "job_role_id, skill_id, snapshot_date", "unique (role, skill, date) key",
-                       normalised.duplicated(keys, keep=False))]
-    for id_column, name_column in (("job_role_id", "job_role_name"), ("skill_id", "skill_name")):
-        names = frame.groupby(id_column)[name_column].transform("nunique")
-        results.append(_result(frame, name_column, f"one {name_column} per {id_column}", names > 1))
-    classes = frame[LABEL].dropna().astype(str).nunique()
-    results.append(CheckResult(LABEL, f"at least {min_classes} distinct levels", 0 if classes >= min_classes else 1,
-                               [] if classes >= min_classes else [{"levels_found": classes}]))
-    return results
+def run_checks(frame: pd.DataFrame, min_classes: int | None = None,
+               contract: DatasetContract | None = None) -> list[CheckResult]:
+    """Every rule of the dataset contract on ``frame`` at once; one result per (column, rule), passed or not."""
+    contract = contract or load_contract()
+    return check_frame(frame, dataset_schema(contract, min_classes), contract)[0]
 
 
-def run_checks(frame: pd.DataFrame, min_classes: int = 2) -> list[CheckResult]:
-    """Every rule on ``frame``; stops early only when the columns or rows needed for the rest are missing."""
-    missing = [c for c in DATASET_COLUMNS if c not in frame.columns]
-    results = [CheckResult(", ".join(missing) or "all columns", "required column", len(missing),
-                           [{"missing": missing, "found": list(frame.columns)}] if missing else [])]
-    if missing:
-        return results
-    results.append(CheckResult("all columns", "at least one row", 0 if len(frame) else 1,
-                               [] if len(frame) else [{"rows": 0}]))
-    if not len(frame):
-        return results
-    results += _column_checks(frame)
-    if all(r.passed for r in results):
-        results += _table_checks(frame, min_classes)
-    return results
+def what_to_do(failures: list[CheckResult], contract: DatasetContract | None = None) -> str:
+    """The closing sentence: fix the data, or name the future_skills.toml key that changes the rule."""
+    contract = contract or load_contract()
+    keys = []
+    for failure in failures:
+        if failure.column in NUMERIC_FEATURES and failure.rule == contract.ranges[failure.column].describe():
+            keys.append(f"[dataset.ranges] {failure.column} = {{ min = …, max = … }}")
+        elif failure.column == LABEL and failure.rule.startswith("one of"):
+            keys.append('[dataset.labels] HIGH = ["…"] (an extra spelling of a level)')
+        elif "rows per level" in failure.rule:
+            keys.append("dataset.min_rows_per_class")
+        elif "different levels" in failure.rule:
+            keys.append("dataset.min_classes")
+    advice = "What to do: fix these rows in the data and run again"
+    if keys:
+        advice += (f"; if the data is right and a rule is not, change the contract in {CONFIG_FILE} "
+                   f"({'; '.join(dict.fromkeys(keys))}) — `future-skills contract infer --from FILE.csv` suggests one")
+    return advice + "."
 
 
-def _message(failure: CheckResult, others: int) -> str:
-    shown = "; ".join(", ".join(f"{k}={v}" for k, v in example.items()) for example in failure.examples)
-    extra = f" ({others} other rule(s) also failed)" if others else ""
-    return (f"Dataset validation failed: column '{failure.column}' breaks the rule '{failure.rule}' "
-            f"in {failure.failing} row(s){extra}; first offending rows: {shown}. Fix the data and run again.")
+def failure_table(results: list[CheckResult]) -> pd.DataFrame:
+    """The failing rules for people: rule, column, rows failing, first lines and their values."""
+    rows = []
+    for r in (r for r in results if not r.passed):
+        lines = ", ".join(str(e["line"]) for e in r.examples if "line" in e)
+        values = "; ".join(_shown(e) for e in r.examples)
+        rows.append({"Rule": r.rule, "Column": r.column, "Rows failing": r.failing,
+                     "First lines": lines or "—", "First values": values})
+    return pd.DataFrame(rows, columns=["Rule", "Column", "Rows failing", "First lines", "First values"])
+
+
+def _shown(example: dict) -> str:
+    """One example as the table shows it: the value (text quoted, missing as '(empty)') or its details."""
+    if "value" not in example:
+        return ", ".join(f"{k} {v}" for k, v in example.items() if k not in ("line", "row"))
+    value = example["value"]
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "(empty)"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def failure_message(failures: list[CheckResult], source: str, contract: DatasetContract | None = None) -> str:
+    """One sentence, the table as text, and what to do."""
+    count = len(failures)
+    head = f"{count} rule{'s' if count > 1 else ''} of the dataset contract failed in {source}:"
+    table = failure_table(failures).to_string(index=False, max_colwidth=60)
+    return f"{head}\n{table}\n{what_to_do(failures, contract)}"
 
 
 def coerce_types(frame: pd.DataFrame) -> pd.DataFrame:
@@ -144,16 +212,22 @@ def coerce_types(frame: pd.DataFrame) -> pd.DataFrame:
     return clean.reset_index(drop=True)
 
 
-def validate_dataset(frame: pd.DataFrame, min_classes: int = 2,
-                     on_check: Callable[[list[CheckResult]], None] | None = None) -> pd.DataFrame:
-    """The validated dataset with clean types, or a DatasetValidationError naming column, rule and rows."""
-    results = run_checks(frame.reset_index(drop=True), min_classes)
+def validate_dataset(frame: pd.DataFrame, min_classes: int | None = None,
+                     on_check: Callable[[list[CheckResult]], None] | None = None,
+                     contract: DatasetContract | None = None, source: str = "the dataset") -> pd.DataFrame:
+    """The validated dataset with clean types, or a DatasetValidationError listing every failed rule."""
+    contract = contract or load_contract()
+    if len(frame.columns) and not len(frame):
+        raise DatasetValidationError(f"{source} has a header but no data rows; export it again with its rows.",
+                                     "all columns", "at least one data row")
+    results = run_checks(frame, min_classes, contract)
     if on_check is not None:
         on_check(results)
     failures = [r for r in results if not r.passed]
     if failures:
         first = failures[0]
-        raise DatasetValidationError(_message(first, len(failures) - 1), first.column, first.rule, first.examples)
+        raise DatasetValidationError(failure_message(failures, source, contract), first.column, first.rule,
+                                     first.examples, failures)
     return coerce_types(frame)
 
 

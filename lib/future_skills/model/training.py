@@ -19,6 +19,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
 from future_skills.atomic import atomic_write_json, atomic_write_text, file_sha256
+from future_skills.data.contract import load_contract
 from future_skills.data.dataset import describe_snapshot, read_snapshot
 from future_skills.environment import environment_info, git_commit
 from future_skills.exceptions import DatasetValidationError, FutureSkillsError
@@ -136,6 +137,7 @@ def _dataset_block(frame: pd.DataFrame, dataset_csv: Path, split_path: Path,
         "train_samples": int(len(train)),
         "test_samples": int(len(test)),
         "period": summary["period"],
+        "contract": load_contract().as_dict(),  # the rules this model's data was checked against
     }
 
 

@@ -34,9 +34,20 @@ EXACT_KS_MAX_ROWS = 10_000  # scipy's own limit for the exact KS p-value (method
 
 
 def finite_pair(reference: Any, current: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Both samples as float arrays without their NaN values."""
-    ref, cur = np.asarray(reference, dtype=float), np.asarray(current, dtype=float)
-    return ref[~np.isnan(ref)], cur[~np.isnan(cur)]
+    """Both samples as float arrays without their NaN values (no copy of a sample without NaN)."""
+    return _finite(reference), _finite(current)
+
+
+def _finite(values: Any) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    missing = np.isnan(array)
+    return array[~missing] if missing.any() else array
+
+
+def sorted_finite(reference: Any, current: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Both samples without NaN, sorted: what every numeric statistic's ``compute`` receives."""
+    ref, cur = finite_pair(reference, current)
+    return np.sort(ref), np.sort(cur)
 
 
 def share_psi(reference_share: Any, current_share: Any) -> float:
@@ -53,7 +64,7 @@ def population_stability_index(reference: Any, current: Any, bins: int = 10) -> 
     discrete features get fewer bins), outer edges are open (−∞, +∞); a value equal to an
     edge falls in the upper bin. Empty bins get the share :data:`PSI_EPSILON`. NaN is ignored.
     """
-    return _psi(*finite_pair(reference, current), bins)
+    return _psi(*sorted_finite(reference, current), bins)
 
 
 def _psi(ref: np.ndarray, cur: np.ndarray, bins: int = 10) -> float:
@@ -64,14 +75,8 @@ def _psi(ref: np.ndarray, cur: np.ndarray, bins: int = 10) -> float:
 
 
 def _bin_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Values per bin (a value equal to an edge in the upper bin); sorted values are counted by bisection."""
-    if _is_sorted(values):
-        return np.diff(np.searchsorted(values, edges, side="left"), prepend=0, append=len(values))
-    return np.bincount(np.searchsorted(edges, values, side="right"), minlength=len(edges) + 1)
-
-
-def _is_sorted(values: np.ndarray) -> bool:
-    return bool(len(values) < 2 or np.all(values[:-1] <= values[1:]))
+    """Sorted values per bin (a value equal to an edge falls in the upper bin), counted by bisection."""
+    return np.diff(np.searchsorted(values, edges, side="left"), prepend=0, append=len(values))
 
 
 def _ks_large(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
@@ -82,7 +87,6 @@ def _ks_large(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
     give every candidate, with the same integer ratios, hence the same floats, as scipy.
     """
     values, ref_counts = np.unique(ref, return_counts=True)
-    cur = cur if _is_sorted(cur) else np.sort(cur)
     cur_leq = np.searchsorted(cur, values, side="right")
     cur_less = np.searchsorted(cur, values, side="left")
     ref_leq = np.cumsum(ref_counts)
@@ -104,7 +108,7 @@ def ks_test(reference: Any, current: Any) -> tuple[float, float]:
     same statistic and asymptotic p-value are computed from the sorted current sample and the
     distinct reference values (one sort instead of scipy's sort plus two searches of every value).
     """
-    return _ks(*finite_pair(reference, current))
+    return _ks(*sorted_finite(reference, current))
 
 
 def _ks(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
@@ -118,17 +122,15 @@ def _ks(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
 
 def out_of_range_share(reference: Any, current: Any) -> float:
     """Share of current values below the reference minimum or above its maximum."""
-    return _outside(*finite_pair(reference, current))
+    return _outside(*sorted_finite(reference, current))
 
 
 def _outside(ref: np.ndarray, cur: np.ndarray) -> float:
     if not len(ref) or not len(cur):
         return float("nan")
-    if _is_sorted(cur):
-        below = np.searchsorted(cur, ref.min(), side="left")
-        above = len(cur) - np.searchsorted(cur, ref.max(), side="right")
-        return float(int(below + above) / len(cur))
-    return float(np.mean((cur < ref.min()) | (cur > ref.max())))
+    below = np.searchsorted(cur, ref[0], side="left")
+    above = len(cur) - np.searchsorted(cur, ref[-1], side="right")
+    return float(int(below + above) / len(cur))
 
 
 def _missing(value: Any) -> bool:

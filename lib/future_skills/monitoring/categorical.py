@@ -36,6 +36,9 @@ def pair_counts(current: pd.DataFrame) -> pd.DataFrame:
     roles = current["job_role_id"].to_numpy(dtype="int64")
     skills = current["skill_id"].to_numpy(dtype="int64")
     low, span = skills.min(), int(skills.max() - skills.min()) + 1
+    if span * (int(roles.max() - roles.min()) + 1) >= 2**62:  # IDs too far apart for one int64 key
+        counts = current.groupby(list(ID_COLUMNS)).size().rename("rows").reset_index()
+        return counts.astype({name: "int64" for name in ID_COLUMNS})
     keys, counts = np.unique((roles - roles.min()) * span + (skills - low), return_counts=True)
     return pd.DataFrame({"job_role_id": keys // span + roles.min(), "skill_id": keys % span + low, "rows": counts})
 

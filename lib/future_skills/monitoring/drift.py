@@ -3,7 +3,8 @@
 Each feature is compared by the registered drift statistics of its type
 (:mod:`future_skills.monitoring.statistics`; built-ins in :mod:`~future_skills.monitoring.builtin_statistics`).
 Numeric features: PSI on the reference's deciles, two-sample KS, share of values outside the
-reference range. A feature is ``drift`` when PSI ≥ ``psi_drift`` AND the KS p-value <
+reference range (and, for information, ``outside_contract_share``: outside the dataset
+contract's rule in force, :func:`data.contract.numeric_ranges`). A feature is ``drift`` when PSI ≥ ``psi_drift`` AND the KS p-value <
 ``ks_pvalue`` (the KS test guards against PSI noise on small samples), ``watch`` when PSI ≥
 ``psi_watch`` or PSI ≥ ``psi_drift`` without KS significance or more than
 ``out_of_range_watch`` of the values are outside the training range, else ``ok``.
@@ -27,7 +28,9 @@ assumes calibrated probabilities and no concept drift (same feature → need rel
 """
 from __future__ import annotations
 
+import functools
 import math
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
@@ -36,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from future_skills.atomic import atomic_write_json
+from future_skills.data.contract import numeric_ranges
 from future_skills.monitoring.builtin_statistics import (  # noqa: F401  (re-exported: the statistics' home)
     PSI_EPSILON,
     finite_pair,
@@ -43,6 +47,7 @@ from future_skills.monitoring.builtin_statistics import (  # noqa: F401  (re-exp
     out_of_range_share,
     population_stability_index,
     share_psi,
+    sorted_finite,
 )
 from future_skills.monitoring.categorical import categorical_drift
 from future_skills.monitoring.inputs import DriftInputs, load_drift_inputs
@@ -52,6 +57,7 @@ from future_skills.schema import ID_COLUMNS, LABEL, LEVELS, NUMERIC_FEATURES, PR
 from future_skills.thresholds import load_config
 
 STATUS_ORDER = ("ok", "watch", "drift")
+PARALLEL_ROWS = 200_000  # from this many logged rows, numeric features are compared two at a time
 
 
 class DriftReport(dict):
@@ -62,8 +68,19 @@ class DriftReport(dict):
 
 def compare_numeric(reference: Any, current: Any, thresholds: Mapping[str, Any]) -> dict[str, Any]:
     """The registered numeric statistics of one column (NaN ignored, values sorted once) and its status."""
-    ref, cur = finite_pair(reference, current)
-    return compare(np.sort(ref), np.sort(cur), "numeric", thresholds)
+    return compare(*sorted_finite(reference, current), "numeric", thresholds)
+
+
+def numeric_drift(reference: pd.DataFrame, current: pd.DataFrame, thresholds: Mapping[str, Any]) -> dict[str, dict]:
+    """:func:`compare_numeric` of every numeric feature; on a large log two features at a time (sorting
+    millions of values releases the GIL, so a second core halves the wall time)."""
+    def one(name: str) -> dict[str, Any]:
+        return compare_numeric(reference[name], current[name], thresholds)
+
+    if len(current) < PARALLEL_ROWS:
+        return {name: one(name) for name in NUMERIC_FEATURES}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(NUMERIC_FEATURES, pool.map(one, NUMERIC_FEATURES)))
 
 
 def level_shares(levels: pd.Series) -> dict[str, float]:
@@ -115,7 +132,7 @@ def realised_accuracy(inputs: DriftInputs, min_rows: int) -> dict[str, Any] | No
     current = _decidable(current, decisions)
     if current.empty:
         return None
-    logs = current[["timestamp", "job_role_id", "skill_id", "predicted_level", "model_version"]].copy()
+    logs = current
     logs["date"] = logs["timestamp"].dt.normalize().astype("datetime64[ns]")
     labels = pd.DataFrame({
         "job_role_id": decisions["job_role_id"].astype("int64"), "skill_id": decisions["skill_id"].astype("int64"),
@@ -139,22 +156,27 @@ def realised_accuracy(inputs: DriftInputs, min_rows: int) -> dict[str, Any] | No
 
 
 def _decidable(current: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
-    """The logged rows that a decision could match: a decided pair, logged before the last decision."""
-    last = pd.to_datetime(decisions["decided_at"], format="ISO8601").astype("datetime64[ns]").max()
+    """The columns :func:`realised_accuracy` needs, of the logged rows a decision could match: a decided
+    pair, logged before the last decision and on or before the last snapshot date (the match looks forward)."""
+    last_decided = pd.to_datetime(decisions["decided_at"], format="ISO8601").astype("datetime64[ns]").max()
+    last_snapshot = pd.to_datetime(decisions["snapshot_date"]).astype("datetime64[ns]").max()
+    stamps = current["timestamp"]
+    possible = ((stamps < last_decided) & (stamps < last_snapshot.normalize() + pd.Timedelta(days=1))).to_numpy()
+    columns = ["timestamp", *ID_COLUMNS, "predicted_level", "model_version"]
+    if not possible.any():
+        return current.iloc[0:0][columns]
+    candidates = current.loc[possible, columns]
     decided = pd.MultiIndex.from_frame(decisions[list(ID_COLUMNS)].astype("int64")).unique()
-    early = (current["timestamp"] < last).to_numpy()
-    if not early.any():
-        return current.iloc[0:0]
-    candidates = current.loc[early] if not early.all() else current
     known = pd.MultiIndex.from_frame(candidates[list(ID_COLUMNS)].astype("int64")).isin(decided)
-    return candidates.loc[known] if not known.all() else candidates
+    return candidates.loc[known]
 
 
 def estimated_accuracy(inputs: DriftInputs) -> dict[str, Any] | None:
     """Mean highest probability of the reference model's logged predictions (and on its test split)."""
     columns = list(PROBABILITY_COLUMNS)
     rows = model_rows(inputs, columns)
-    confidence = rows[columns].max(axis=1).dropna()
+    highest = functools.reduce(np.fmax, (rows[c].to_numpy(dtype=float) for c in columns))  # NaN only if all are
+    confidence = pd.Series(highest).dropna()
     if confidence.empty:
         return None
     reference = inputs.reference_predictions
@@ -224,8 +246,10 @@ def analyse_drift(inputs: DriftInputs, config: dict[str, Any] | None = None) -> 
         reason = inputs.no_data_reason or "no predictions in the window"
         report.update(status="no_data", reasons=[reason])
     else:
+        report["features"] = numeric_drift(inputs.reference, inputs.current, thresholds)
+        ranges = numeric_ranges()
         for name in NUMERIC_FEATURES:
-            report["features"][name] = compare_numeric(inputs.reference[name], inputs.current[name], thresholds)
+            report["features"][name]["outside_contract_share"] = ranges[name].share_outside(inputs.current[name])
         report["categorical"] = categorical_drift(inputs.reference, inputs.current, inputs.catalog, thresholds)
         report["prediction_mix"], report["score"] = prediction_drift(inputs, thresholds)
         report["realised_accuracy"] = realised_accuracy(inputs, int(thresholds["min_rows"]))

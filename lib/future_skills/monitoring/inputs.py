@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from future_skills.atomic import atomic_write_with
 from future_skills.data.dataset import read_snapshot
 from future_skills.exceptions import FutureSkillsError
 from future_skills.monitoring.log_reader import empty_log_frame, read_prediction_log
@@ -53,12 +54,32 @@ def reference_dataset_path(version: str, entry: RegistryEntry, paths: ProjectPat
     return path if path.is_absolute() else paths.root / path
 
 
+def predictions_cache(version: str, entry: RegistryEntry, paths: ProjectPaths) -> Path | None:
+    """``runs/monitoring/.cache/<version>-<model sha256>.parquet``: the reference model's test predictions,
+    kept so that a drift run needs neither to unpickle the model nor to import scikit-learn."""
+    if not entry.model_sha256:
+        return None
+    return paths.runs_dir / "monitoring" / ".cache" / f"{version}-{entry.model_sha256[:16]}.parquet"
+
+
 def reference_predictions(version: str, entry: RegistryEntry, dataset: pd.DataFrame,
                           paths: ProjectPaths) -> pd.DataFrame:
-    """The reference model's predictions on its own test split (sha256-verified model)."""
+    """The reference model's predictions on its own test split (sha256-verified model).
+
+    The model file is always checked against its sha256; the predictions come from the cache
+    (:func:`predictions_cache`) when it exists, else are computed and cached.
+    """
+    from future_skills.model.store import load_model, verify_model_file
+
+    cache = predictions_cache(version, entry, paths)
+    if cache is not None and cache.exists():
+        verify_model_file(paths.registered_model_file(entry), entry.model_sha256)
+        try:
+            return pd.read_parquet(cache)
+        except (OSError, ValueError):
+            pass  # unreadable cache: recompute it
     from future_skills.model.evaluation import candidate_test_rows
     from future_skills.model.scoring import ml_predict
-    from future_skills.model.store import load_model
     from future_skills.model.training import read_split
 
     model = load_model(paths.registered_model_file(entry), entry.model_sha256)
@@ -66,6 +87,9 @@ def reference_predictions(version: str, entry: RegistryEntry, dataset: pd.DataFr
     test = candidate_test_rows(dataset, read_split(split_path), split_path).reset_index(drop=True)
     predicted = ml_predict(model, test)
     predicted[LABEL] = test[LABEL].astype(str).to_numpy()
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_with(cache, lambda handle: predicted.to_parquet(handle, index=False))
     return predicted
 
 
@@ -117,7 +141,7 @@ def load_drift_inputs(*, reference_version: str | None = "auto", log_path: str |
     if not dataset_path.exists():
         inputs.no_data_reason = f"the training dataset of {version} ({dataset_path}) is missing"
         return inputs
-    inputs.reference = read_snapshot(dataset_path)  # the export's typed copy when intact
+    inputs.reference = read_snapshot(dataset_path)  # typed copy when intact, else under the contract it was trained with
     inputs.reference_info["rows"] = int(len(inputs.reference))
     if log.frame.empty:
         where = f"in the window {inputs.window}" if log.total_lines else "(the prediction log is empty or missing)"

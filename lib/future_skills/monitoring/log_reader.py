@@ -32,7 +32,7 @@ import pyarrow.json as pa_json
 
 from future_skills.exceptions import FutureSkillsError, MonitoringLogError
 from future_skills.monitoring.log_format import LINE_SCHEMA, LOG_COLUMNS, REQUIRED_FIELDS, TEXT_FIELDS, flat_name
-from future_skills.monitoring.log_store import flat_table, read_segments, segments
+from future_skills.monitoring.log_store import read_segments, segments
 from future_skills.schema import ID_COLUMNS
 from future_skills.settings import load_settings
 
@@ -219,10 +219,12 @@ def parse_log_bytes(data: bytes) -> tuple[pd.DataFrame, int, int]:
     table, incomplete = _complete_rows(table)
     frame = _to_frame(table).reindex(columns=list(LOG_COLUMNS))
     frame["timestamp"] = _parse_timestamps(frame["timestamp"])
-    unparsed = frame["timestamp"].isna()
-    bad += incomplete + int(unparsed.sum())
-    if unparsed.any():
-        frame = frame.loc[~unparsed]
+    # Unusable lines are skipped and counted: no timestamp, or a number JSON allows but no statistic can use
+    # (1e999 reads as infinity).
+    unusable = frame["timestamp"].isna() | np.isinf(frame.select_dtypes("number")).any(axis=1)
+    bad += incomplete + int(unusable.sum())
+    if unusable.any():
+        frame = frame.loc[~unusable]
     return frame.reset_index(drop=True), bad, lines_total
 
 
@@ -285,10 +287,6 @@ def read_prediction_log(path: Path | str | None = None, *, window: str | None = 
     frame, bad, total = parse_log_bytes(read_bytes(files))
     frame = filter_window(frame, window=window, since=since, until=until, now=now)
     if stored:
-        table, stored_total, stored_bad = read_segments(stored, lower, upper)
-        table = pa.concat_tables([table, flat_table(frame)])
-        frame = table.to_pandas(self_destruct=True, split_blocks=True)
-        del table
-        frame = filter_window(frame, window=window, since=since, until=until, now=now)
+        frame, stored_total, stored_bad = read_segments(stored, lower, upper, tail=frame)
         bad, total = bad + stored_bad, total + stored_total
     return LogReadResult(frame=frame, malformed_lines=bad, files=stored + files, total_lines=total)

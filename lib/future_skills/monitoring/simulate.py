@@ -3,8 +3,8 @@
 For each day of the period, ``rows_per_day`` (job role, skill) pairs are drawn from the latest
 signals of each pair in the HR database, lightly jittered (5 % of a standard deviation), and —
 with ``drift`` > 0 — ``trend_score`` and ``scarcity_index`` are shifted upwards by up to
-``drift × 2`` standard deviations, growing linearly over the days (clipped to the schema's
-ranges). The pairs are scored by :func:`serving.predict` with timestamps within that day's
+``drift × 2`` standard deviations, growing linearly over the days (clipped to the dataset
+contract's ranges in force, so simulated traffic never breaks the input contract). The pairs are scored by :func:`serving.predict` with timestamps within that day's
 working hours, and are logged (``log=True``: simulating traffic is meant to fill the log).
 For ``decision_share`` of them, an HR decision is recorded (label from the demo data's hidden
 rule, ``decided_at`` 1–7 days after the prediction, ``snapshot_date`` = the prediction date)
@@ -19,8 +19,9 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from future_skills.data.contract import ColumnRange, numeric_ranges
 from future_skills.exceptions import FutureSkillsError
-from future_skills.schema import ID_COLUMNS, KEY_COLUMNS, LABEL, NUMERIC_FEATURES, NUMERIC_RANGES
+from future_skills.schema import ID_COLUMNS, KEY_COLUMNS, LABEL, NUMERIC_FEATURES
 
 SHIFTED_FEATURES: tuple[str, ...] = ("trend_score", "scarcity_index")
 MAX_SHIFT_STD = 2.0
@@ -49,16 +50,16 @@ def latest_pairs(dataset: pd.DataFrame) -> pd.DataFrame:
 
 
 def shift_features(batch: pd.DataFrame, factor: float, stds: pd.Series, rng: np.random.Generator,
-                   integer_columns: set[str]) -> pd.DataFrame:
-    """Jitter every numeric feature, shift the drifting ones by ``factor × 2 std``, clip to the ranges."""
+                   integer_columns: set[str], ranges: dict[str, ColumnRange] | None = None) -> pd.DataFrame:
+    """Jitter every numeric feature, shift the drifting ones by ``factor × 2 std``, clip to the contract's ranges."""
+    ranges = ranges or numeric_ranges()
     shifted = batch.copy()
     for name in NUMERIC_FEATURES:
         values = shifted[name].to_numpy(dtype=float) + rng.normal(0.0, JITTER_STD * stds[name], len(shifted))
         if name in SHIFTED_FEATURES:
             values = values + factor * MAX_SHIFT_STD * stds[name]
-        low, high = NUMERIC_RANGES[name]
-        values = np.clip(values, -np.inf if low is None else low, np.inf if high is None else high)
-        shifted[name] = np.round(values) if name in integer_columns else np.round(values, 3)
+        values = ranges[name].clip(np.round(values) if name in integer_columns else np.round(values, 3))
+        shifted[name] = values
     return shifted
 
 
@@ -112,12 +113,13 @@ def simulate_traffic(*, predict: Callable[..., pd.DataFrame], days: int = 30, ro
     stds = dataset[list(NUMERIC_FEATURES)].astype(float).std().fillna(0.0)
     integers = {n for n in NUMERIC_FEATURES if np.allclose(dataset[n].astype(float) % 1, 0)}
     rng = np.random.default_rng(seed)
+    ranges = numeric_ranges()
     versions: Counter[str] = Counter()
     signals, decisions = [], []
     for index in range(days):
         day = last - timedelta(days=days - 1 - index)
         batch = pairs.iloc[rng.integers(0, len(pairs), rows_per_day)].reset_index(drop=True)
-        batch = shift_features(batch, float(drift) * (index + 1) / days, stds, rng, integers)
+        batch = shift_features(batch, float(drift) * (index + 1) / days, stds, rng, integers, ranges)
         stamps = day_timestamps(day, rows_per_day, rng)
         result = predict(batch, log=True, timestamp=stamps)
         versions.update(result["model_version"].tolist())

@@ -62,8 +62,7 @@ def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_js
     into ``reports/monitoring/``."""
     # Imported here, not at the top: papermill and nbconvert take seconds to import, which the
     # scheduler's `drift --no-report` (run_drift_verdict, same module) must not pay.
-    from future_skills.pipeline.execute import run_notebook
-    from future_skills.reporting.html import export_notebook_html
+    from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
 
     paths = (paths or get_paths()).ensure()
     runs, reports = monitoring_dirs(paths)
@@ -80,12 +79,9 @@ def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_js
         "db_url": db_parameter,
         "output_json": str(drift_json),
     }
-    output = run_dir / DRIFT_NOTEBOOK
-    try:
-        run_notebook(DRIFT_NOTEBOOK, output, parameters, kernel=kernel, cwd=run_dir, env=kernel_env)
-    finally:
-        if output.exists():
-            export_notebook_html(output, html)
+    with interrupt_on_sigterm():
+        run_and_report(DRIFT_NOTEBOOK, run_dir / DRIFT_NOTEBOOK, html, parameters, kernel=kernel, cwd=run_dir,
+                       env=kernel_env)
     report = json.loads(drift_json.read_text(encoding="utf-8"))
     _copy_json(drift_json, output_json)
     return {"report": report, "html": html, "run_dir": run_dir, "json": drift_json, "compaction": compaction}

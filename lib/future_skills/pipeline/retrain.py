@@ -2,127 +2,59 @@
 
 ``run_retrain.py`` and ``future-skills retrain`` are thin CLIs over :func:`run_retrain`.
 The pipeline, not the notebooks, decides every path: notebooks write under
-``runs/<version>/`` (the model is *staged* there) and only after all four succeeded is
-the model copied into ``models/`` and registered. A failure leaves the executed notebooks
-and their HTML for diagnosis, and no model file or registry entry for that version.
+``runs/<version>/`` (the model is *staged* there) and only after the notebooks succeeded is
+the model moved into ``models/`` and registered, the registry last (see :mod:`.publish`).
+A failure leaves the executed notebooks and their HTML for diagnosis, and no model file or
+registry entry for that version. One run per version at a time, and a run killed at any
+point is recognised and set aside by the next run of that version (see :mod:`.recovery`).
 """
 from __future__ import annotations
 
 import json
+
 import os
 import shutil
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from future_skills.atomic import atomic_write_json
+from future_skills.atomic import crash_point
 from future_skills.data.database import db_url_for_notebook, masked_url
-from future_skills.environment import environment_info, git_commit, login_name
+from future_skills.data.dataset import read_dataset_csv, read_failures
+from future_skills.environment import environment_info, git_commit, installed_packages, login_name
 from future_skills.exceptions import (
     FutureSkillsError,
     NotebookExecutionError,
     PermissionRefusedError,
+    StorageError,
     VersionExistsError,
 )
-from future_skills.model.families import check_family
-from future_skills.model.store import verify_model_file
-from future_skills.model.training import check_hyperparameters
 from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
-from future_skills.pipeline.execute import StepResult, run_notebook
+from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
+from future_skills.pipeline.limits import TimeLimits
+from future_skills.pipeline.manifest import RunManifest, RunStatus, StepRecord, load_manifest, notebook_hashes
+from future_skills.pipeline.options import RetrainOptions, check_options, check_writable, refuse_fresh_registry
+from future_skills.pipeline.publish import publish_hint, publish_version
+from future_skills.pipeline.recovery import (
+    refuse_existing_version,
+    refuse_orphan_files,
+    set_aside_previous_run,
+    version_lock,
+)
 from future_skills.registry.entities import Decision
 from future_skills.registry.governance import check_auto_promote_allowed
-from future_skills.registry.reader import read_metadata
 from future_skills.registry.store import Registry, now_iso
-from future_skills.reporting.html import export_notebook_html, make_html_exporter, write_run_index
+from future_skills.reporting.html import make_html_exporter, write_run_index
 from future_skills.reporting.run_index import build_index_context
 from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
-from future_skills.reporting.texts import check_language
+from future_skills.settings import load_settings
 from future_skills.versions import validate_version
 
-
-@dataclass
-class RetrainOptions:
-    """Everything ``run_retrain.py`` accepts (see its --help)."""
-
-    version: str
-    n_estimators: int = 200
-    model: str = "auto"
-    test_size: float = 0.2
-    random_state: int = 42
-    skip_export: bool = False
-    dataset_csv: str | None = None
-    db_url: str | None = None
-    window: str = "30d"
-    auto_promote: bool = False
-    kernel: str | None = None
-    validation_csv: str | None = None
-    report_lang: str = "en"
-    operator: str | None = None
-
-
-@dataclass
-class RunManifest:
-    """``runs/<version>/run.json``: what ran, with which parameters, how long, and how it ended."""
-
-    run_id: str
-    version: str
-    status: str
-    started_at: str
-    parameters: dict[str, Any]
-    git_commit: str
-    environment: dict[str, Any]
-    production_before: str | None
-    production_after: str | None = None
-    finished_at: str | None = None
-    steps: list[dict[str, Any]] = field(default_factory=list)
-    error: str | None = None
-    promoted: bool = False
-    total_seconds: float | None = None
-
-
-def check_options(options: RetrainOptions) -> None:
-    """Reject bad arguments before anything is written."""
-    validate_version(options.version)
-    check_hyperparameters(options.n_estimators, options.test_size, options.random_state)
-    check_language(options.report_lang)
-    check_family(options.model)
-    if options.dataset_csv and options.skip_export:
-        raise FutureSkillsError("--dataset-csv and --skip-export cannot be combined: choose one source of data.")
-    for flag, value in (("--dataset-csv", options.dataset_csv), ("--validation-csv", options.validation_csv)):
-        if value and not Path(value).is_file():
-            raise FutureSkillsError(f"{flag} {value} does not exist or is not a file; check the path.")
-
-
-def refuse_existing_version(version: str, paths: ProjectPaths, registry: Registry) -> None:
-    """A version is never overwritten: refuse it if the registry or models/ already has it."""
-    if registry.exists(version):
-        raise VersionExistsError(
-            f"Version {version} already exists in the registry (status {registry.get(version).status}); "
-            "choose a new version, e.g. the next number."
-        )
-    for path in (paths.model_path(version), paths.metadata_path(version)):
-        if path.exists():
-            raise VersionExistsError(
-                f"{path} already exists although {version} is not in the registry; move it away or choose a new version."
-            )
-    manifest = paths.run_dir(version) / "run.json"
-    if manifest.exists() and json.loads(manifest.read_text()).get("status") != "failed":
-        raise VersionExistsError(f"runs/{version} already holds a run of {version}; choose a new version.")
-
-
-def set_aside_failed_run(version: str, paths: ProjectPaths) -> Path | None:
-    """Move the folders of an earlier failed (or interrupted) run of ``version`` aside, keeping them."""
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    moved = None
-    for folder in (paths.run_dir(version), paths.report_dir(version)):
-        if folder.exists():
-            target = folder.with_name(f"{folder.name}.failed-{stamp}")
-            folder.rename(target)
-            moved = moved or target
-    return moved
+# A failure of these notebooks is reported as a warning of the run; the model is still published.
+NON_BLOCKING = frozenset({"04_drift.ipynb"})
 
 
 def _recorded_parameters(options: RetrainOptions) -> dict[str, Any]:
@@ -156,55 +88,6 @@ def notebook_parameters(options: RetrainOptions, paths: ProjectPaths, production
     }
 
 
-def publish_model(version: str, paths: ProjectPaths) -> dict[str, Any]:
-    """Move the staged model and metadata into models/ (each atomically) after checking the hash.
-
-    The model is renamed, not copied (tens of MB per version kept once); across file systems
-    it is copied to a temporary name first. The staging folder is removed afterwards.
-    """
-    staged_model, staged_meta = paths.staged_model(version), paths.staged_metadata(version)
-    metadata = read_metadata(staged_meta)
-    verify_model_file(staged_model, metadata.get("model_sha256") or "")  # "" (none recorded) never matches
-    target = paths.model_path(version)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.replace(staged_model, target)
-    except OSError:  # models/ on another file system
-        tmp = target.with_name(f".{target.name}.tmp")
-        shutil.copyfile(staged_model, tmp)
-        os.replace(tmp, target)
-    metadata["model_path"] = relative_to_root(target, paths.root)  # where the model lives from now on
-    atomic_write_json(paths.metadata_path(version), metadata)
-    shutil.rmtree(staged_model.parent, ignore_errors=True)
-    return metadata
-
-
-def registry_entry(metadata: dict[str, Any], paths: ProjectPaths) -> dict[str, Any]:
-    """The registry entry of a freshly trained version, from its metadata."""
-    version = metadata["model_version"]
-    dataset = metadata["dataset"]
-    return {
-        "version": version,
-        "status": "candidate",
-        "created_at": metadata["training_date"],
-        "run_id": metadata.get("run_id"),
-        "git_commit": metadata.get("git_commit"),
-        "model_path": relative_to_root(paths.model_path(version), paths.root),
-        "metadata_path": relative_to_root(paths.metadata_path(version), paths.root),
-        "model_sha256": metadata["model_sha256"],
-        "dataset": {key: dataset.get(key) for key in ("csv_path", "sha256", "total_samples", "period")},
-        "metrics": {"accuracy": metadata["metrics"]["accuracy"], "f1_weighted": metadata["metrics"]["f1_weighted"]},
-        "n_estimators": metadata["hyperparameters"]["n_estimators"],
-        "model_family": metadata["hyperparameters"].get("model_family", "rf"),
-        "model_reason": metadata["hyperparameters"].get("model_reason"),
-        "gate": metadata.get("gate"),
-        "reports": metadata.get("reports"),
-        "approvals": [],
-        "history": [],
-        "notes": "",
-    }
-
-
 @dataclass
 class RetrainResult:
     """The outcome the CLI prints."""
@@ -216,6 +99,7 @@ class RetrainResult:
     gate_passed: bool | None
     promoted: bool
     message: str
+    warnings: list[str]
 
 
 class _Run:
@@ -229,15 +113,18 @@ class _Run:
         self.report_dir = paths.report_dir(options.version)
         self.exporter = make_html_exporter()
         self.production = self.registry.production_version()
+        self.limits = TimeLimits(options.cell_timeout, options.notebook_timeout)
+        self.warnings: list[str] = []
         self.manifest = RunManifest(
             run_id=f"{self.version}-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}",
-            version=self.version, status="running", started_at=now_iso(),
+            version=self.version, status=RunStatus.RUNNING.value, started_at=now_iso(),
             parameters=_recorded_parameters(options), git_commit=git_commit(),
             environment=environment_info(), production_before=self.production,
+            notebooks_sha256=notebook_hashes(), packages=installed_packages(),
         )
 
     def save_manifest(self) -> None:
-        atomic_write_json(self.run_dir / "run.json", asdict(self.manifest))
+        self.manifest.save(self.run_dir)
 
     def execute(self, db_url: str | None) -> None:
         """Run the notebooks in order; export each one to HTML, failed or not."""
@@ -245,27 +132,9 @@ class _Run:
         params = notebook_parameters(self.options, self.paths, self.production, db_parameter, self.manifest.run_id)
         for index, notebook in enumerate(NOTEBOOKS, start=1):
             self.echo(f"[{index}/{len(NOTEBOOKS)}] {notebook}: running")
-            output = self.run_dir / notebook
-            report = self.report_dir / notebook.replace(".ipynb", ".html")
-            step: dict[str, Any] = {"notebook": notebook, "output": relative_to_root(output, self.paths.root),
-                                    "report": relative_to_root(report, self.paths.root)}
-            started = time.perf_counter()
-            try:
-                result: StepResult = run_notebook(notebook, output, params[notebook], kernel=self.options.kernel,
-                                                  cwd=self.run_dir, env=kernel_env)
-                step.update(status="succeeded", seconds=round(result.seconds, 2))
-            except NotebookExecutionError as exc:
-                step.update(status="failed", seconds=round(time.perf_counter() - started, 2),
-                            cell=exc.cell, error=exc.error)
-                raise
-            finally:
-                self.manifest.steps.append(step)
-                if output.exists():
-                    exported = time.perf_counter()
-                    export_notebook_html(output, report, self.exporter)
-                    step["report_seconds"] = round(time.perf_counter() - exported, 2)
-                self.save_manifest()
-            self.echo(f"[{index}/{len(NOTEBOOKS)}] {notebook}: done in {step['seconds']:.1f} s")
+            self.run_step(notebook, params[notebook], kernel_env)
+            self.echo(f"[{index}/{len(NOTEBOOKS)}] {notebook}: {self.manifest.steps[-1].status} "
+                      f"in {self.manifest.steps[-1].seconds:.1f} s")
             if notebook == "02_train.ipynb":
                 self.echo_family()
 
@@ -279,16 +148,32 @@ class _Run:
             return
         self.echo("      " + family_sentence(metadata).replace("**", ""))
 
-    def publish(self) -> dict[str, Any]:
-        """Copy the model into models/ and register it; undo the copy if registering fails."""
-        metadata = publish_model(self.version, self.paths)
+    def run_step(self, notebook: str, parameters: dict[str, Any], kernel_env: dict[str, str]) -> None:
+        """One notebook and its HTML report, recorded in the manifest; a drift failure is a warning."""
+        output = self.run_dir / notebook
+        report = self.report_dir / notebook.replace(".ipynb", ".html")
+        step = StepRecord(notebook, relative_to_root(output, self.paths.root), relative_to_root(report, self.paths.root))
+        self.manifest.steps.append(step)
+        self.save_manifest()
+        started = time.perf_counter()
         try:
-            self.registry.register(registry_entry(metadata, self.paths))
-        except BaseException:
-            self.paths.model_path(self.version).unlink(missing_ok=True)
-            self.paths.metadata_path(self.version).unlink(missing_ok=True)
-            raise
-        return metadata
+            run_and_report(notebook, output, report, parameters, exporter=self.exporter, kernel=self.options.kernel,
+                           cwd=self.run_dir, env=kernel_env, limits=self.limits)
+            step.status = RunStatus.SUCCEEDED.value
+        except NotebookExecutionError as exc:
+            step.status, step.cell, step.error = RunStatus.FAILED.value, exc.cell, exc.error
+            if notebook not in NON_BLOCKING:
+                raise
+            self.warn(f"{notebook} could not analyse the prediction log {load_settings().monitoring_log} ({exc.error}); "
+                      f"the model is still published, see {step.report}.")
+            step.status = "warning"
+        finally:
+            step.seconds = round(time.perf_counter() - started, 2)
+            self.save_manifest()
+
+    def warn(self, sentence: str) -> None:
+        self.warnings.append(sentence)
+        self.echo(f"warning: {sentence}")
 
     def auto_promote(self, metadata: dict[str, Any]) -> bool:
         """``--auto-promote``: promote when criteria 1–3 pass; recorded as not a person's approval."""
@@ -309,36 +194,60 @@ class _Run:
                   "an approval by a person (future-skills rollback undoes it).")
         return True
 
-    def clean_up_failure(self) -> None:
-        """No half-written model: remove the staged model and anything published for this version."""
-        shutil.rmtree(self.paths.staged_model(self.version).parent, ignore_errors=True)
-        if not self.registry.exists(self.version):
-            self.paths.model_path(self.version).unlink(missing_ok=True)
-            self.paths.metadata_path(self.version).unlink(missing_ok=True)
+    def fail(self, exc: BaseException) -> None:
+        """Record how the run ended; keep the staged model only when publishing can be retried."""
+        unpublished = isinstance(exc, StorageError) and self.paths.staged_model(self.version).exists() \
+            and not self.registry.exists(self.version)
+        if not unpublished:
+            shutil.rmtree(self.paths.staged_model(self.version).parent, ignore_errors=True)
+        status = RunStatus.UNPUBLISHED if unpublished else (
+            RunStatus.INTERRUPTED if isinstance(exc, KeyboardInterrupt) else RunStatus.FAILED)
+        self.manifest.status, self.manifest.finished_at = status.value, now_iso()
+        self.manifest.error = str(exc) or type(exc).__name__
+        try:  # the disk may be full: recording the failure must not hide it
+            self.save_manifest()
+            if not isinstance(exc, KeyboardInterrupt):
+                self.write_index(None, _failure_details(exc, self))
+        except (OSError, StorageError):
+            pass
 
     def write_index(self, metadata: dict[str, Any] | None, failure: dict[str, Any] | None) -> Path:
-        context = build_index_context(
-            version=self.version, paths=self.paths, manifest=asdict(self.manifest), metadata=metadata,
-            registry=self.registry, failure=failure,
-        )
-        lang = self.options.report_lang
-        context["status_block"] = render_status_block(status_context(self.registry.load(), self.version, self.paths),
-                                                      lang)
-        return write_run_index(self.report_dir / "index.html", context, self.options.report_lang)
+        return write_index(self.manifest, metadata, failure, self.paths, self.registry)
+
+
+def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure: dict[str, Any] | None,
+                paths: ProjectPaths, registry: Registry) -> Path:
+    """``reports/<version>/index.html`` of a run, in the language the run was asked for."""
+    version, lang = manifest.version, manifest.parameters.get("report_lang", "en")
+    context = build_index_context(version=version, paths=paths, manifest=manifest.to_dict(), metadata=metadata,
+                                  registry=registry, failure=failure)
+    context["status_block"] = render_status_block(status_context(registry.load(), version, paths), lang)
+    return write_run_index(paths.report_dir(version) / "index.html", context, lang)
 
 
 def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
                 echo: Callable[[str], None] = print) -> RetrainResult:
     """Run the whole retraining pipeline for ``options.version``; see the module docstring."""
-    started = time.perf_counter()
     check_options(options)
-    paths = (paths or get_paths()).ensure()
+    if options.dataset_csv:  # every broken rule at once, before anything is written or a kernel starts
+        read_dataset_csv(options.dataset_csv)
+    paths = paths or get_paths()
+    check_writable(paths)
+    paths.ensure()
     os.environ["FUTURE_SKILLS_HOME"] = str(paths.root)  # the notebook kernels inherit the same root
     registry = Registry(paths)
-    refuse_existing_version(options.version, paths, registry)
-    moved = set_aside_failed_run(options.version, paths)
-    if moved:
-        echo(f"An earlier failed run of {options.version} was kept at {moved}.")
+    refuse_fresh_registry(paths, options.new_registry)
+    with version_lock(options.version, paths), interrupt_on_sigterm():
+        refuse_existing_version(options.version, paths, registry)
+        moved, interrupted = set_aside_previous_run(options.version, paths)
+        if moved:
+            kind = "interrupted" if interrupted else "failed"
+            echo(f"An earlier {kind} run of {options.version} was set aside at {moved}.")
+        refuse_orphan_files(options.version, paths)
+        return _run(options, paths, registry, echo)
+
+
+def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo: Callable[[str], None]) -> RetrainResult:
     db_url = options.db_url
     if not options.dataset_csv and not options.skip_export:
         from future_skills.data.demo import ensure_demo_database
@@ -349,33 +258,29 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
     run.save_manifest()
     try:
         run.execute(db_url)
-        metadata = run.publish()
+        metadata = publish_version(options.version, paths, registry)
         run.manifest.promoted = run.auto_promote(metadata) if options.auto_promote else False
     except BaseException as exc:
-        run.clean_up_failure()
-        run.manifest.status, run.manifest.finished_at = "failed", now_iso()
-        run.manifest.error = str(exc) or type(exc).__name__
-        run.save_manifest()
-        run.write_index(None, _failure_details(exc, run))
+        run.fail(exc)
+        if run.manifest.status == RunStatus.UNPUBLISHED.value:
+            raise StorageError(publish_hint(options.version, exc)) from exc  # type: ignore[arg-type]
         raise
-    run.manifest.status, run.manifest.finished_at = "succeeded", now_iso()
-    run.manifest.production_after = registry.production_version()
-    index = run.write_index(metadata, None)
-    run.manifest.total_seconds = round(time.perf_counter() - started, 2)
-    run.save_manifest()
-    echo(timing_sentence(asdict(run.manifest)))
+    crash_point("finish")
+    return finish_run(run.manifest, metadata, paths, registry, run.warnings)
+
+
+def finish_run(manifest: RunManifest, metadata: dict[str, Any], paths: ProjectPaths, registry: Registry,
+               warnings: list[str]) -> RetrainResult:
+    """Record a published run as succeeded and write its index.html (also after ``publish``)."""
+    manifest.status, manifest.finished_at = RunStatus.SUCCEEDED.value, now_iso()
+    manifest.production_after = registry.production_version()
+    manifest.save(paths.run_dir(manifest.version))
+    index = write_index(manifest, metadata, None, paths, registry)
     refresh_status_blocks(paths, registry.load())  # an auto-promotion archived the previous production
-    status = registry.get(options.version).status.value
     gate = metadata.get("gate") or {}
-    return RetrainResult(options.version, status, run.run_dir, index, gate.get("passed"),
-                         run.manifest.promoted, gate.get("verdict", ""))
-
-
-def timing_sentence(manifest: dict[str, Any]) -> str:
-    """Per-step and total wall time of a run, e.g. ``Timings: 01_export 3.1 s (+ report 0.9 s), … total 21.4 s``."""
-    steps = ", ".join(f"{s['notebook'][:-6]} {s.get('seconds', 0):.1f} s (+ report {s.get('report_seconds', 0):.1f} s)"
-                      for s in manifest.get("steps", []))
-    return f"Timings: {steps}; total {manifest.get('total_seconds') or 0:.1f} s."
+    return RetrainResult(manifest.version, registry.get(manifest.version).status.value,
+                         paths.run_dir(manifest.version), index, gate.get("passed"), manifest.promoted,
+                         gate.get("verdict", ""), warnings)
 
 
 def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:
@@ -384,5 +289,27 @@ def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:
         report = exc.notebook.replace(".ipynb", ".html")
         exists = (run.report_dir / report).exists()
         where = f" (cell {exc.cell})" if exc.cell is not None else ""
-        return {"notebook": exc.notebook + where, "error": exc.error, "report": report if exists else None}
+        refused = read_failures(run.run_dir) or {}  # the export's broken rules, when the dataset was refused
+        error = refused["message"].splitlines()[0] if refused.get("message") else exc.error
+        return {"notebook": exc.notebook + where, "error": error, "report": report if exists else None,
+                "failures": refused.get("failures") or []}
     return {"notebook": "pipeline (after the notebooks)", "error": str(exc) or type(exc).__name__, "report": None}
+
+
+def publish_staged(version: str, paths: ProjectPaths | None = None) -> RetrainResult:
+    """``future-skills publish VERSION``: publish a trained model that could not be published, without retraining."""
+    validate_version(version)
+    paths = paths or get_paths()
+    registry = Registry(paths)
+    with version_lock(version, paths), interrupt_on_sigterm():
+        if registry.exists(version):
+            raise VersionExistsError(f"{version} is already published (status {registry.get(version).status.value}).")
+        manifest = load_manifest(paths.run_dir(version))
+        if manifest is None or manifest.status != RunStatus.UNPUBLISHED.value or \
+                not paths.staged_model(version).is_file():
+            raise FutureSkillsError(f"runs/{version} holds no trained model waiting to be published; "
+                                    f"retrain it with `python run_retrain.py --version {version}`.")
+        refuse_orphan_files(version, paths)
+        metadata = publish_version(version, paths, registry)
+        manifest.error = None
+        return finish_run(manifest, metadata, paths, registry, [])

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import socket
 from pathlib import Path
@@ -34,13 +35,23 @@ ACTION_LISTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def os_account() -> str:
+    """The account of the process's real user id (not LOGNAME/USER, which anyone can set); "" if unknown."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError, OSError):  # no pwd module (Windows) or a uid without a passwd entry
+        return login_name()
+
+
 def current_actor(by: str | None) -> Actor:
     """``by`` as claimed, with the OS account and host running this process."""
     try:
         host = socket.gethostname() or None
     except OSError:
         host = None
-    return Actor(by=by, account=login_name() or None, host=host)
+    return Actor(by=by, account=os_account() or None, host=host)
 
 
 def is_restricted(config: dict[str, Any] | None = None) -> bool:
@@ -87,9 +98,9 @@ def check_auto_promote_allowed() -> None:
 def default_name(action: str, config: dict[str, Any] | None = None) -> str:
     """The name to record when --by is not given: the one this account is listed under, else the login."""
     config = config if config is not None else governance_config()
-    account = login_name()
+    account = os_account()
     listed = [p["name"] for key in ACTION_LISTS[action] for p in config[key] if p["account"] == account]
-    return listed[0] if listed else account
+    return listed[0] if listed else login_name()
 
 
 def without_status_block(text: str) -> str:
@@ -115,7 +126,11 @@ def report_fingerprints(paths: ProjectPaths, version: str) -> dict[str, str | No
 
 
 def changed_reports(recorded: dict[str, str | None] | None, current: dict[str, str | None]) -> list[str]:
-    """Names of the reports whose sha256 differs from what was approved."""
+    """Names of the reports whose sha256 differs from what was approved.
+
+    Reports that did not exist at approval time (``None``, e.g. the index an ``--auto-promote``
+    run writes after promoting) were not read, so they are not compared.
+    """
     if recorded is None:
         return []
-    return [name for name in sorted(set(recorded) | set(current)) if recorded.get(name) != current.get(name)]
+    return [name for name in sorted(recorded) if recorded[name] is not None and recorded[name] != current.get(name)]

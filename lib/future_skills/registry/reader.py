@@ -102,7 +102,7 @@ class RegistryReader:
 
     def get(self, version: str) -> RegistryEntry:
         """One version's entry; RegistryError when it is not registered."""
-        return _entry(self.load(), version)
+        return find_entry(self.load(), version)
 
     def exists(self, version: str) -> bool:
         return version in self.load().versions
@@ -132,7 +132,7 @@ class RegistryReader:
                                   suspended=self.paths.suspension_flag.exists())
 
 
-def _entry(data: RegistryData, version: str, copy_entry: bool = True) -> RegistryEntry:
+def find_entry(data: RegistryData, version: str, copy_entry: bool = True) -> RegistryEntry:
     """``data``'s entry for ``version`` (a copy unless asked), or RegistryError."""
     validate_version(version)
     entry = data.versions.get(version)

@@ -22,11 +22,14 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from future_skills.atomic import atomic_write_json, atomic_write_text
+from future_skills.atomic import atomic_write_json, atomic_write_text, file_sha256
 from future_skills.exceptions import (
+    ModelIntegrityError,
+    ModelNotFoundError,
     PromotionRefusedError,
     RegistryError,
     ReportsChangedError,
+    StorageError,
     VersionExistsError,
 )
 from future_skills.paths import ProjectPaths, report_paths
@@ -57,7 +60,7 @@ from future_skills.registry.lifecycle import (
     same_model,
 )
 from future_skills.registry.markdown import render_registry_markdown
-from future_skills.registry.reader import RegistryReader, _entry
+from future_skills.registry.reader import RegistryReader, find_entry
 from future_skills.registry.suspension import Suspension, write_suspension
 from future_skills.versions import validate_version
 
@@ -131,10 +134,33 @@ class Registry(RegistryReader):
             lock.release()
 
     def _save(self, data: RegistryData, records: list[dict[str, Any]]) -> None:
+        """Commit ``data`` to registry.json and the audit log, then re-render the Markdown view of it.
+
+        A failure to write the Markdown after the commit is a warning, not a failure of the
+        committed change; the next change (or ``future-skills doctor --fix``) writes it again.
+        """
+        render_registry_markdown(data)  # a rendering bug fails before anything is committed
         atomic_write_json(self.path, data.to_dict())
         head = audit.append_records(self.paths.audit_log, records, at=now_iso(), production=data.production,
                                     registry_file=self.path)
-        atomic_write_text(self.paths.registry_md, render_registry_markdown(data, audit_head=head))
+        self.write_markdown(self.markdown_text(data, head))
+
+    def markdown_text(self, data: RegistryData | None = None, head: tuple[int, str] | None = None) -> str:
+        """What MODEL_REGISTRY.md must hold for ``data`` (default: registry.json as it is now)."""
+        if head is None and self.paths.audit_log.exists():
+            head = audit.chain_head(self.paths.audit_log)
+        return render_registry_markdown(data if data is not None else self.load(), audit_head=head)
+
+    def write_markdown(self, text: str | None = None) -> bool:
+        """(Re)write MODEL_REGISTRY.md; False, with a warning naming the file, when it cannot be written."""
+        try:
+            atomic_write_text(self.paths.registry_md, text if text is not None else self.markdown_text())
+        except (OSError, StorageError) as exc:
+            shown = self.paths.registry_md
+            warnings.warn(f"{shown} was not updated ({exc}); registry.json holds the change: "
+                          "run `future-skills doctor --fix` to render it again.", stacklevel=2)
+            return False
+        return True
 
     def register(self, entry: dict[str, Any] | RegistryEntry) -> RegistryEntry:
         """Add a new version (status candidate, failed, or production = auto-promotion)."""
@@ -192,7 +218,7 @@ class Registry(RegistryReader):
     def _move(self, data: RegistryData, version: str, to_status: Status, event: str,
               actor: Actor, comment: str | None) -> RegistryEntry:
         """Check and apply one status change of ``version``, recording it in its history."""
-        entry = _entry(data, version, copy_entry=False)
+        entry = find_entry(data, version, copy_entry=False)
         check_transition(entry, to_status)
         entry.history.append(history_event(event, entry.status, to_status, actor, comment))
         entry.status = to_status
@@ -249,7 +275,7 @@ class Registry(RegistryReader):
         actor = current_actor(by)
         role = check_auto_promote_allowed() if automatic else authorise("promote", actor)
         with self._change() as data:
-            entry = _entry(data, version, copy_entry=False)
+            entry = find_entry(data, version, copy_entry=False)
             if entry.status not in (Status.CANDIDATE, Status.APPROVED):
                 check_transition(entry, Status.PRODUCTION)
             if force:
@@ -261,11 +287,22 @@ class Registry(RegistryReader):
                     raise PromotionRefusedError(refusal_message(entry, reasons))
                 self._check_reports_unchanged(entry)
                 actor.by = _require(by, "The name of who promotes the version (--by)")
+            self._check_model_file(entry)  # even --force never puts a missing or damaged model in production
             event = "force_promoted" if force else "promoted"
             entry.history.append(history_event(event, entry.status, Status.PRODUCTION, actor, comment))
             entry.status = Status.PRODUCTION
             self._switch_production(data, version, actor, comment=comment, event="promote", archive_event="archived")
         return copy.deepcopy(entry)
+
+    def _check_model_file(self, entry: RegistryEntry) -> None:
+        """ModelNotFoundError / ModelIntegrityError unless the entry's model file matches its sha256."""
+        path = self.paths.registered_model_file(entry)
+        if not path.is_file():
+            raise ModelNotFoundError(f"{entry.version} cannot go to production: its model file {path} is missing; "
+                                     "restore it from backup or retrain.")
+        if file_sha256(path) != (entry.model_sha256 or "").lower():
+            raise ModelIntegrityError(f"{entry.version} cannot go to production: its model file {path} does not "
+                                      "match the sha256 in the registry (modified or damaged); restore it or retrain.")
 
     def _check_reports_unchanged(self, entry: RegistryEntry) -> None:
         """ReportsChangedError when a report differs from what the last approval recorded."""
@@ -293,8 +330,9 @@ class Registry(RegistryReader):
             if target is None:
                 raise RegistryError(f"There is nothing to roll back to: no earlier production version "
                                     f"than {current} is still archived in the registry.")
-            entry = _entry(data, target, copy_entry=False)
+            entry = find_entry(data, target, copy_entry=False)
             check_transition(entry, Status.PRODUCTION, rollback=True)
+            self._check_model_file(entry)
             entry.history.append(history_event("restored", Status.ARCHIVED, Status.PRODUCTION, actor, comment))
             entry.status = Status.PRODUCTION
             self._switch_production(data, target, actor, comment=comment, event="rollback",
@@ -319,7 +357,7 @@ class Registry(RegistryReader):
             raise RegistryError("update_entry needs at least one field to change.")
         typed = {f.name for f in fields(RegistryEntry)} - {"extra"}
         with self._change() as data:
-            entry = _entry(data, version, copy_entry=False)
+            entry = find_entry(data, version, copy_entry=False)
             for key, value in copy.deepcopy(changes).items():
                 if key in typed:
                     setattr(entry, key, value)

@@ -18,6 +18,14 @@ from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES
 from future_skills.schema import LEVELS, NUMERIC_FEATURES
 
 STATUS_COLOURS = {"ok": "#4c9a2a", "watch": "#e0a100", "drift": "#c0392b"}
+CHART_SAMPLE_ROWS = 200_000  # histograms are drawn from at most this many logged rows (statistics use all)
+
+
+def chart_sample(frame: pd.DataFrame, limit: int = CHART_SAMPLE_ROWS) -> tuple[pd.DataFrame, str]:
+    """``frame`` itself, or a seeded random sample of ``limit`` rows with a note saying so (for a title)."""
+    if len(frame) <= limit:
+        return frame, ""
+    return frame.sample(n=limit, random_state=0), f" (random sample of {limit:,} of {len(frame):,} predictions)"
 
 
 def readable(feature: str) -> str:
@@ -44,6 +52,7 @@ def feature_histograms(report: dict[str, Any], features: list[str] | None = None
     rows = -(-len(chosen) // columns)
     fig = Figure(figsize=(4.5 * columns, 3.4 * rows + 0.5), dpi=100)
     axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
+    current, sampled = chart_sample(current)
     for ax, name in zip(axes, chosen):
         ref, cur = reference[name].dropna().to_numpy(float), current[name].dropna().to_numpy(float)
         edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins=25)
@@ -58,7 +67,7 @@ def feature_histograms(report: dict[str, Any], features: list[str] | None = None
     for ax in axes[len(chosen):]:
         ax.set_visible(False)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=2, fontsize=8)
-    fig.suptitle("Features that moved: training data vs recent predictions")
+    fig.suptitle(f"Features that moved: training data vs recent predictions{sampled}")
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
@@ -98,7 +107,7 @@ def prediction_mix_by_week(report: dict[str, Any]) -> Figure | None:
     if current is None or current.empty:
         return None
     week = current["timestamp"].dt.to_period("W").dt.start_time
-    counts = pd.crosstab(week, current["predicted_level"].astype(str)).reindex(columns=list(LEVELS), fill_value=0)
+    counts = pd.crosstab(week, current["predicted_level"]).reindex(columns=list(LEVELS), fill_value=0)
     shares = counts.div(counts.sum(axis=1), axis=0) * 100
     fig = Figure(figsize=(8, 3.8), dpi=100)
     ax = fig.subplots()

@@ -18,7 +18,6 @@ from future_skills.monitoring.statistics import DriftStatistic, charted, registe
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.registry.entities import RegistryEntry
 from future_skills.registry.reader import RegistryReader
-from future_skills.reporting.status_block import render_status_block, status_context
 from future_skills.schema import NUMERIC_FEATURES
 from future_skills.thresholds import DEFAULTS
 
@@ -141,6 +140,7 @@ def build_monitor_history(paths: ProjectPaths | None = None) -> tuple[Path, int]
     # Imported here: nbconvert (under reporting.html) takes seconds to import, and `drift --no-report`
     # imports this module for monitoring_dirs only.
     from future_skills.reporting.html import render_template
+    from future_skills.reporting.status_block import render_status_block, status_context
 
     paths = (paths or get_paths()).ensure()
     _, reports = monitoring_dirs(paths)

@@ -9,6 +9,7 @@ fingerprint (:func:`future_skills.registry.governance.report_fingerprints`) excl
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,8 @@ def status_context(data: RegistryData, version: str, paths: ProjectPaths) -> dic
     if approval is not None:
         context["approval"] = {"phrase": approval_phrase(approval), "by_person": approval.by_person,
                                "index_sha256": (approval.reports or {}).get("index")}
-        context["reports_changed"] = changed_reports(approval.reports, report_fingerprints(paths, version))
+        if entry.status in (Status.APPROVED, Status.PRODUCTION):  # where it matters: hashing reports costs time
+            context["reports_changed"] = changed_reports(approval.reports, report_fingerprints(paths, version))
     rejections = entry.decisions("rejected")
     if rejections:
         context["rejection"] = f"{rejections[-1].by} on {rejections[-1].at[:10]}: {rejections[-1].comment}"
@@ -79,7 +81,12 @@ def refresh_status_block(index: Path, data: RegistryData, version: str, paths: P
         return False
     match = _LANG.search(text)
     block = render_status_block(status_context(data, version, paths), match.group(1) if match else "en")
-    atomic_write_text(index, _REGION.sub(lambda _: block, text, count=1))
+    try:
+        atomic_write_text(index, _REGION.sub(lambda _: block, text, count=1))
+    except OSError as exc:  # the registry change is committed: a report that cannot be written only warns
+        warnings.warn(f"The status block of {index} was not refreshed ({exc.strerror}); "
+                      "check the folder's permissions, the registry itself is up to date.", stacklevel=2)
+        return False
     return True
 
 

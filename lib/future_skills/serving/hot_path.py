@@ -48,11 +48,25 @@ def plain_records(payload: Any) -> list[dict[str, Any]] | None:
     return records
 
 
-def predict_records(payload: Any, log: bool | None, timestamp: Any) -> pd.DataFrame | None:
+def passes_contract(records: list[dict[str, Any]], numbers: np.ndarray) -> bool:
+    """Whether every ID and feature passes the dataset contract's input rules (the same predicates as serving's)."""
+    from future_skills.data.contract import feature_rules, load_contract
+
+    columns = {name: np.array([record[name] for record in records], dtype=np.float64) for name in ID_COLUMNS}
+    columns.update({name: numbers[:, position] for position, name in enumerate(NUMERIC_FEATURES)})
+    missing = np.zeros(len(records), dtype=bool)
+    return all(bool(predicate(columns[column], missing).all())
+               for column, rules in feature_rules(load_contract()).items() for _, predicate in rules)
+
+
+def predict_records(payload: Any, log: bool | None, timestamp: Any, on_invalid: str = "refuse") -> pd.DataFrame | None:
     """Scored (and logged) records like :func:`serving.predict.predict` returns them, or None for the general path."""
     records = plain_records(payload)
-    if records is None:
+    if records is None or on_invalid not in serving.ON_INVALID:
         return None
+    numbers = np.array([[record[name] for name in NUMERIC_FEATURES] for record in records], dtype=np.float64)
+    if not passes_contract(records, numbers):
+        return None  # the general path refuses them or scores them by rules, with its messages
     model, choice = serving.active_model()
     compiled = serving.compiled_model(choice, model) if model is not None else None
     if compiled is None:
@@ -63,7 +77,6 @@ def predict_records(payload: Any, log: bool | None, timestamp: Any) -> pd.DataFr
     except (ValueError, TypeError):
         return None  # the general path raises the one-sentence error
     names = [[record[name] for name in CATEGORICAL_FEATURES] for record in records]
-    numbers = np.array([[record[name] for name in NUMERIC_FEATURES] for record in records], dtype=np.float64)
     probabilities = level_probabilities(compiled.predict_proba(names, numbers), compiled.classes)
     levels, scores = levels_and_scores(probabilities)
     version = ml_model_version(choice.version)

@@ -32,6 +32,8 @@ from typing import Any
 
 import pandas as pd
 
+from future_skills.data.contract import features_pass, features_schema, load_contract
+from future_skills.data.validation import PRESENT, check_frame
 from future_skills.exceptions import FutureSkillsError
 from future_skills.model.scoring import ML_ENGINE, ml_model_version, ml_predict
 from future_skills.monitoring import log_writer as monitoring
@@ -68,6 +70,16 @@ class RulesFallbackWarning(UserWarning):
 
 class NamesUnknownWarning(UserWarning):
     """Some pairs came without names and the HR catalog could not supply them."""
+
+
+# The engine of every answer (and log line) given by the rules because the model that should have
+# answered is missing or damaged; plain RULES_ENGINE is a deliberate choice (no production, suspended).
+FALLBACK_ENGINE = f"{RULES_ENGINE} (fallback: model unusable)"
+
+
+def fell_back(result: pd.DataFrame) -> bool:
+    """Did the rules answer because the model that should have answered is unusable?"""
+    return bool(len(result)) and bool((result["engine"] == FALLBACK_ENGINE).any())
 
 
 @dataclass(frozen=True)
@@ -267,27 +279,74 @@ def engine_status() -> dict[str, Any]:
             "model_path": str(choice.path)}
 
 
-def prepare_frame(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any]) -> pd.DataFrame:
-    """Validate the input pairs: IDs and numeric features required, names optional (from the catalog)."""
+ON_INVALID = ("refuse", "rules")
+
+
+class InvalidPairsWarning(UserWarning):
+    """Some pairs broke the input contract and were scored by the rules engine (``on_invalid="rules"``)."""
+
+
+def _as_frame(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any]) -> pd.DataFrame:
     if isinstance(frame_or_records, dict):
         frame_or_records = [frame_or_records]
     frame = (frame_or_records.copy() if isinstance(frame_or_records, pd.DataFrame)
              else pd.DataFrame.from_records(list(frame_or_records)))
-    missing = [name for name in (*ID_COLUMNS, *NUMERIC_FEATURES) if name not in frame.columns]
-    if missing:
-        raise FutureSkillsError(f"The pairs to score lack the column(s) {', '.join(missing)}; add them and retry.")
-    frame = frame.reset_index(drop=True)
+    return frame.reset_index(drop=True)
+
+
+def _problems_sentence(results: list, invalid: int, total: int) -> str:
+    """'3 of 10 pairs break the input contract: trend_score between 0 and 1 (rows 2, 5: 7.5, 3.0); …'."""
+    parts = []
+    for r in (r for r in results if not r.passed):
+        rows = ", ".join(str(e["row"]) for e in r.examples if "row" in e)
+        values = ", ".join("empty" if pd.isna(e["value"]) else str(e["value"]) for e in r.examples if "row" in e)
+        where = f" (rows {rows}: {values})" if rows else " (the column is absent)"
+        parts.append(f"{r.column} {r.rule if r.rule != PRESENT else 'is missing'}{where}")
+    return f"{invalid} of {total} pairs break the input contract: {'; '.join(parts)}"
+
+
+def prepare_pairs(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any],
+                  on_invalid: str = "refuse") -> tuple[pd.DataFrame, pd.Series]:
+    """The pairs checked against the dataset contract's input rules, and which rows break them.
+
+    IDs are required. A missing feature column, an empty, non-numeric or out-of-contract value
+    makes its row invalid: ``on_invalid="refuse"`` raises a FutureSkillsError naming them (nothing
+    is scored), ``"rules"`` keeps them (their bad values as NaN) for the rules engine to score.
+    Names are optional (from the catalog).
+    """
+    if on_invalid not in ON_INVALID:
+        raise FutureSkillsError(f"on_invalid must be one of {', '.join(ON_INVALID)}, got {on_invalid!r}.")
+    frame = _as_frame(frame_or_records)
+    missing_ids = [name for name in ID_COLUMNS if name not in frame.columns]
+    if missing_ids:
+        raise FutureSkillsError(f"The pairs to score lack the column(s) {', '.join(missing_ids)}; add them and retry.")
+    contract = load_contract()
+    if features_pass(frame, contract):  # the common case, without pandera's overhead
+        results, rows = [], set()
+    else:
+        results, rows = check_frame(frame, features_schema(contract), contract)
+    absent = [name for name in NUMERIC_FEATURES if name not in frame.columns]
+    invalid = pd.Series(frame.index.isin(sorted(rows)) | bool(absent), index=frame.index)
+    if invalid.any():
+        sentence = _problems_sentence(results, int(invalid.sum()), len(frame))
+        if any(not r.passed and r.column in ID_COLUMNS for r in results):
+            raise FutureSkillsError(f"{sentence}. Nothing was scored: give every pair its job_role_id and skill_id "
+                                    "as whole numbers above 0.")
+        if on_invalid == "refuse":
+            raise FutureSkillsError(f"{sentence}. Nothing was scored: fix these values, or score those pairs "
+                                    "with the rules engine (--on-invalid rules, or on_invalid=\"rules\").")
+        warnings.warn(f"Future Skills: {sentence}; the rules engine scored those {int(invalid.sum())} pair(s), "
+                      "counting their missing or unreadable signals as 0.", InvalidPairsWarning, stacklevel=3)
     for name in (*ID_COLUMNS, *NUMERIC_FEATURES):
-        values = pd.to_numeric(frame[name], errors="coerce")
-        if values.isna().any():
-            rows = values.index[values.isna()][:3].tolist()
-            raise FutureSkillsError(
-                f"Column {name} has empty or non-numeric values (rows {rows}); give a number for every pair."
-            )
+        values = pd.to_numeric(frame[name], errors="coerce") if name in frame.columns else pd.Series(float("nan"),
+                                                                                                    index=frame.index)
         frame[name] = values.astype("int64") if name in ID_COLUMNS else values.astype("float64")
-    return _fill_names(frame)
+    return _fill_names(frame), invalid
 
 
+def prepare_frame(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any]) -> pd.DataFrame:
+    """The pairs to score, checked against the contract (any invalid row is refused); see :func:`prepare_pairs`."""
+    return prepare_pairs(frame_or_records)[0]
 
 
 def _timestamps(timestamp: Any, count: int) -> list[str]:
@@ -321,27 +380,37 @@ def _score(frame: pd.DataFrame) -> pd.DataFrame:
         except Exception as exc:  # noqa: BLE001 - a model that cannot score (e.g. incompatible) means rules
             choice = ModelChoice(None, None, None, f"the model {choice.version} failed to score: {exc}")
     _warn_once(choice.reason or "no model is available")
-    return rules_predict(frame)
+    scored = rules_predict(frame)
+    if choice.version is not None:  # a model was expected but is missing, damaged or cannot score
+        scored["engine"] = FALLBACK_ENGINE
+    return scored
 
 
 def predict(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, Any], *,
-            log: bool | None = None, timestamp: Any = None) -> pd.DataFrame:
+            log: bool | None = None, timestamp: Any = None, on_invalid: str = "refuse") -> pd.DataFrame:
     """Score pairs; returns :data:`RESULT_COLUMNS`, one row per input row, in input order.
 
     ``log=None`` follows ``FUTURE_SKILLS_ENABLE_MONITORING``; ``timestamp`` (one value or one
-    per row, default now) is what the log records. A few complete records take the hot path
+    per row, default now) is what the log records. Pairs that break the input contract are
+    refused (``on_invalid="refuse"``) or scored by the rules engine (``"rules"``, with a warning
+    saying how many). A few complete, valid records take the hot path
     (:mod:`future_skills.serving.hot_path`); everything else the general one below.
     """
-    fast = hot_path.predict_records(frame_or_records, log, timestamp)
+    fast = hot_path.predict_records(frame_or_records, log, timestamp, on_invalid)
     if fast is not None:
         return fast
-    frame = prepare_frame(frame_or_records)
+    frame, invalid = prepare_pairs(frame_or_records, on_invalid)
     logging_on = bool(len(frame)) and (load_settings().enable_monitoring if log is None else log)
     try:
         stamps = _timestamps(timestamp, len(frame)) if logging_on else []
     except (ValueError, TypeError) as exc:
         raise FutureSkillsError(f"Invalid timestamp {timestamp!r} ({exc}); give ISO date-times.") from exc
-    result = pd.concat([frame[list(ID_COLUMNS)], _score(frame)], axis=1)[list(RESULT_COLUMNS)]
+    valid = frame.loc[~invalid]
+    parts = [_score(valid)] if len(valid) or not len(frame) else []
+    if invalid.any():
+        parts.append(rules_predict(frame.loc[invalid], missing_as_zero=True))
+    scored = pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
+    result = pd.concat([frame[list(ID_COLUMNS)], scored], axis=1)[list(RESULT_COLUMNS)]
     if logging_on:
         _log(frame, result, stamps)
     return result

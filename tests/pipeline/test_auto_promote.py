@@ -1,0 +1,34 @@
+"""--auto-promote under [governance]: recorded as the pipeline's approval, disabled by allow_auto_promote."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from future_skills.paths import get_paths
+from future_skills.pipeline.retrain import RetrainOptions, _Run
+from future_skills.registry.entities import Status
+from future_skills.registry.store import Registry
+from helpers.registry import make_entry
+
+
+def candidate_run(project_root: Path, messages: list[str]) -> _Run:
+    Registry(get_paths(project_root)).register(make_entry("v1"))
+    return _Run(RetrainOptions(version="v1", auto_promote=True, operator="ops"), get_paths(project_root),
+                messages.append)
+
+
+def test_auto_promotion_is_refused_when_disabled(project_root: Path):
+    (project_root / "future_skills.toml").write_text("[governance]\nallow_auto_promote = false\n")
+    messages: list[str] = []
+    run = candidate_run(project_root, messages)
+    assert run.auto_promote({"gate": {"passed": True}}) is False
+    assert "allow_auto_promote = false" in messages[-1]
+    assert run.registry.get("v1").status == Status.CANDIDATE
+
+
+def test_auto_promotion_is_recorded_as_not_a_person(project_root: Path):
+    messages: list[str] = []
+    run = candidate_run(project_root, messages)
+    assert run.auto_promote({"gate": {"passed": True}}) is True
+    entry = run.registry.get("v1")
+    assert entry.status == Status.PRODUCTION and not entry.last_approval().by_person
+    assert "not an approval by a person" in messages[-1]

@@ -1,0 +1,113 @@
+"""The notebook runner: time limits, a dead kernel found within seconds, Ctrl-C and SIGTERM stop at once.
+
+Each test starts a real kernel on a two-cell notebook (about a second each).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from future_skills.exceptions import FutureSkillsError, NotebookExecutionError
+from future_skills.pipeline.execute import KERNEL_DIED, run_and_report, run_notebook
+from future_skills.pipeline.limits import TimeLimits
+from helpers.notebooks import kernel_pid, process_alive, write_notebook
+
+NO_LIMITS = TimeLimits(None, None)
+
+
+def _sockets(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("kernel-*ipc-*"))
+
+
+def _wait_for_pid(notebook: Path, seconds: float = 60) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        pid = kernel_pid(notebook)
+        if pid:
+            return pid
+        time.sleep(0.1)
+    raise AssertionError("the kernel never started")
+
+
+def test_a_killed_kernel_is_reported_within_seconds_in_one_sentence(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "sleepy.ipynb", "time.sleep(600)")
+    killer = threading.Thread(target=lambda: os.kill(_wait_for_pid(notebook), signal.SIGKILL))
+    killer.start()
+    started = time.monotonic()
+    with pytest.raises(NotebookExecutionError) as err:
+        run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS)
+    killer.join()
+    assert time.monotonic() - started < 30
+    assert f"Notebook {notebook} stopped: {KERNEL_DIED}" in str(err.value)
+    assert err.value.error == KERNEL_DIED and "\n" not in str(err.value)
+    assert _sockets(tmp_path) == []
+
+
+def test_the_cell_time_limit_stops_a_cell_and_the_kernel(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "slow_cell.ipynb", "time.sleep(600)")
+    with pytest.raises(NotebookExecutionError, match=r"a cell ran longer than 2 s \(--cell-timeout\)"):
+        run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=TimeLimits(2, None))
+    assert not process_alive(kernel_pid(notebook)) and _sockets(tmp_path) == []
+
+
+def test_the_notebook_time_limit_stops_many_short_cells(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "many_cells.ipynb", *["time.sleep(1)"] * 30)
+    started = time.monotonic()
+    with pytest.raises(NotebookExecutionError, match=r"stopped after its time limit of 4 s \(--notebook-timeout\)"):
+        run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=TimeLimits(10, 4))
+    assert time.monotonic() - started < 20
+    assert not process_alive(kernel_pid(notebook))
+
+
+def test_a_failing_cell_names_the_cell_and_the_error_and_still_gets_its_report(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "broken.ipynb", "raise ValueError('bad input')")
+    html = tmp_path / "broken.html"
+    with pytest.raises(NotebookExecutionError, match="failed at cell 2 with ValueError: bad input") as err:
+        run_and_report(str(notebook), tmp_path / "out.ipynb", html, {}, cwd=tmp_path, limits=NO_LIMITS)
+    assert err.value.cell == 2 and html.is_file() and "bad input" in html.read_text()
+
+
+@pytest.mark.parametrize("limits", [TimeLimits(0, None), TimeLimits(None, -1), TimeLimits(float("nan"), None),
+                                    TimeLimits(None, float("inf"))])
+def test_time_limits_must_be_positive_numbers(limits: TimeLimits):
+    with pytest.raises(FutureSkillsError, match="must be a positive number of seconds"):
+        limits.check()
+
+
+DRIVER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from future_skills.pipeline.execute import interrupt_on_sigterm, run_notebook
+    from future_skills.pipeline.limits import TimeLimits
+    folder = Path(sys.argv[1])
+    try:
+        with interrupt_on_sigterm():
+            run_notebook(str(folder / "sleepy.ipynb"), folder / "out.ipynb", {}, cwd=folder,
+                         limits=TimeLimits(None, None))
+    except KeyboardInterrupt:
+        print("interrupted")
+        sys.exit(130)
+""")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_the_first_ctrl_c_or_sigterm_stops_the_run_and_its_kernel(tmp_path: Path, sig: signal.Signals):
+    notebook = write_notebook(tmp_path / "sleepy.ipynb", "time.sleep(600)")
+    driver = subprocess.Popen([sys.executable, "-c", DRIVER, str(tmp_path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    kernel = _wait_for_pid(notebook)
+    time.sleep(0.5)
+    started = time.monotonic()
+    driver.send_signal(sig)  # once
+    out, _ = driver.communicate(timeout=30)
+    assert time.monotonic() - started < 10
+    assert driver.returncode == 130 and "interrupted" in out
+    assert not process_alive(kernel) and _sockets(tmp_path) == []
