@@ -376,7 +376,8 @@ def test_read_snapshot_takes_the_parquet_copy_only_when_both_files_are_intact(pr
     target = get_paths().dataset_csv("v9")
     write_snapshot(small, target, source="unit test")
     parsed: list[Path] = []
-    monkeypatch.setattr(dataset, "read_dataset_csv", lambda path: parsed.append(Path(path)) or read_dataset_csv(path))
+    monkeypatch.setattr(dataset, "read_dataset_csv",
+                        lambda path, **kw: parsed.append(Path(path)) or read_dataset_csv(path, **kw))
     pd.testing.assert_frame_equal(dataset.read_snapshot(target), read_dataset_csv(target), check_dtype=False)
     assert parsed == []  # typed copy used: no CSV parsing, no second validation
     target.with_suffix(".parquet").write_bytes(b"changed")  # a copy that no longer matches

@@ -23,8 +23,19 @@ from future_skills.schema import CATEGORICAL_FEATURES, ID_COLUMNS, LEVELS, NUMER
 from future_skills.serving import predict as serving
 from future_skills.settings import load_settings
 
+COMPILED_CACHE: dict[int, Any] = {}  # id(loaded model) -> its compiled form (or None); cleared by clear_cache
 # Up to this many records the compiled model beats scikit-learn (BENCHMARKS.md: 1 row ~0.5-1 ms vs ~30-90 ms).
 FAST_MAX_ROWS = 100
+
+
+def compiled_model(model: Any) -> Any:
+    """The compiled form of the loaded ``model`` (:mod:`future_skills.model.compiled`), built and checked once; None if it cannot be."""
+    key = id(model)
+    if key not in COMPILED_CACHE:
+        from future_skills.model.compiled import compile_pipeline
+
+        COMPILED_CACHE[key] = compile_pipeline(model)
+    return COMPILED_CACHE[key]
 
 
 def _is_number(value: Any) -> bool:
@@ -68,7 +79,7 @@ def predict_records(payload: Any, log: bool | None, timestamp: Any, on_invalid: 
     if not passes_contract(records, numbers):
         return None  # the general path refuses them or scores them by rules, with its messages
     model, choice = serving.active_model()
-    compiled = serving.compiled_model(choice, model) if model is not None else None
+    compiled = compiled_model(model) if model is not None else None
     if compiled is None:
         return None
     logging_on = load_settings().enable_monitoring if log is None else log

@@ -57,7 +57,6 @@ RESULT_COLUMNS: tuple[str, ...] = (
 UNKNOWN_CATEGORY = "unknown"
 
 _MODEL_CACHE: dict[tuple[str, str, int], Any] = {}
-_COMPILED_CACHE: dict[int, Any] = {}
 _CHOICE_CACHE: dict[tuple[Any, ...], ModelChoice] = {}
 _CATALOG_CACHE: dict[str, tuple[pd.DataFrame, pd.DataFrame] | None] = {}
 _WARNED: set[str] = set()
@@ -92,12 +91,10 @@ class ModelChoice:
     reason: str | None = None
 
 
-
-
 def clear_cache() -> None:
     """Forget loaded models and the warnings already shown (tests, or after a promotion)."""
     _MODEL_CACHE.clear()
-    _COMPILED_CACHE.clear()
+    hot_path.COMPILED_CACHE.clear()
     _CHOICE_CACHE.clear()
     _CATALOG_CACHE.clear()
     _WARNED.clear()
@@ -136,8 +133,7 @@ def _pinned_path_choice(path: Path) -> ModelChoice:
 def resolve_model() -> ModelChoice:
     """Which model to serve, following the settings (see the module docstring); never raises.
 
-    Re-read only when the settings or the registry file (its mtime and size) changed, so a
-    promotion is seen by the next call while a steady process does not parse the registry each time.
+    Re-read only when the settings, the registry file or a pinned model's sidecar changed.
     """
     settings = load_settings()
     watched = [get_paths().registry_json]
@@ -152,11 +148,8 @@ def resolve_model() -> ModelChoice:
 
 def _stamp(path: Path) -> tuple[int, int] | None:
     """(mtime, size) of a file, None when absent: what the choice cache watches."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
+    stat = path.stat() if path.exists() else None
+    return (stat.st_mtime_ns, stat.st_size) if stat else None
 
 
 def _resolve_model(settings: Any) -> ModelChoice:
@@ -170,16 +163,6 @@ def _resolve_model(settings: Any) -> ModelChoice:
     if not entry:
         return ModelChoice(None, None, None, "no model is in production")
     return _entry_choice(entry, get_paths())
-
-
-def compiled_model(choice: ModelChoice, model: Any) -> Any:
-    """The compiled form of the loaded ``model`` (:mod:`future_skills.model.compiled`), built and checked once; None if it cannot be."""
-    key = id(model)
-    if key not in _COMPILED_CACHE:
-        from future_skills.model.compiled import compile_pipeline
-
-        _COMPILED_CACHE[key] = compile_pipeline(model)
-    return _COMPILED_CACHE[key]
 
 
 def load_serving_model(choice: ModelChoice) -> Any:
