@@ -59,7 +59,6 @@ def two_versions(tmp_path_factory) -> Path:
     assert first.returncode == 0, first.stdout + first.stderr
     assert "v1 auto-promoted to production" in first.stdout and "v1 registered as production" in first.stdout
     assert "Model family: a random forest of 30 trees" in first.stdout and "below 50,000" in first.stdout
-    assert "Timings: 01_export" in first.stdout and "total" in first.stdout
     sample = root / "validation_sample.csv"
     write_validation_sample(root / "runs" / "v1" / "dataset.csv", sample)
     second = retrain(root, "--version", "v2", "--n-estimators", "40", "--report-lang", "fr",
@@ -121,8 +120,6 @@ def test_executed_notebooks_carry_the_injected_version(two_versions: Path):
     manifest = json.loads((two_versions / "runs" / "v2" / "run.json").read_text())
     assert manifest["status"] == "succeeded"
     assert [s["status"] for s in manifest["steps"]] == ["succeeded"] * 4
-    steps = sum(s["seconds"] + s["report_seconds"] for s in manifest["steps"])
-    assert 0 < steps <= manifest["total_seconds"]  # the total covers every step and its report
 
 
 def test_html_reports_have_no_code_and_no_network_assets(two_versions: Path):
