@@ -140,13 +140,15 @@ def child(task: str, log: str, output: str) -> None:
         from future_skills.cli import main
 
         code = main(["drift", "--no-report", "--log", log, "--output-json", output])
-        print(json.dumps({"seconds": time.perf_counter() - started, "exit_code": code, "rss_mb": peak_rss_mb()}))
+        print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time(),
+                          "exit_code": code, "rss_mb": peak_rss_mb()}))
         return
     if task == "compact":
         from future_skills.monitoring.log_compaction import compact_logs
 
         result = compact_logs(log)
-        print(json.dumps({"seconds": time.perf_counter() - started, "lines": result.lines, "rss_mb": peak_rss_mb(),
+        print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time(),
+                          "lines": result.lines, "rss_mb": peak_rss_mb(),
                           "jsonl_mb": result.jsonl_bytes / 1e6, "parquet_mb": result.parquet_bytes / 1e6}))
         return
     from future_skills.monitoring.drift import run_drift_analysis

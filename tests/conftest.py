@@ -59,3 +59,11 @@ def postgres_hr_url(postgres_server, postgres_hr_template: str) -> str:
     from helpers.postgres import create_database
 
     return create_database(postgres_server, template=postgres_hr_template)
+
+
+@pytest.fixture
+def registered_models_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registered test entries come with their model file (promote and rollback verify it)."""
+    from helpers.registry import model_files_follow_registrations
+
+    model_files_follow_registrations(monkeypatch)

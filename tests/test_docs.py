@@ -110,6 +110,32 @@ def test_file_paths_in_backticks_exist(doc: Path):
     assert not missing, f"{doc.name} names files that do not exist: {', '.join(sorted(set(missing)))}"
 
 
+MODULE_AND_NAME = re.compile(r"`([\w/]+\.py)`(?:\]\([^)\s]*\))? `([A-Za-z_]\w*)")  # also [`m.py`](link) `name`
+
+
+def _defined_names(path: Path) -> set[str]:
+    """Top-level functions, classes and assigned names of a module."""
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_names_given_with_their_module_exist_there(doc: Path):
+    """"`model/gate.py` `promotion_gate`": the module must define that name (it moved or was renamed otherwise)."""
+    stale = []
+    for module, name in MODULE_AND_NAME.findall(doc.read_text(encoding="utf-8")):
+        path = next((root / module for root in SEARCH_ROOTS if (root / module).is_file()), None)
+        if path is not None and name not in _defined_names(path):
+            stale.append(f"{module} {name}")
+    assert not stale, f"{doc.name} names what these modules do not define: {', '.join(sorted(set(stale)))}"
+
+
 # ------------------------------------------------------------------ ARCHITECTURE.md follows the code
 def test_architecture_mentions_every_module():
     spans = set(_code_spans(ARCHITECTURE.read_text(encoding="utf-8")))
@@ -173,6 +199,34 @@ def documented_signatures() -> list[tuple[str, str, str]]:
 
 def test_architecture_documents_signatures():
     assert len(documented_signatures()) > 100, "ARCHITECTURE.md lost its per-module function reference"
+
+
+def test_every_module_has_one_section_listing_its_public_functions():
+    """A module documented twice, or a public function or class missing from its module's section, is stale."""
+    headings = re.findall(r"^#{2,4} `([\w/]+\.py)`", ARCHITECTURE.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    twice = sorted({h for h in headings if headings.count(h) > 1})
+    documented = {(module, name) for module, name, _ in documented_signatures()}
+    missing = []
+    for rel in _module_files():
+        tree = ast.parse((PACKAGE / rel).read_text(encoding="utf-8"))
+        for node in tree.body:
+            public = isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
+            if public and (rel, node.name) not in documented and not _listed_without_parameters(rel, node.name):
+                missing.append(f"{rel}: {node.name}")
+    assert not twice, f"ARCHITECTURE.md documents these modules more than once: {', '.join(twice)}"
+    assert not missing, "ARCHITECTURE.md does not list these public functions/classes: " + ", ".join(missing)
+
+
+def _listed_without_parameters(module: str, name: str) -> bool:
+    """Classes without an __init__ of their own are listed as ``- class `Name` (Base)``."""
+    return f"- class `{name}`" in _module_section(module)
+
+
+def _module_section(module: str) -> str:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    start = text.find(f"`{module}`\n")
+    end = text.find("\n#", start + 1)
+    return text[start:end] if start >= 0 else ""
 
 
 @pytest.mark.parametrize("module,name,params", [pytest.param(*s, id=f"{s[0]}:{s[1]}") for s in documented_signatures()])

@@ -66,6 +66,10 @@ def test_config_defaults_and_file_overrides(project_root: Path):
     assert config["gate"]["min_class_precision"] == 0.65
     assert config["targets"] == DEFAULTS["targets"]
     assert DEFAULTS["gate"]["min_class_precision"] == 0.60  # defaults are not mutated
+    (project_root / "future_skills.toml").write_text(
+        '[gate]\nrequire_validation_sample = true\n[model_card]\nowner = "HR data team"\n')
+    config = load_config()
+    assert config["gate"]["require_validation_sample"] is True and config["model_card"]["owner"] == "HR data team"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -73,6 +77,8 @@ def test_config_defaults_and_file_overrides(project_root: Path):
     ("[nope]\nx = 1\n", "unknown section"),
     ("[gate]\nmin_precision = 1\n", "unknown key gate.min_precision"),
     ("[gate]\nmin_class_precision = 'high'\n", "must be a number"),
+    ("[gate]\nrequire_validation_sample = 1\n", "must be true or false"),
+    ("[model_card]\nowner = 3\n", "must be text"),
 ])
 def test_bad_config_files_are_clear_errors(project_root: Path, text, message):
     (project_root / "future_skills.toml").write_text(text)

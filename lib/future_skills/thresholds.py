@@ -13,6 +13,10 @@ may override any of them::
     [drift]
     psi_drift = 0.3
 
+    [model_card]
+    owner = "HR data team"
+    contact = "data-team@example.org"
+
     [dataset]                      # the dataset contract (see data.contract)
     min_rows_per_class = 10
     [dataset.ranges]               # replaces a column's default rule; {} = any finite number
@@ -58,6 +62,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "min_class_precision": 0.60,   # no class below this precision
         "min_comparison_rows": 30,     # fewer comparable rows: criterion 1 cannot be judged
         "validation_min_accuracy": 0.70,  # manual sample: candidate accuracy at least this
+        "require_validation_sample": False,  # true: no manual sample means the gate fails
+    },
+    # Who answers for the model: shown in the model card of every audit summary.
+    "model_card": {
+        "owner": "",     # team or person accountable for the model
+        "contact": "",   # where to send questions (e-mail, channel)
     },
     "drift": {
         "psi_watch": 0.10,
@@ -184,6 +194,10 @@ def _checked_value(file: Path, name: str, default: Any, value: Any) -> Any:
         if not isinstance(value, list):
             raise ConfigError(f"Config file {file}: {name} must be a list of {{ name, role, account }} tables.")
         return [_checked_person(file, f"{name}[{i}]", person) for i, person in enumerate(value)]
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"Config file {file}: {name} must be text in quotes, got {value!r}.")
+        return value
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise ConfigError(f"Config file {file}: {name} must be a number, got {value!r}.")
     return value

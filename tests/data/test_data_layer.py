@@ -24,7 +24,6 @@ from future_skills.data.dataset import (
     class_distribution,
     export_snapshot,
     last_exported_dataset,
-    levels_by_date,
     read_dataset_csv,
     write_snapshot,
 )
@@ -427,17 +426,11 @@ def test_export_snapshot_skip_export_takes_the_newest(project_root, small):
     assert again["total_samples"] == 50 and "runs/v2/dataset.csv" in again["source"]
 
 
-def test_class_distribution_and_levels_by_date(small, demo_frame):
+def test_class_distribution(small):
     frame = small.assign(**{LABEL: ["HIGH", "LOW"] * (len(small) // 2)})
     distribution = class_distribution(frame)
     assert list(distribution) == ["LOW", "MEDIUM", "HIGH"]
     assert distribution == {"LOW": len(small) // 2, "MEDIUM": 0, "HIGH": len(small) // 2}
-    table = levels_by_date(demo_frame)
-    assert list(table.columns) == [*LEVELS, "Total"] and table.index.is_monotonic_increasing
-    quarters = pd.PeriodIndex(pd.to_datetime(demo_frame["snapshot_date"]), freq="Q").astype(str)
-    assert table["Total"].to_dict() == pd.Series(quarters).value_counts().to_dict()
-    assert (table[list(LEVELS)].sum(axis=1) == table["Total"]).all()
-    assert table[list(LEVELS)].sum().to_dict() == demo_frame[LABEL].value_counts().to_dict()
 
 
 def test_an_older_demo_database_is_rebuilt_on_the_contract_scales(project_root, capsys):

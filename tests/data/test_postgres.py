@@ -48,7 +48,7 @@ def test_recorded_observations_replace_their_keys_in_one_transaction(postgres_hr
     assert changed.iloc[0]["future_need_level"] == first.iloc[0]["future_need_level"]
 
 
-def test_a_wrong_password_is_one_sentence_without_the_password(postgres_server):
+def test_an_unknown_database_is_one_sentence_that_never_shows_the_password(postgres_server):
     from helpers.postgres import sqlalchemy_url
 
     url = sqlalchemy_url(postgres_server, "no_such_database").replace("postgres:@", "postgres:s3cret@")

@@ -13,6 +13,7 @@ from future_skills.model.store import load_model
 from future_skills.model.training import key_tuples, read_split, resolve_train_paths, train_model
 from future_skills.paths import get_paths, relative_to_root
 from future_skills.registry.store import Registry
+from future_skills.reporting import evaluate_view
 from future_skills.schema import LABEL, LEVELS
 from helpers.model import make_dataset, snapshot_dates, write_dataset
 
@@ -102,8 +103,9 @@ def test_gate_and_evaluation_are_written_into_the_metadata(candidate: dict):
     assert ev["production_version"] == "v1" and ev["validation"] is None
     ids = [c["id"] for c in meta["gate"]["criteria"]]
     assert ids == ["no_regression", "min_class_precision", "validation_sample", "approval"]
-    assert {"Candidate v2", "Production v1", "Difference"} == set(result["comparison"].columns)
-    assert len(result["criteria"]) == 4 and len(result["targets"]) == 5
+    assert {"Candidate v2", "Production v1", "Difference"} == set(evaluate_view.comparison(result).columns)
+    assert len(evaluate_view.criteria_frame(result["gate"])) == 4
+    assert len(evaluate_view.targets_frame(result["gate"])) == 5
 
 
 def test_without_production_the_whole_test_split_is_scored(candidate: dict, monkeypatch):
@@ -144,8 +146,9 @@ def test_validation_sample_lists_disagreements_with_hr(candidate: dict, tmp_path
     first = table.iloc[0]
     assert first["hr_label"] == flipped[0] and first["candidate_prediction"] == predicted[0]
     assert validation["disagreements"][0]["job_role_id"] == int(sample["job_role_id"].iloc[0])
-    readable = evaluation.disagreements_table(result)
+    readable = evaluate_view.disagreements_table(result)
     assert {"HR level", "Candidate v2", "Production v1", "Skill"} <= set(readable.columns)
+    assert len(readable) == len(table)
     vs = result["gate"]["criteria"][2]
     assert vs["values"]["provided"] is True and "20 HR-labelled rows" in vs["detail"]
 

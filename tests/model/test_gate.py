@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from future_skills.model.gate import criteria_frame, promotion_gate, targets_frame
+from future_skills.model.gate import promotion_gate
 from future_skills.thresholds import load_config
 
 
@@ -47,7 +47,8 @@ def test_no_production_passes_criterion_one(config):
     result = promotion_gate(metrics(), None, None, config)
     assert result["passed"] is True
     assert "No model is in production yet" in by_id(result)["no_regression"]["detail"]
-    assert by_id(result)["validation_sample"]["detail"].startswith("Not provided")
+    assert by_id(result)["validation_sample"]["detail"].startswith("Not checked")
+    assert by_id(result)["validation_sample"]["checked"] is False
 
 
 def test_regression_fails_alone(config):
@@ -55,7 +56,7 @@ def test_regression_fails_alone(config):
                             production_version="v1")
     criteria = by_id(result)
     assert result["passed"] is False and criteria["no_regression"]["passed"] is False
-    assert criteria["min_class_precision"]["passed"] and criteria["validation_sample"]["passed"]
+    assert criteria["min_class_precision"]["passed"] and criteria["validation_sample"]["checked"] is False
     assert "80.0%" in criteria["no_regression"]["detail"] and "85.0%" in criteria["no_regression"]["detail"]
     assert "no regression against production" in result["verdict"]
 
@@ -83,7 +84,7 @@ def test_low_class_precision_fails_alone(config):
     result = promotion_gate(candidate, metrics(accuracy=0.80), None, config)
     criteria = by_id(result)
     assert result["passed"] is False and criteria["min_class_precision"]["passed"] is False
-    assert criteria["no_regression"]["passed"] and criteria["validation_sample"]["passed"]
+    assert criteria["no_regression"]["passed"] and criteria["validation_sample"]["checked"] is False
     assert criteria["min_class_precision"]["values"]["below_minimum"] == ["MEDIUM"]
     assert "MEDIUM 55.0%" in criteria["min_class_precision"]["detail"]
 
@@ -123,5 +124,26 @@ def test_targets_are_reported_but_not_blocking(config):
     assert targets["f1_weighted"]["met"] is True
     assert targets["precision_MEDIUM"]["met"] is True and targets["precision_HIGH"]["met"] is False
     assert result["passed"] is True
-    assert "✘ not met" in set(targets_frame(result)["Result"])
-    assert list(criteria_frame(result)["Result"]) == ["✔ pass", "✔ pass", "✔ pass", "○ pending"]
+
+
+def test_a_missing_sample_is_not_checked_unless_required(config):
+    relaxed = promotion_gate(metrics(), None, None, config)
+    sample = by_id(relaxed)["validation_sample"]
+    assert relaxed["passed"] is True and sample["passed"] is None and sample["checked"] is False
+    strict = copy.deepcopy(config)
+    strict["gate"]["require_validation_sample"] = True
+    required = promotion_gate(metrics(), None, None, strict)
+    sample = by_id(required)["validation_sample"]
+    assert required["passed"] is False and sample["passed"] is False and sample["checked"] is True
+    assert "require_validation_sample" in sample["detail"] and "manual validation sample" in required["verdict"]
+
+
+def test_every_sentence_is_rendered_again_in_french_from_the_same_values(config):
+    from future_skills.model.gate_texts import criterion_detail
+
+    result = promotion_gate(metrics(accuracy=0.80, f1=0.80), metrics(accuracy=0.85, f1=0.79), None, config,
+                            production_version="v1")
+    regression = by_id(result)["no_regression"]
+    assert criterion_detail(regression) == regression["detail"]
+    french = criterion_detail(regression, "fr")
+    assert "80,0" in french and "85,0" in french and "v1" in french and "accuracy" not in french

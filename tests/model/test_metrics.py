@@ -8,11 +8,9 @@ import pytest
 
 from future_skills.model.metrics import (
     classification_metrics,
-    comparison_frame,
+    comparison_rows,
     confusion,
-    per_class_frame,
     rows_scored,
-    summary_frame,
 )
 
 Y_TRUE = ["LOW", "LOW", "MEDIUM", "HIGH", "HIGH", "HIGH"]
@@ -60,12 +58,13 @@ def test_mismatched_or_empty_inputs_are_refused():
         classification_metrics([], [])
 
 
-def test_tables_for_the_notebooks():
+def test_comparison_rows_pair_every_metric_with_its_difference():
     cand = classification_metrics(Y_TRUE, Y_PRED)
     prod = classification_metrics(Y_TRUE, Y_TRUE)
-    table = comparison_frame(cand, prod)
-    assert table.loc["Accuracy", "Difference"] == pytest.approx(4 / 6 - 1)
-    assert "Precision MEDIUM" in table.index and "Recall HIGH" in table.index
-    assert list(comparison_frame(cand, None).columns) == ["Candidate"]
-    assert per_class_frame(cand).loc["HIGH", "Support (rows)"] == 3
-    assert summary_frame(cand).loc["Accuracy", "Value"] == pytest.approx(4 / 6)
+    rows = {r["key"]: r for r in comparison_rows(cand, prod)}
+    assert list(rows) == ["accuracy", "f1_weighted", "precision_LOW", "precision_MEDIUM", "precision_HIGH",
+                          "recall_LOW", "recall_MEDIUM", "recall_HIGH"]
+    assert rows["accuracy"]["delta"] == pytest.approx(4 / 6 - 1)
+    assert rows["precision_MEDIUM"]["candidate"] == cand["per_class"]["MEDIUM"]["precision"]
+    alone = comparison_rows(cand, None)
+    assert all(r["production"] is None and r["delta"] is None for r in alone)

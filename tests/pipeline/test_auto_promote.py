@@ -3,11 +3,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from future_skills.paths import get_paths
 from future_skills.pipeline.retrain import RetrainOptions, _Run
 from future_skills.registry.entities import Status
 from future_skills.registry.store import Registry
-from helpers.registry import make_entry
+from helpers.registry import make_entry, model_files_follow_registrations
+
+
+@pytest.fixture(autouse=True)
+def _registered_models_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    model_files_follow_registrations(monkeypatch)  # promotion verifies the model file
+
+pytestmark = pytest.mark.usefixtures("registered_models_exist")  # promote verifies the model file
 
 
 def candidate_run(project_root: Path, messages: list[str]) -> _Run:

@@ -15,7 +15,7 @@ from future_skills.paths import ProjectPaths, get_paths
 from future_skills.pipeline.doctor import diagnose, repair
 from future_skills.pipeline.recovery import version_lock
 from future_skills.registry.store import Registry
-from helpers.registry import make_entry, model_files_follow_registrations
+from helpers.registry import make_entry
 from helpers.runs import stage_model
 
 
@@ -106,8 +106,7 @@ def test_a_missing_registry_next_to_models_is_reported(paths: ProjectPaths):
     assert len(findings) == 1 and "--new-registry" in findings[0].problem
 
 
-def test_markdown_that_cannot_be_written_does_not_fail_the_committed_change(paths: ProjectPaths, monkeypatch):
-    model_files_follow_registrations(monkeypatch)
+def test_markdown_that_cannot_be_written_does_not_fail_the_committed_change(paths: ProjectPaths, registered_models_exist):
     Registry(paths).register(make_entry("v2"))
     paths.registry_md.unlink()
     paths.registry_md.mkdir()  # cannot be replaced by a file

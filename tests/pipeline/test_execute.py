@@ -101,8 +101,11 @@ DRIVER = textwrap.dedent("""
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_the_first_ctrl_c_or_sigterm_stops_the_run_and_its_kernel(tmp_path: Path, sig: signal.Signals):
     notebook = write_notebook(tmp_path / "sleepy.ipynb", "time.sleep(600)")
+    # A terminal's Ctrl-C: SIGINT at its default even when the suite itself runs in the background (nohup, &),
+    # where the shell sets it to "ignore" for every child.
     driver = subprocess.Popen([sys.executable, "-c", DRIVER, str(tmp_path)], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+                              stderr=subprocess.DEVNULL, text=True,
+                              preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     kernel = _wait_for_pid(notebook)
     time.sleep(0.5)
     started = time.monotonic()

@@ -12,6 +12,8 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
+from helpers.reports import english_notebook_sentences, english_sentences
+
 REPO = Path(__file__).resolve().parents[2]
 DESIGN_KEYS = {
     "model_version", "training_date", "training_duration_seconds", "dataset", "hyperparameters", "metrics",
@@ -220,7 +222,20 @@ def test_validation_sample_and_french_summary_reach_the_reports(two_versions: Pa
     criterion = {c["id"]: c for c in meta["gate"]["criteria"]}["validation_sample"]
     assert criterion["values"]["provided"] is True and criterion["values"]["rows"] == VALIDATION_ROWS
     evaluate = BeautifulSoup((two_versions / "reports" / "v2" / "03_evaluate.html").read_text(), "html.parser")
-    assert "disagree" in evaluate.get_text().lower()
+    assert "contredit la rh" in evaluate.get_text().lower()  # v2's report is French: rows where a model disagrees
     index = (two_versions / "reports" / "v2" / "index.html").read_text()
     assert '<html lang="fr"' in index and "Critères de mise en production" in index
     assert "future-skills approve v2" in index and "future-skills reject v2" in index
+
+
+def test_french_reports_contain_no_sentence_of_the_english_catalogues(two_versions: Path):
+    fragments = english_sentences() | english_notebook_sentences(REPO / "notebooks")
+    for name in ("index", "01_export", "02_train", "03_evaluate", "04_drift"):
+        html = (two_versions / "reports" / "v2" / f"{name}.html").read_text(encoding="utf-8")
+        text = " ".join(BeautifulSoup(html, "html.parser").get_text(" ").replace("*", "").split())
+        leaked = [f for f in fragments if f in text]
+        assert not leaked, f"{name}.html: {leaked[:5]}"
+        assert 'lang="fr"' in html
+    english = " ".join(BeautifulSoup((two_versions / "reports" / "v1" / "02_train.html").read_text(),
+                                     "html.parser").get_text(" ").replace("*", "").split())
+    assert sum(f in english for f in fragments) > 5  # the same check finds English in an English report

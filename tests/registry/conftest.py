@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.registry import model_files_follow_registrations
-
 
 @pytest.fixture(autouse=True)
-def _registered_models_exist(monkeypatch: pytest.MonkeyPatch) -> None:
-    model_files_follow_registrations(monkeypatch)
+def _registered_models_exist(registered_models_exist: None) -> None:
+    """Every test of this folder: see ``registered_models_exist`` in tests/conftest.py."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from future_skills.registry.diff import diff_versions, format_delta, format_diff, format_value
+from future_skills.registry.diff import diff_versions, format_diff
 from helpers.registry import make_metadata
 
 
@@ -91,15 +91,14 @@ def test_changed_count_matches_rows(meta_pair):
     assert diff["changed"] == sum(r["changed"] for r in diff["rows"]) > 10
 
 
-def test_value_formatting():
-    assert format_value(0.85) == "0.8500"
-    assert format_value(4800) == "4800"
-    assert format_value(None) == "—"
-    assert format_value("ab" * 32) == "abababababab"
-    assert format_value("0123456789abcdef0123456789abcdef01234567") == "0123456789ab"
-    assert format_value("balanced") == "balanced"
-    assert format_delta(0.0123) == "+0.0123" and format_delta(-0.05) == "-0.0500"
-    assert format_delta(600) == "+600" and format_delta(-3) == "-3"
+def test_diff_cells_use_the_shared_formatter(meta_pair):
+    lines = format_diff(diff_versions(*meta_pair), fmt="md").splitlines()
+    assert lines[0] == "| Section | Metric | v1 | v2 | Change |" and lines[1] == "|---|---|---|---|---|"
+    sha_row = next(line for line in lines if "| model_sha256 |" in line)
+    cells = [c.strip() for c in sha_row.strip("|").split("|")]
+    assert len(cells[2]) == len(cells[3]) == 12  # fingerprints cut to 12 characters
+    accuracy = next(line for line in lines if "| accuracy |" in line)
+    assert all(len(c.strip().split(".")[-1]) == 4 for c in accuracy.strip("|").split("|")[2:4])
 
 
 def test_terminal_table(meta_pair):

@@ -95,9 +95,9 @@ def test_details_section():
     assert "2023-01-01 → 2025-10-01" in section
     assert "accuracy 85.0%" in section and "weighted F1 0.8400" in section
     assert "- **Promotion gate:** failed" in section
-    assert re.search(r"FAIL .*`no_regression`\): accuracy 0\.71 < production 0\.85", section)
-    assert re.search(r"PASS .*`min_class_precision`", section)
-    assert re.search(r"PENDING .*`approval`", section)
+    assert re.search(r"✘ fail .*`no_regression`\): accuracy 0\.71 < production 0\.85", section)
+    assert re.search(r"✔ pass .*`min_class_precision`", section)
+    assert re.search(r"○ pending .*`approval`", section)
     assert "- **Approvals:** none" in section
     assert "[index](../reports/v2/index.html)" in section and "[train](../reports/v2/02_train.html)" in section
     assert "| When | Event | From | To | By | Comment |" in section

@@ -76,9 +76,58 @@ def test_french_index_uses_french_headings(tmp_path: Path):
                "generated_at": "now", "git_commit": "abc"}
     text = render_template("index.html.j2", context, lang="fr")
     assert 'lang="fr"' in text and "Critères de mise en production" in text
-    assert "Précision minimale pour chaque classe" in text
+    assert "Précision minimale pour chaque niveau" in text
 
 
 def test_unknown_language_is_a_clear_error():
     with pytest.raises(FutureSkillsError, match="not supported"):
         render_template("index.html.j2", {}, lang="de")
+
+
+def bilingual_notebook(tmp_path: Path, report_lang: str | None) -> Path:
+    nb = nbformat.v4.new_notebook()
+    english = nbformat.v4.new_markdown_cell("## Training settings\n\nThe settings below are recorded.")
+    english.metadata["tags"] = ["lang-en"]
+    french = nbformat.v4.new_markdown_cell("## Réglages d'entraînement\n\nLes réglages ci-dessous sont enregistrés.")
+    french.metadata["tags"] = ["lang-fr"]
+    nb.cells = [english, french, nbformat.v4.new_markdown_cell("Untagged: shown in both languages.")]
+    if report_lang:
+        nb.metadata["papermill"] = {"parameters": {"version": "v2", "report_lang": report_lang}}
+    path = tmp_path / "02_train.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.parametrize("lang, kept, dropped", [("fr", "Réglages d'entraînement", "Training settings"),
+                                                 ("en", "Training settings", "Réglages d'entraînement")])
+def test_the_html_keeps_the_cells_of_the_report_language(tmp_path: Path, lang, kept, dropped):
+    html = export_notebook_html(bilingual_notebook(tmp_path, lang), tmp_path / "out.html").read_text()
+    soup = BeautifulSoup(html, "html.parser")
+    assert kept in html and dropped not in html and "Untagged: shown in both languages." in html
+    assert soup.html["lang"] == lang
+    assert soup.title.get_text() == ("v2 — Entraînement du modèle" if lang == "fr" else "v2 — Model training")
+    back = soup.select_one(".fs-back a")
+    assert back["href"] == "index.html" and ("Retour" if lang == "fr" else "Back") in back.get_text()
+
+
+def test_without_a_recorded_language_the_report_is_english(tmp_path: Path):
+    html = export_notebook_html(bilingual_notebook(tmp_path, None), tmp_path / "out.html").read_text()
+    assert "Training settings" in html and "Réglages" not in html
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@pytest.mark.parametrize("name", ["01_export", "02_train", "03_evaluate", "04_drift"])
+def test_every_markdown_cell_exists_in_both_languages(name):
+    notebook = nbformat.read(str(NOTEBOOKS / f"{name}.ipynb"), as_version=4)
+    markdown = [c for c in notebook.cells if c.cell_type == "markdown"]
+    tags = [set(c.metadata.get("tags", [])) & {"lang-en", "lang-fr"} for c in markdown]
+    assert all(len(t) == 1 for t in tags), "every markdown cell is tagged lang-en or lang-fr"
+    english = [c for c, t in zip(markdown, tags) if t == {"lang-en"}]
+    french = [c for c, t in zip(markdown, tags) if t == {"lang-fr"}]
+    assert len(english) == len(french)
+    for en, fr in zip(english, french):  # the twins carry the same headings level
+        assert en.source.split(" ", 1)[0] == fr.source.split(" ", 1)[0] or not en.source.startswith("#")
+    parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'report_lang: "str" = "en"  #' in parameters.source

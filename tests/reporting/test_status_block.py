@@ -10,11 +10,14 @@ from future_skills.paths import get_paths
 from future_skills.registry.governance import STATUS_BEGIN, STATUS_END
 from future_skills.registry.store import Registry
 from future_skills.reporting.status_block import render_status_block, status_context
-from helpers.registry import make_entry
+from helpers.registry import make_entry, model_files_follow_registrations
+
+pytestmark = pytest.mark.usefixtures("registered_models_exist")  # promote verifies the model file
 
 
 @pytest.fixture
-def registry(project_root: Path) -> Registry:
+def registry(project_root: Path, monkeypatch: pytest.MonkeyPatch) -> Registry:
+    model_files_follow_registrations(monkeypatch)  # promotion verifies the model file
     registry = Registry(get_paths(project_root))
     registry.register(make_entry("v1"))
     registry.approve("v1", by="Claire Martin")

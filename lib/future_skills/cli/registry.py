@@ -133,6 +133,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
+    from future_skills.formatting import mark, outcome
     from future_skills.registry.store import Registry
 
     entry = Registry().get(args.version)
@@ -140,12 +141,12 @@ def cmd_gate(args: argparse.Namespace) -> int:
     if not gate:
         raise FutureSkillsError(f"{args.version} has no gate result; it was not evaluated by the pipeline.")
     print(f"{args.version} ({entry.status}): {gate.get('verdict', '')}")
-    marks = {True: "PASS", False: "FAIL", None: "PENDING"}
     for criterion in gate.get("criteria", []):
-        print(f"  {marks[criterion.get('passed')]:<8}{criterion['name']}: {criterion.get('detail', '')}")
+        shown = mark(outcome(criterion.get("passed"), checked=criterion.get("checked", True)))
+        print(f"  {str(shown):<14}{criterion['name']}: {criterion.get('detail', '')}")
     for target in gate.get("targets", []):
-        met = "met" if target.get("met") else "not met"
-        print(f"  target  {target['metric']}: {target['value']:.4f} vs {target['target']:.2f} ({met})")
+        met = mark("met" if target.get("met") else "not_met")
+        print(f"  {'target':<14}{target['metric']}: {target['value']:.4f} vs {target['target']:.2f} ({met})")
     return 0
 
 

@@ -19,7 +19,7 @@ from future_skills.data.csv_files import read_hr_csv
 from future_skills.data.validation import CheckResult, failure_table, normalise_dataset, validate_dataset
 from future_skills.exceptions import DatasetValidationError
 from future_skills.paths import get_paths, relative_to_root
-from future_skills.schema import LABEL, LEVELS, NUMERIC_FEATURES
+from future_skills.schema import LABEL, LEVELS
 
 FAILURES_FILE = "validation_failures.json"
 
@@ -185,60 +185,3 @@ def read_failures(run_dir: Path) -> dict[str, Any] | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-
-
-def numeric_summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """Min, mean, max and missing share of each numeric feature, for the export report."""
-    numbers = frame[list(NUMERIC_FEATURES)].astype(float)
-    return pd.DataFrame({"min": numbers.min(), "mean": numbers.mean(), "median": numbers.median(),
-                         "max": numbers.max()}).round(2)
-
-
-def snapshot_sentence(snapshot: dict[str, Any]) -> str:
-    """One plain sentence: how many rows, from where, over which period."""
-    period = snapshot.get("period") or {}
-    return (f"**{snapshot['total_samples']:,} rows** ({snapshot['job_roles']} job roles × {snapshot['skills']} skills, "
-            f"{snapshot['snapshot_dates']} snapshot dates from {period.get('start')} to {period.get('end')}) "
-            f"were read from the {snapshot['source']} and all passed validation.")
-
-
-def levels_by_date(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows per quarter of snapshot date and need level (quarters keep the table short)."""
-    quarters = pd.PeriodIndex(pd.to_datetime(frame["snapshot_date"]), freq="Q").astype(str)
-    table = pd.crosstab(quarters, frame[LABEL]).reindex(columns=list(LEVELS), fill_value=0)
-    table["Total"] = table.sum(axis=1)
-    table.index.name, table.columns.name = "Quarter", None
-    return table
-
-
-def contract_table(snapshot: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
-    """The value rules the snapshot was checked against, where each comes from, and the data's span."""
-    contract = snapshot["contract"]
-    changed = {key.split(".", 1)[1] for key in contract["overridden"] if key.startswith("ranges.")}
-    where = f"{contract['config_file']} [dataset.ranges]" if contract.get("config_file") else "future_skills.toml"
-    numbers = frame[list(NUMERIC_FEATURES)].astype(float)
-    table = pd.DataFrame({
-        "Rule in force": pd.Series(contract["rules"]),
-        "Set by": pd.Series({c: where if c in changed else "default" for c in NUMERIC_FEATURES}),
-        "Values in the data": pd.Series({c: f"{numbers[c].min():g} to {numbers[c].max():g}" for c in NUMERIC_FEATURES}),
-    })
-    table.index.name = "Column"
-    return table
-
-
-def input_table(snapshot: dict[str, Any]) -> pd.DataFrame:
-    """How the source was read and tidied: file format, extra columns ignored, labels normalised."""
-    tidied = snapshot.get("input") or {}
-    found = snapshot.get("format")
-    rows = {"File format": "; ".join(found["notes"]) if found else "database query (no file)",
-            "Extra columns (ignored)": ", ".join(tidied.get("extra_columns") or []) or "none",
-            "Columns renamed (case or spaces)": ", ".join(f"{a} → {b}" for a, b in
-                                                         (tidied.get("renamed_columns") or {}).items()) or "none",
-            "Labels normalised (case, spaces, extra spellings)": f"{tidied.get('labels_normalised', 0):,} rows"}
-    return pd.DataFrame({"Value": rows}).rename_axis("Item")
-
-
-def snapshot_table(snapshot: dict[str, Any]) -> pd.DataFrame:
-    """The snapshot's file, fingerprint, source and export time."""
-    return pd.DataFrame({"Value": {"File": snapshot["csv_path"], "sha256": snapshot["sha256"],
-                                   "Source": snapshot["source"], "Exported at": snapshot["exported_at"]}})

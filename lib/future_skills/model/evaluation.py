@@ -4,7 +4,7 @@ Both models are scored on the SAME rows: the candidate's held-out test rows minu
 the production model was trained on (its ``runs/<prod>/split.csv``), so neither model is
 judged on rows it memorised. Scores are always recomputed from the models, never copied
 from older JSON files. The result is written into the candidate's metadata JSON
-(``gate`` and ``evaluation``) and returned with the tables the notebook shows.
+(``gate`` and ``evaluation``) and returned as plain data; ``reporting.evaluate_view`` renders it.
 """
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ import pandas as pd
 
 from future_skills.atomic import atomic_write_json, file_sha256
 from future_skills.exceptions import DatasetValidationError, ModelNotFoundError
-from future_skills.model.gate import criteria_frame, promotion_gate, targets_frame
-from future_skills.model.metrics import classification_metrics, comparison_frame, confusion, per_class_frame
+from future_skills.model import evidence
+from future_skills.model.gate import promotion_gate
+from future_skills.model.metrics import classification_metrics, confusion
 from future_skills.model.store import load_model
 from future_skills.model.training import key_tuples, read_split, resolve_train_paths
 from future_skills.paths import ProjectPaths, get_paths, relative_to_root
@@ -131,13 +132,15 @@ def _compare(test_rows: pd.DataFrame, candidate: Any, production: Any | None,
     scored = compared if len(compared) else test_rows  # nothing left: candidate alone, criterion 1 fails
     truth = scored[LABEL].astype(str).tolist()
     cand_pred = _predict(candidate, scored)
+    prod_pred = _predict(production, compared) if production is not None and len(compared) else None
     result = {
         "rows": scored, "rows_compared": int(len(compared)), "excluded_overlap": int(sum(overlap)),
         "candidate": classification_metrics(truth, cand_pred), "production": None,
         "confusion_candidate": confusion(truth, cand_pred), "confusion_production": None,
+        "evidence": evidence.collect(scored, truth, candidate, cand_pred, prod_pred,
+                                     {k[2] for k in production_train_keys}),
     }
-    if production is not None and len(compared):
-        prod_pred = _predict(production, compared)
+    if prod_pred is not None:
         result["production"] = classification_metrics(truth, prod_pred)
         result["confusion_production"] = confusion(truth, prod_pred)
     return result
@@ -187,51 +190,12 @@ def evaluate_candidate(*, version: str, model_path: str | Path | None = None,
         "production_version": prod_version, "test_rows": int(len(test_rows)),
         "rows_compared": compared["rows_compared"], "excluded_overlap": compared["excluded_overlap"],
         "candidate": compared["candidate"], "production": compared["production"], "validation": validation,
+        **compared["evidence"],
     }
     metadata["gate"], metadata["evaluation"] = gate, evaluation
     atomic_write_json(files["metadata_path"], metadata)
     return {
         **evaluation, "version": version, "gate": gate, "metadata_path": files["metadata_path"],
-        "comparison": comparison_frame(compared["candidate"], compared["production"],
-                                       names=(f"Candidate {version}", f"Production {prod_version}")),
-        "candidate_per_class": per_class_frame(compared["candidate"]),
         "confusion_candidate": compared["confusion_candidate"],
-        "confusion_production": compared["confusion_production"],
-        "criteria": criteria_frame(gate), "targets": targets_frame(gate), "disagreements": disagreements,
+        "confusion_production": compared["confusion_production"], "disagreements": disagreements,
     }
-
-
-def rows_sentence(result: dict[str, Any]) -> str:
-    """Plain-language account of which rows the models were compared on."""
-    test, version, prod = result["test_rows"], result["version"], result["production_version"]
-    if prod is None:
-        return (f"No production model to compare with: candidate **{version}** is scored alone on the "
-                f"**{test}** rows it kept aside for testing and never saw during training.")
-    return (f"Candidate **{version}** kept **{test}** rows aside for testing. **{result['excluded_overlap']}** of "
-            f"them were used to train the production model **{prod}** and are left out, so both models are "
-            f"compared on the same **{result['rows_compared']}** rows that neither of them has seen.")
-
-
-def validation_sentence(result: dict[str, Any]) -> str:
-    """Plain-language summary of the manual validation sample (or its absence)."""
-    validation = result.get("validation")
-    if not validation:
-        return "No manual validation sample was provided for this version."
-    prod = validation.get("production_accuracy")
-    versus = f", the production model on **{prod:.1%}**" if prod is not None else ""
-    listed = (f" The **{validation['disagreements_count']}** rows where a model disagrees with HR are listed below."
-              if validation["disagreements_count"] else " Both models agree with HR on every row.")
-    return (f"On the manual validation sample ({validation['rows']} rows labelled by HR), the candidate agrees "
-            f"with HR on **{validation['candidate_accuracy']:.1%}** of rows{versus}.{listed}")
-
-
-def disagreements_table(result: dict[str, Any]) -> pd.DataFrame:
-    """The validation rows where a model disagrees with HR, with readable column names."""
-    labels = {"job_role_id": "Job role ID", "skill_id": "Skill ID", "snapshot_date": "Snapshot date",
-              "job_role_name": "Job role", "skill_name": "Skill", "hr_label": "HR level",
-              "candidate_prediction": f"Candidate {result['version']}",
-              "production_prediction": f"Production {result['production_version']}"}
-    table = result["disagreements"]
-    if result["production_version"] is None:
-        table = table.drop(columns=["production_prediction"])
-    return table.rename(columns=labels)

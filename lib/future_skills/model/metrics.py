@@ -1,4 +1,4 @@
-"""Classification metrics in the shape of the model metadata, and tables for the notebooks.
+"""Classification metrics in the shape of the model metadata, and candidate-vs-production rows.
 
 Every number is a plain ``float`` / ``int`` so the result goes straight into JSON.
 """
@@ -59,39 +59,24 @@ def rows_scored(metrics: dict[str, Any]) -> int:
     return int(sum(int(c["support"]) for c in metrics["per_class"].values()))
 
 
-def summary_frame(metrics: dict[str, Any], name: str = "Value") -> pd.DataFrame:
-    """Accuracy and weighted F1 as a two-row table."""
-    return pd.DataFrame(
-        {name: [metrics["accuracy"], metrics["f1_weighted"]]}, index=["Accuracy", "Weighted F1"]
-    )
+def comparison_rows(candidate: dict[str, Any], production: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Candidate and production side by side: accuracy, weighted F1, per-class precision and recall.
 
+    Each row is ``{"key", "candidate", "production", "delta"}`` with ``key`` such as
+    ``accuracy`` or ``precision_MEDIUM``; production and delta are None without production.
+    """
+    def value(metrics: dict[str, Any] | None, key: str) -> float | None:
+        if not metrics:
+            return None
+        if key in ("accuracy", "f1_weighted"):
+            return metrics.get(key)
+        measure, level = key.split("_", 1)
+        return metrics.get("per_class", {}).get(level, {}).get(measure)
 
-def per_class_frame(metrics: dict[str, Any]) -> pd.DataFrame:
-    """Per-class precision, recall, F1 and support (one row per level)."""
-    frame = pd.DataFrame.from_dict(metrics["per_class"], orient="index")
-    frame = frame.reindex(list(LEVELS))[["precision", "recall", "f1", "support"]]
-    frame.columns = ["Precision", "Recall", "F1", "Support (rows)"]
-    frame.index.name = "Level"
-    return frame
-
-
-def comparison_frame(candidate: dict[str, Any], production: dict[str, Any] | None,
-                     names: tuple[str, str] = ("Candidate", "Production")) -> pd.DataFrame:
-    """Side-by-side accuracy, weighted F1 and per-class precision/recall, with the difference."""
-    rows: dict[str, list[float | None]] = {}
-
-    def add(label: str, getter) -> None:
-        cand = getter(candidate)
-        prod = getter(production) if production else None
-        rows[label] = [cand, prod, None if prod is None else cand - prod]
-
-    add("Accuracy", lambda m: m["accuracy"])
-    add("Weighted F1", lambda m: m["f1_weighted"])
-    for measure in ("precision", "recall"):
-        for level in LEVELS:
-            add(f"{measure.capitalize()} {level}", lambda m, l=level, k=measure: m["per_class"][l][k])
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[names[0], names[1], "Difference"])
-    frame.index.name = "Metric"
-    if production is None:
-        frame = frame[[names[0]]]
-    return frame.astype(float)
+    keys = ["accuracy", "f1_weighted"] + [f"{m}_{level}" for m in ("precision", "recall") for level in LEVELS]
+    rows = []
+    for key in keys:
+        cand, prod = value(candidate, key), value(production, key)
+        rows.append({"key": key, "candidate": cand, "production": prod,
+                     "delta": None if cand is None or prod is None else cand - prod})
+    return rows

@@ -206,23 +206,6 @@ def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, tes
     return metadata
 
 
-def data_table(metadata: dict[str, Any]) -> pd.DataFrame:
-    """What the model was trained on, as a two-column table for the training report."""
-    data = metadata["dataset"]
-    total = data["total_samples"] or 1
-    mix = ", ".join(f"{level} {n} ({n / total:.0%})" for level, n in data["class_distribution"].items())
-    rows = {
-        "Dataset file": data["csv_path"],
-        "Rows (role × skill × date)": data["total_samples"],
-        "Period": f"{data['period']['start']} to {data['period']['end']}",
-        "Rows used for training": data.get("train_samples"),
-        "Rows kept aside for testing": data.get("test_samples"),
-        "Need levels decided by HR": mix,
-        "Features used": ", ".join(data["features_used"]),
-    }
-    return pd.DataFrame({"Value": [str(v) for v in rows.values()]}, index=pd.Index(list(rows), name="Item"))
-
-
 def family_sentence(metadata: dict[str, Any]) -> str:
     """Which model family was trained and why, in one sentence for the report and the console."""
     params = metadata["hyperparameters"]
@@ -232,24 +215,17 @@ def family_sentence(metadata: dict[str, Any]) -> str:
     return f"Model family: **{name}**{size} ({params.get('model_type')}); {params.get('model_reason', '')}."
 
 
-def hyperparameter_table(metadata: dict[str, Any]) -> pd.DataFrame:
-    """The training settings, one per row."""
-    params = metadata["hyperparameters"]
-    return pd.DataFrame({"Value": [str(v) for v in params.values()]},
-                        index=pd.Index(list(params), name="Setting"))
-
-
-def files_table(metadata: dict[str, Any], metadata_path: Path | str) -> pd.DataFrame:
-    """The files this training wrote or read, with their sha256 fingerprints."""
+def written_files(metadata: dict[str, Any], metadata_path: Path | str) -> list[dict[str, str]]:
+    """The files this training wrote or read: ``{"kind", "path", "sha256"}`` each (kind: model,
+    metadata, split, dataset)."""
     data = metadata["dataset"]
     split = get_paths().root / data["split_path"]
-    rows = [
-        ("Model (pickle)", metadata["model_path"], metadata["model_sha256"]),
-        ("Model metadata (JSON)", relative_to_root(metadata_path), file_sha256(metadata_path)),
-        ("Train/test split", data["split_path"], file_sha256(split)),
-        ("Dataset (input)", data["csv_path"], data["sha256"]),
+    return [
+        {"kind": "model", "path": metadata["model_path"], "sha256": metadata["model_sha256"]},
+        {"kind": "metadata", "path": relative_to_root(metadata_path), "sha256": file_sha256(metadata_path)},
+        {"kind": "split", "path": data["split_path"], "sha256": file_sha256(split)},
+        {"kind": "dataset", "path": data["csv_path"], "sha256": data["sha256"]},
     ]
-    return pd.DataFrame(rows, columns=["File", "Path", "sha256"]).set_index("File")
 
 
 def confusion_from_metadata(metadata: dict[str, Any]) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from future_skills.exceptions import (
     StorageError,
     VersionExistsError,
 )
+from future_skills.model.gate_texts import verdict_text
 from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
 from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
 from future_skills.pipeline.limits import TimeLimits
@@ -72,19 +73,21 @@ def notebook_parameters(options: RetrainOptions, paths: ProjectPaths, production
     dataset = str(paths.dataset_csv(v))
     model, metadata = str(paths.staged_model(v)), str(paths.staged_metadata(v))
     split = str(paths.split_csv(v))
+    lang = options.report_lang
     return {
         "01_export.ipynb": {"version": v, "db_url": db_url, "dataset_csv": options.dataset_csv,
-                            "skip_export": options.skip_export, "output_csv": dataset},
+                            "skip_export": options.skip_export, "output_csv": dataset, "report_lang": lang},
         "02_train.ipynb": {"version": v, "dataset_csv": dataset, "model": options.model,
                            "n_estimators": options.n_estimators,
                            "test_size": options.test_size, "random_state": options.random_state,
-                           "model_path": model, "metadata_path": metadata, "split_csv": split, "run_id": run_id},
+                           "model_path": model, "metadata_path": metadata, "split_csv": split, "run_id": run_id,
+                           "report_lang": lang},
         "03_evaluate.ipynb": {"version": v, "dataset_csv": dataset, "split_csv": split, "model_path": model,
                               "metadata_path": metadata, "production_version": production,
-                              "validation_csv": options.validation_csv},
+                              "validation_csv": options.validation_csv, "report_lang": lang},
         "04_drift.ipynb": {"version": v, "reference_version": production, "log_path": None,
                            "window": options.window, "db_url": db_url,
-                           "output_json": str(paths.run_dir(v) / "drift.json")},
+                           "output_json": str(paths.run_dir(v) / "drift.json"), "report_lang": lang},
     }
 
 
@@ -278,9 +281,11 @@ def finish_run(manifest: RunManifest, metadata: dict[str, Any], paths: ProjectPa
     index = write_index(manifest, metadata, None, paths, registry)
     refresh_status_blocks(paths, registry.load())  # an auto-promotion archived the previous production
     gate = metadata.get("gate") or {}
+    lang = manifest.parameters.get("report_lang", "en")
+    verdict = verdict_text(gate.get("criteria", []), bool(gate.get("passed")), lang) if gate else ""
     return RetrainResult(manifest.version, registry.get(manifest.version).status.value,
                          paths.run_dir(manifest.version), index, gate.get("passed"), manifest.promoted,
-                         gate.get("verdict", ""), warnings)
+                         verdict, warnings)
 
 
 def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:

@@ -9,19 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
+from future_skills.formatting import cell, is_number, markdown_table
 from future_skills.schema import LEVELS
 
 PREFERRED_HYPERPARAMETERS = ("model_family", "model_reason", "n_estimators", "test_size", "random_state", "class_weight")
 PER_CLASS_SCORES = ("precision", "recall", "f1", "support")
-HEX_PATTERN = re.compile(r"^[0-9a-f]{32,}$")
-NONE_CELL = "—"
-
-
-def is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _plain(value: Any) -> Any:
@@ -161,33 +155,12 @@ def diff_versions(meta_a: dict[str, Any], meta_b: dict[str, Any]) -> dict[str, A
     }
 
 
-def format_value(value: Any) -> str:
-    """Metrics with 4 decimals, ints as ints, long hashes cut to 12 characters, None as a dash."""
-    if value is None:
-        return NONE_CELL
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    text = str(value)
-    return text[:12] if HEX_PATTERN.match(text) else text
-
-
-def format_delta(value: Any) -> str:
-    """Signed change: +0.0123, -5."""
-    if isinstance(value, int):
-        return f"{value:+d}"
-    return f"{value:+.4f}"
-
-
 def change_cell(row: dict[str, Any]) -> str:
     """The Change column: signed delta, 'changed' for non-numbers, plus any note (rank move)."""
     if not row["changed"]:
         text = ""
     elif row["delta"] is not None:
-        text = format_delta(row["delta"])
+        text = cell(row["delta"], signed=True)
     else:
         text = "changed"
     note = row.get("note") or ""
@@ -196,7 +169,7 @@ def change_cell(row: dict[str, Any]) -> str:
 
 def _cells(diff: dict[str, Any], only_changed: bool) -> tuple[list[str], list[list[str]]]:
     header = ["Section", "Metric", str(diff.get("a", "a")), str(diff.get("b", "b")), "Change"]
-    rows = [[row["section"], row["name"], format_value(row["a"]), format_value(row["b"]), change_cell(row)]
+    rows = [[row["section"], row["name"], cell(row["a"]), cell(row["b"]), change_cell(row)]
             for row in diff["rows"] if row["changed"] or not only_changed]
     return header, rows
 
@@ -206,19 +179,11 @@ def _terminal_table(header: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(line[i]) for line in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
-        parts = [cell.ljust(w) if i < 2 or i == 4 else cell.rjust(w)
-                 for i, (cell, w) in enumerate(zip(cells, widths))]
+        parts = [text.ljust(w) if i < 2 or i == 4 else text.rjust(w)
+                 for i, (text, w) in enumerate(zip(cells, widths))]
         return "  ".join(parts).rstrip()
 
     return "\n".join([line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
-
-
-def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
-
-    return "\n".join([line(header), "|" + "|".join("-" * (len(h) + 2) for h in header) + "|",
-                      *(line(r) for r in rows)])
 
 
 def format_diff(diff: dict[str, Any], fmt: str = "table", *, only_changed: bool = False) -> str:
@@ -228,4 +193,4 @@ def format_diff(diff: dict[str, Any], fmt: str = "table", *, only_changed: bool 
     header, rows = _cells(diff, only_changed)
     if not rows:
         return f"No differences between {diff.get('a')} and {diff.get('b')}."
-    return _terminal_table(header, rows) if fmt == "table" else _markdown_table(header, rows)
+    return _terminal_table(header, rows) if fmt == "table" else "\n".join(markdown_table(header, rows))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any
 
+from future_skills.formatting import DASH, decimal, integer, mark, markdown_cell, markdown_table, outcome, percent
+from future_skills.formatting import short_hash as short_sha
 from future_skills.registry.entities import Approval, Event, RegistryData, RegistryEntry
 from future_skills.versions import version_sort_key
 
@@ -17,35 +19,17 @@ TITLE = "# Model registry — Future Skills"
 TABLE_COLUMNS = ("Version", "Date", "Dataset", "Samples", "Accuracy", "F1-Score", "N_estimators", "Status", "Notes")
 HISTORY_COLUMNS = ("When", "Event", "From", "To", "By", "Comment")
 PRODUCTION_HISTORY_COLUMNS = ("When", "Event", "From", "To", "By", "Comment")
-DASH = "—"
-
-
-def escape(value: Any) -> str:
-    """Free text made safe for a Markdown table cell or list item (pipes, line breaks)."""
-    if value is None or value == "":
-        return DASH
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
-    return " ".join(text.split())
+escape = markdown_cell
 
 
 def _number(value: Any, spec: str) -> str:
-    return format(value, spec) if isinstance(value, (int, float)) and not isinstance(value, bool) else DASH
-
-
-def percent(value: Any) -> str:
-    """0.8512 -> '85.1%'."""
-    return f"{_number(value * 100, '.1f')}%" if isinstance(value, (int, float)) and not isinstance(value, bool) else DASH
-
-
-def short_sha(value: Any, length: int = 8) -> str:
-    return str(value)[:length] if value else DASH
+    """``spec`` '.3f' -> 3 decimals, through the shared formatter."""
+    return decimal(value, int(spec.strip(".f")), grouping=False)
 
 
 def table(header: tuple[str, ...] | list[str], rows: list[list[str]]) -> list[str]:
-    """Markdown table lines (cells must already be escaped)."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines
+    """Markdown table lines (cells already escaped: some carry Markdown such as **bold**)."""
+    return markdown_table(header, rows, escaped=True)
 
 
 def _sorted_entries(registry: RegistryData) -> list[RegistryEntry]:
@@ -57,7 +41,7 @@ def dataset_cell(dataset: dict[str, Any] | None) -> str:
     """'dataset.csv (1a2b3c4d)': the snapshot's file name and short sha256."""
     dataset = dataset or {}
     name = PurePath(str(dataset["csv_path"]).replace("\\", "/")).name if dataset.get("csv_path") else DASH
-    return f"{escape(name)} ({short_sha(dataset.get('sha256'))})" if dataset.get("sha256") else escape(name)
+    return f"{escape(name)} ({short_sha(dataset.get('sha256'), 8)})" if dataset.get("sha256") else escape(name)
 
 
 def gate_summary(gate: dict[str, Any] | None) -> str:
@@ -81,7 +65,7 @@ def version_row(entry: RegistryEntry, production: str | None) -> list[str]:
         escape(entry.version),
         escape(str(entry.created_at or "")[:10]),
         dataset_cell(dataset),
-        f"{samples:,}" if isinstance(samples, int) else escape(samples),
+        integer(samples) if isinstance(samples, int) else escape(samples),
         percent(metrics.get("accuracy")),
         _number(metrics.get("f1_weighted"), ".3f"),
         escape(entry.n_estimators),
@@ -123,7 +107,7 @@ def _dataset_lines(dataset: dict[str, Any]) -> list[str]:
     return [
         f"- **Dataset:** `{escape(dataset.get('csv_path'))}`",
         f"  - sha256: `{escape(dataset.get('sha256'))}`",
-        f"  - samples: {f'{samples:,}' if isinstance(samples, int) else escape(samples)}",
+        f"  - samples: {integer(samples) if isinstance(samples, int) else escape(samples)}",
         f"  - period: {escape(period.get('start'))} → {escape(period.get('end'))}",
     ]
 
@@ -134,9 +118,9 @@ def _gate_lines(gate: dict[str, Any] | None) -> list[str]:
     verdict = "passed" if gate.get("passed") else "failed"
     lines = [f"- **Promotion gate:** {verdict}" + (f" — {escape(gate['verdict'])}" if gate.get("verdict") else "")]
     for criterion in gate.get("criteria") or []:
-        mark = {True: "PASS", False: "FAIL"}.get(criterion.get("passed"), "PENDING")
+        shown = mark(outcome(criterion.get("passed"), checked=criterion.get("checked", True)))
         name = escape(criterion.get("name") or criterion.get("id"))
-        lines.append(f"  - {mark} {name} (`{escape(criterion.get('id'))}`): {escape(criterion.get('detail'))}")
+        lines.append(f"  - {shown} {name} (`{escape(criterion.get('id'))}`): {escape(criterion.get('detail'))}")
     return lines
 
 

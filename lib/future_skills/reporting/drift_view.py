@@ -5,8 +5,8 @@ from typing import Any
 
 import pandas as pd
 
+from future_skills.formatting import percent
 from future_skills.monitoring.statistics import Column, iter_columns, registered
-from future_skills.registry.markdown import percent
 from future_skills.reporting.drift_plots import readable
 from future_skills.reporting.plots import LEVEL_NAMES
 from future_skills.schema import LEVELS

@@ -16,7 +16,11 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 
 from future_skills.atomic import atomic_write_text
-from future_skills.reporting.texts import TEXT, check_language
+from future_skills.formatting import LANGUAGES, check_language, mark_css, typography
+from future_skills.paths import NOTEBOOK_STEPS
+from future_skills.reporting.filters import template_filters
+from future_skills.reporting.model_card import card_text
+from future_skills.reporting.texts import GLOSSARY, TEXT
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NBCONVERT_TEMPLATES = TEMPLATES_DIR / "nbconvert"
@@ -52,34 +56,63 @@ def make_html_exporter() -> HTMLExporter:
     return exporter
 
 
+LANGUAGE_TAG = "lang-{lang}"
+
+
+def keep_language(notebook: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """Drop the cells tagged for another language (``lang-en`` / ``lang-fr``); untagged cells stay."""
+    other = {LANGUAGE_TAG.format(lang=x) for x in LANGUAGES if x != lang}
+    notebook.cells = [c for c in notebook.cells if not other & set(c.get("metadata", {}).get("tags", []))]
+    return notebook
+
+
+def report_header(notebook_path: Path | str, parameters: dict[str, Any], lang: str) -> dict[str, str]:
+    """Browser title ("v2 — Training") and the link text back to the summary, in ``lang``."""
+    name = Path(notebook_path).name
+    step = NOTEBOOK_STEPS.get(name if name.endswith(".ipynb") else f"{name}.ipynb")
+    title = TEXT[lang][f"report_{step}"].split(". ", 1)[-1] if step else Path(notebook_path).stem
+    version = parameters.get("version")
+    return {"title": f"{version} — {title}" if version else title, "back": TEXT[lang]["back_to_summary"]}
+
+
 def export_notebook_html(notebook_path: Path | str, html_path: Path | str,
-                         exporter: HTMLExporter | None = None) -> Path:
-    """Export one executed notebook to ``html_path`` (atomically) and return that path."""
+                         exporter: HTMLExporter | None = None, lang: str | None = None) -> Path:
+    """Export one executed notebook to ``html_path`` (atomically), keeping the cells of one language.
+
+    ``lang`` defaults to the notebook's ``report_lang`` parameter (recorded by papermill), else English.
+    """
     notebook = nbformat.read(str(notebook_path), as_version=4)
+    parameters = notebook.metadata.get("papermill", {}).get("parameters", {}) or {}
+    lang = check_language(lang or parameters.get("report_lang") or "en")
+    keep_language(notebook, lang)
+    header = report_header(notebook_path, parameters, lang)
     exporter = exporter or make_html_exporter()
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": Path(notebook_path).stem}})
+    exporter.language_code = lang
+    body, _ = exporter.from_notebook_node(
+        notebook, resources={"metadata": {"name": header["title"]}, "fs_back": header["back"], "fs_lang": lang})
     atomic_write_text(html_path, body)
     return Path(html_path)
 
 
-def _jinja_environment() -> Environment:
+def _jinja_environment(lang: str = "en") -> Environment:
+    """Templates with the shared formatters bound to ``lang`` (``{{ x | pct }}``, ``{{ key | metric }}``, …)."""
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["pct"] = lambda v: "—" if v is None else f"{100 * float(v):.1f} %"
-    env.filters["num"] = lambda v, d=3: "—" if v is None else f"{float(v):.{d}f}"
-    env.filters["signed"] = lambda v, d=3: "—" if v is None else f"{float(v):+.{d}f}"
+    env.filters.update(template_filters(lang))
     return env
 
 
 def render_template(name: str, context: dict[str, Any], lang: str = "en") -> str:
     """Render an HTML template of ``templates/`` with the narrative text of ``lang``."""
     check_language(lang)
-    template = _jinja_environment().get_template(name)
-    return template.render(t=TEXT[lang], lang=lang, **context)
+    template = _jinja_environment(lang).get_template(name)
+    text = {key: typography(value, lang) for key, value in TEXT[lang].items()}
+    shared = {"t": text, "lang": lang, "card": card_text(lang), "glossary": GLOSSARY, "mark_css": mark_css()}
+    return template.render({**shared, **context})  # a page's own context wins (e.g. its own glossary)
 
 
 def write_run_index(path: Path | str, context: dict[str, Any], lang: str = "en") -> Path:

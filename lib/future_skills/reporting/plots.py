@@ -6,12 +6,15 @@ returned figure as its cell's last value, and nbconvert embeds it in the HTML as
 """
 from __future__ import annotations
 
+import base64
+import io
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from future_skills.formatting import decimal, integer, level_name, percent
 from future_skills.schema import LEVELS
 from future_skills.thresholds import load_config
 
@@ -20,9 +23,25 @@ WIDTH = 7.0   # inches; at 100 dpi = 700 px
 LEVEL_COLOURS = {"LOW": "#9ecae1", "MEDIUM": "#4292c6", "HIGH": "#08519c"}
 LEVEL_NAMES = {"LOW": "Low need", "MEDIUM": "Medium need", "HIGH": "High need"}
 CANDIDATE_COLOUR, PRODUCTION_COLOUR = "#1f77b4", "#9e9e9e"
+# Axis labels and legends of the figures, per report language.
+LABELS: dict[str, dict[str, str]] = {
+    "en": {"predicted": "Level predicted by the model", "decided": "Level decided by HR",
+           "share": "Share of the HR level's rows", "importance": "Importance (share of the forest's decisions, "
+           "all features sum to 1)", "need": "Future need level decided by HR", "rows": "Number of rows",
+           "accuracy": "Accuracy", "f1": "Weighted F1", "precision": "Precision", "objective": "Objective",
+           "score": "Score (1 = perfect)", "same_rows": "Candidate vs production on the same unseen rows",
+           "alone": "Candidate scores on its held-out rows"},
+    "fr": {"predicted": "Niveau prédit par le modèle", "decided": "Niveau décidé par la RH",
+           "share": "Part des lignes de ce niveau RH", "importance": "Importance (part des décisions de la forêt, "
+           "somme de 1 sur toutes les variables)", "need": "Niveau de besoin futur décidé par la RH",
+           "rows": "Nombre de lignes", "accuracy": "Bonnes réponses", "f1": "F1 pondéré", "precision": "Précision",
+           "objective": "Objectif", "score": "Score (1 = parfait)",
+           "same_rows": "Candidat et production sur les mêmes lignes jamais vues",
+           "alone": "Scores du candidat sur ses lignes de test"},
+}
 
 
-def confusion_matrix_figure(confusion_df: pd.DataFrame, title: str) -> Figure:
+def confusion_matrix_figure(confusion_df: pd.DataFrame, title: str, lang: str = "en") -> Figure:
     """Heat map of a confusion matrix (rows = HR label, columns = prediction) with counts and row %."""
     frame = confusion_df.reindex(index=list(LEVELS), columns=list(LEVELS)).fillna(0)
     counts = frame.to_numpy(dtype=float)
@@ -36,40 +55,42 @@ def confusion_matrix_figure(confusion_df: pd.DataFrame, title: str) -> Figure:
             colour = "white" if shares[i, j] > 0.6 else "black"
             ax.text(j, i, f"{int(counts[i, j])}\n({shares[i, j]:.0%})", ha="center", va="center",
                     color=colour, fontsize=11)
-    ax.set_xticks(range(len(LEVELS)), labels=list(LEVELS))
-    ax.set_yticks(range(len(LEVELS)), labels=list(LEVELS))
-    ax.set_xlabel("Level predicted by the model")
-    ax.set_ylabel("Level decided by HR")
+    names = [level_name(level, lang) for level in LEVELS]
+    ax.set_xticks(range(len(LEVELS)), labels=names)
+    ax.set_yticks(range(len(LEVELS)), labels=names)
+    ax.set_xlabel(LABELS[lang]["predicted"])
+    ax.set_ylabel(LABELS[lang]["decided"])
     ax.set_title(title)
-    fig.colorbar(image, ax=ax, label="Share of the HR level's rows", shrink=0.85)
+    fig.colorbar(image, ax=ax, label=LABELS[lang]["share"], shrink=0.85)
     return fig
 
 
-def feature_importance_figure(importances: dict[str, float], title: str) -> Figure:
+def feature_importance_figure(importances: dict[str, float], title: str, lang: str = "en") -> Figure:
     """Horizontal bars, most important feature on top."""
     items = sorted(importances.items(), key=lambda kv: kv[1])
     names, values = [k for k, _ in items], [v for _, v in items]
     fig = Figure(figsize=(WIDTH, max(2.5, 0.38 * len(items) + 1.2)), layout="constrained")
     ax = fig.subplots()
     bars = ax.barh(names, values, color=CANDIDATE_COLOUR)
-    ax.bar_label(bars, labels=[f"{v:.3f}" for v in values], padding=3, fontsize=9)
-    ax.set_xlabel("Importance (share of the forest's decisions, all features sum to 1)")
+    ax.bar_label(bars, labels=[decimal(v, 3, lang) for v in values], padding=3, fontsize=9)
+    ax.set_xlabel(LABELS[lang]["importance"])
     ax.set_title(title)
     ax.set_xlim(0, max(values + [0.01]) * 1.18)
     ax.tick_params(axis="y", labelsize=9)
     return fig
 
 
-def class_distribution_figure(dist: dict[str, int], title: str) -> Figure:
+def class_distribution_figure(dist: dict[str, int], title: str, lang: str = "en") -> Figure:
     """Rows per need level (LOW, MEDIUM, HIGH) with counts and shares."""
     counts = [int(dist.get(level, 0)) for level in LEVELS]
     total = sum(counts) or 1
     fig = Figure(figsize=(WIDTH * 0.75, 3.6), layout="constrained")
     ax = fig.subplots()
-    bars = ax.bar(list(LEVELS), counts, color=[LEVEL_COLOURS[level] for level in LEVELS])
-    ax.bar_label(bars, labels=[f"{c} ({c / total:.0%})" for c in counts], padding=3)
-    ax.set_xlabel("Future need level decided by HR")
-    ax.set_ylabel("Number of rows")
+    bars = ax.bar([level_name(level, lang) for level in LEVELS], counts,
+                  color=[LEVEL_COLOURS[level] for level in LEVELS])
+    ax.bar_label(bars, labels=[f"{integer(c, lang)} ({percent(c / total, lang, 0)})" for c in counts], padding=3)
+    ax.set_xlabel(LABELS[lang]["need"])
+    ax.set_ylabel(LABELS[lang]["rows"])
     ax.set_ylim(0, max(counts + [1]) * 1.18)
     ax.set_title(title)
     return fig
@@ -82,10 +103,11 @@ def _comparison_values(metrics: dict[str, Any]) -> list[float]:
 
 def comparison_figure(candidate_metrics: dict[str, Any], production_metrics: dict[str, Any] | None,
                       targets: dict[str, float] | None = None,
-                      labels: tuple[str, str] = ("Candidate", "Production")) -> Figure:
+                      labels: tuple[str, str] = ("Candidate", "Production"), lang: str = "en") -> Figure:
     """Grouped bars: accuracy, weighted F1 and per-class precision, with the objectives as marks."""
     targets = targets or load_config()["targets"]
-    names = ["Accuracy", "Weighted F1", *[f"Precision\n{level}" for level in LEVELS]]
+    text = LABELS[lang]
+    names = [text["accuracy"], text["f1"], *[f"{text['precision']}\n{level_name(level, lang)}" for level in LEVELS]]
     keys = ["accuracy", "f1_weighted", *[f"precision_{level}" for level in LEVELS]]
     x = np.arange(len(names))
     width = 0.38 if production_metrics else 0.6
@@ -102,11 +124,45 @@ def comparison_figure(candidate_metrics: dict[str, Any], production_metrics: dic
     for i, key in enumerate(keys):
         if key in targets:
             ax.hlines(targets[key], i - 0.45, i + 0.45, colors="black", linestyles="--", linewidth=1.2,
-                      label="Objective" if i == 0 else None)
+                      label=text["objective"] if i == 0 else None)
     ax.set_xticks(x, labels=names)
     ax.set_ylim(0, 1.12)
-    ax.set_ylabel("Score (1 = perfect)")
-    ax.set_title("Candidate vs production on the same unseen rows" if production_metrics
-                 else "Candidate scores on its held-out rows")
+    ax.set_ylabel(text["score"])
+    ax.set_title(text["same_rows"] if production_metrics else text["alone"])
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, fontsize=9, frameon=False)
     return fig
+
+
+def reliability_figure(calibration: dict[str, Any], lang: str = "en") -> Figure:
+    """Reliability diagram: share right against mean confidence per confidence band (diagonal = calibrated)."""
+    text = CALIBRATION_LABELS[lang]
+    bins = calibration["bins"]
+    fig = Figure(figsize=(4.2, 3.6), layout="constrained")
+    ax = fig.subplots()
+    ax.plot([0.3, 1], [0.3, 1], linestyle="--", color=PRODUCTION_COLOUR, label=text["ideal"])
+    ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", color=CANDIDATE_COLOUR,
+            label=text["model"])
+    for b in bins:
+        ax.annotate(integer(b["rows"], lang), (b["confidence"], b["accuracy"]), textcoords="offset points",
+                    xytext=(4, -10), fontsize=7)
+    ax.set_xlabel(text["confidence"])
+    ax.set_ylabel(text["right"])
+    ax.set_xlim(0.3, 1.0)
+    ax.set_ylim(0.3, 1.02)
+    ax.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+CALIBRATION_LABELS = {
+    "en": {"ideal": "Perfectly calibrated", "model": "Candidate (pairs per point)",
+           "confidence": "Model's confidence", "right": "Share of right answers"},
+    "fr": {"ideal": "Calibration parfaite", "model": "Candidat (paires par point)",
+           "confidence": "Confiance du modèle", "right": "Part de bonnes réponses"},
+}
+
+
+def figure_png(fig: Figure) -> str:
+    """A figure as base64 PNG text, to embed in an offline HTML page."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")

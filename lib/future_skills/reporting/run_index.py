@@ -1,57 +1,57 @@
 """The content of ``reports/<version>/index.html``: what DRH needs to decide, in one place."""
 from __future__ import annotations
 
+import json
 import shlex
 from datetime import datetime
 from typing import Any
 
+from future_skills.formatting import LANGUAGES
+from future_skills.model.decision import recommend
+from future_skills.model.metrics import comparison_rows
 from future_skills.paths import NOTEBOOK_STEPS, ProjectPaths
 from future_skills.registry.reader import entry_metadata
-from future_skills.schema import LEVELS
+from future_skills.reporting.model_card import model_card_context
+from future_skills.reporting.plots import figure_png, reliability_figure
+from future_skills.thresholds import load_config
 
-
-def comparison_rows(candidate: dict[str, Any], production: dict[str, Any]) -> list[dict[str, Any]]:
-    """Side-by-side metric rows (accuracy, weighted F1, per-class precision and recall)."""
-    rows = []
-    for key, label in (("accuracy", "Accuracy"), ("f1_weighted", "Weighted F1")):
-        rows.append(_row(label, candidate.get(key), production.get(key)))
-    for measure in ("precision", "recall"):
-        for level in LEVELS:
-            rows.append(_row(
-                f"{measure.capitalize()} {level}",
-                candidate.get("per_class", {}).get(level, {}).get(measure),
-                production.get("per_class", {}).get(level, {}).get(measure),
-            ))
-    return rows
-
-
-def _row(label: str, candidate: float | None, production: float | None) -> dict[str, Any]:
-    delta = None if candidate is None or production is None else candidate - production
-    return {"label": label, "candidate": candidate, "production": production, "delta": delta}
+CHANGE_SECTIONS = ("hyperparameters", "dataset", "feature_importance")
+MAX_CHANGE_ROWS = 12
 
 
 def changes_since_production(production_meta: dict | None, metadata: dict) -> dict[str, Any] | None:
-    """The ``diff`` rows between production and this version, keeping only what changed."""
+    """What changed between production's records and this version's: settings, data, important signals.
+
+    Metrics are left out on purpose: each model's own test score is measured on different rows,
+    and the decision sheet compares both models on the same rows. At most ``MAX_CHANGE_ROWS`` rows;
+    ``more`` counts the rest (``future-skills diff`` lists them all).
+    """
     if not production_meta:
         return None
     from future_skills.registry.diff import diff_versions
 
     diff = diff_versions(production_meta, metadata)
-    a, b = production_meta.get("model_version", "production"), metadata.get("model_version", "candidate")
-    rows = [[r["section"], r["name"], _cell(r["a"]), _cell(r["b"]), _cell(r["delta"], signed=True)]
-            for r in diff["rows"] if r.get("changed")]
-    return {"header": ["Section", "Item", a, b, "Change"], "rows": rows} if rows else None
+    rows = [{"section": r["section"], "name": r["name"], "a": r["a"], "b": r["b"], "delta": r["delta"]}
+            for r in diff["rows"] if r.get("changed") and r["section"] in CHANGE_SECTIONS]
+    if not rows:
+        return None
+    return {"a": diff["a"], "b": diff["b"], "rows": rows[:MAX_CHANGE_ROWS],
+            "more": max(0, len(rows) - MAX_CHANGE_ROWS)}
 
 
-def _cell(value: Any, signed: bool = False) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:+.4f}" if signed else f"{value:.4f}"
-    if isinstance(value, int) and signed:
-        return f"{value:+d}"
-    text = str(value)
-    return text[:12] if len(text) == 64 and all(c in "0123456789abcdef" for c in text) else text
+def calibration_png(calibration: dict[str, Any] | None) -> dict[str, str] | None:
+    """The reliability diagram of the model card in both languages (base64 PNG), or None."""
+    if not calibration or not calibration.get("bins"):
+        return None
+    return {lang: figure_png(reliability_figure(calibration, lang)) for lang in LANGUAGES}
+
+
+def read_drift(paths: ProjectPaths, version: str) -> dict[str, Any] | None:
+    """The production model's drift report written by this run's 04_drift, or None."""
+    try:
+        return json.loads((paths.run_dir(version) / "drift.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def decision_commands(version: str) -> dict[str, str]:
@@ -86,6 +86,7 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
     production_meta = None
     if evaluation.get("production_version") and registry.exists(evaluation["production_version"]):
         production_meta = entry_metadata(paths, registry.get(evaluation["production_version"]))
+    drift = read_drift(paths, version) if metadata else None
     return {
         "version": version,
         "run_date": manifest.get("started_at"),
@@ -98,6 +99,12 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
         "criteria": gate.get("criteria", []),
         "targets": gate.get("targets", []),
         "comparison": comparison,
+        "paired": evaluation.get("paired"),
+        "recent": evaluation.get("recent"),
+        "decision": recommend(metadata, drift) if evaluation else None,
+        "drift": drift if drift and drift.get("status") != "no_data" else None,
+        "model_card": model_card_context(metadata, load_config()["model_card"]),
+        "calibration_png": calibration_png(evaluation.get("calibration")),
         "changes": changes_since_production(production_meta, metadata) if metadata else None,
         "reports": reports,
         "generated_at": datetime.now().isoformat(timespec="seconds"),

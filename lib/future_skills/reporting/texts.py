@@ -1,149 +1,208 @@
 """Narrative text and headings of the run summary (index.html), in English and French."""
 from __future__ import annotations
 
-from future_skills.exceptions import FutureSkillsError
+from future_skills.formatting import LANGUAGES, check_language, typography
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr")
+SUPPORTED_LANGUAGES: tuple[str, ...] = LANGUAGES
+__all__ = ["GLOSSARY", "STATUS_TEXT", "SUPPORTED_LANGUAGES", "TEXT", "catalogue_text", "check_language"]
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "browser_title": "{version} — Audit summary",
         "title": "Future Skills model {version}: audit summary",
-        "intro": "This page summarises the retraining run of model version {version}. It tells you whether the "
-                 "new model may replace the one in production, the numbers behind that verdict, and how to "
-                 "approve or reject it. The four detailed reports are linked at the bottom.",
+        "intro": "This page tells you whether the new model version {version} may replace the one in production, "
+                 "why, and where to write your decision. The four detailed reports are linked at the bottom; "
+                 "technical terms are explained in the glossary at the end.",
         "failed_banner": "FAILED",
         "failed_sentence": "The run stopped in notebook {notebook}: {error}",
         "failed_help": "No model was published and the registry was not changed. Open the failed notebook's "
                        "report below to see where it stopped, fix the cause and run the same command again.",
-        "facts": "Key facts",
-        "version": "Version",
-        "date": "Run date",
-        "status": "Registry status",
-        "run_id": "Run identifier",
-        "dataset": "Training data",
-        "rows": "rows",
-        "period": "Period",
-        "class_mix": "Class mix",
+        "decision_sheet": "Decision sheet",
+        "reasons": "Why",
+        "same_rows": "Candidate and production on the same pairs",
+        "same_rows_intro": "Both models answered the same {rows} job role × skill pairs, which neither learned "
+                           "from ({excluded} pairs the production model was trained on are left out). The 95% "
+                           "range is where the true share of right answers lies, with 95% confidence.",
+        "model": "Model", "right_answers": "Right answers", "share_right": "Share right", "range": "95% range",
+        "difference": "Difference", "candidate": "Candidate", "production": "Production",
+        "chance_within": "The difference is within chance (p = {p}): on these pairs the two models cannot be told "
+                         "apart.",
+        "chance_beyond": "The difference is unlikely to be chance (p = {p}).",
+        "alone_rows": "No model is in production: the candidate answered {rows} pairs it never learned from, and "
+                      "was right {share} of the time (95% range {low} to {high}).",
+        "errors": "What the errors mean for HR",
+        "live": "Live evidence from production",
+        "live_drift": "Drift report of the production model {version} over the last {window}: {verdict}.",
+        "live_realised": "The production model was right {realised} of the time on {rows} pairs HR decided "
+                         "after it was trained, against {tested} on its own test pairs.",
+        "live_none": "No prediction of the production model was logged in the window: no live evidence yet.",
+        "verdict_ok": "no drift", "verdict_watch": "watch", "verdict_retrain": "retrain recommended",
+        "decision_block": "Decision",
+        "decision_intro": "To be filled in by the person who decides (print this page or fill it in on screen).",
+        "option_approve": "Approve", "option_reservations": "Approve with reservations", "option_reject": "Reject",
+        "field_name": "Name", "field_date": "Date", "field_signature": "Signature", "field_comments": "Comments",
+        "record": "Record the decision in the registry",
+        "decide_intro": "An ML engineer records the decision with one of these commands; the registry keeps the "
+                        "name and the date.",
+        "approve": "Approve", "reject": "Reject", "promote": "Then put it in production", "status": "Registry status",
+        "facts": "Key facts", "version": "Version", "date": "Run date", "run_id": "Run identifier",
+        "dataset": "Training data", "rows": "pairs", "period": "Period", "period_value": "{start} to {end}",
+        "class_mix": "Need levels decided by HR",
         "verdict": "Verdict",
         "criteria": "Promotion criteria",
-        "criteria_intro": "A model may go to production only if every criterion below passes and DRH approves it. "
-                          "Criteria are measured on held-out rows that neither model was trained on.",
-        "criterion": "Criterion",
-        "result": "Result",
-        "details": "Details",
-        "pass": "pass",
-        "fail": "fail",
-        "pending": "pending",
+        "criteria_intro": "A model may go to production only if every checked criterion passes and DRH approves "
+                          "it. Criteria are measured on pairs that neither model was trained on.",
+        "criterion": "Criterion", "result": "Result", "details": "Details",
         "targets": "Objectives (not blocking)",
-        "targets_intro": "Objectives of the original model registry, shown beside the candidate's numbers. "
-                         "Missing an objective does not block promotion.",
-        "metric": "Metric",
-        "target": "Objective",
-        "value": "Candidate",
-        "met": "Met",
-        "not_met": "Not met",
-        "comparison": "Candidate versus production",
-        "comparison_intro": "Both models scored on the same {rows} held-out rows ({excluded} rows excluded because "
-                            "the production model was trained on them).",
-        "no_production": "There is no model in production yet, so the candidate is compared with the objectives only.",
-        "candidate": "Candidate",
-        "production": "Production",
+        "targets_intro": "Objectives of the original model registry, beside the candidate's results on the same "
+                         "pairs. Missing an objective does not block promotion.",
+        "metric": "Measure", "target": "Objective", "value": "Candidate",
+        "comparison": "All measures, candidate versus production",
+        "comparison_intro": "The same {rows} pairs for both models, as in the decision sheet.",
+        "no_production": "There is no model in production yet, so the candidate is compared with the objectives "
+                         "only.",
         "change": "Change",
         "changes": "What changed since production",
-        "changes_intro": "Differences between the production model's records and this version's: metrics, "
-                         "hyperparameters, training data and the most important features.",
-        "decide": "How to decide",
-        "decide_intro": "Approve or reject this version with one of these commands (an ML engineer can run them for you). "
-                        "Approval is recorded in the model registry with your name and the date.",
-        "approve": "Approve",
-        "reject": "Reject",
-        "promote": "Then put it in production",
+        "changes_intro": "Training settings, training data and the most important signals of production ({a}) and "
+                         "of this version ({b}). Scores are not repeated here: each model's own test score was "
+                         "measured on different pairs; the comparison above uses the same pairs.",
+        "changes_more": "{more} more changes are listed by the command future-skills diff {a} {b}.",
+        "section_hyperparameters": "Training setting", "section_dataset": "Data",
+        "section_feature_importance": "Importance of a signal",
+        "item": "Item",
         "reports": "Detailed reports",
-        "report_export": "1. Dataset export and validation",
-        "report_train": "2. Model training",
-        "report_evaluate": "3. Evaluation and promotion gate",
-        "report_drift": "4. Drift monitoring",
+        "report_export": "1. Dataset export and validation", "report_train": "2. Model training",
+        "report_evaluate": "3. Evaluation and promotion gate", "report_drift": "4. Drift monitoring",
         "not_run": "not run",
+        "back_to_summary": "← Back to the audit summary",
+        "glossary": "Glossary",
+        "g_accuracy": "Accuracy (share right): the share of pairs where the model gives the same need level as HR.",
+        "g_precision": "Precision of a level: when the model says that level, how often it is right.",
+        "g_recall": "Recall of a level: of the pairs HR rated at that level, how many the model finds.",
+        "g_f1": "Weighted F1: one number from 0 to 1 that balances precision and recall over the three levels.",
+        "g_support": "Support: how many pairs of a level were used to measure it.",
+        "g_range": "95% range (confidence interval): the values the true result may take, given that it was "
+                   "measured on a limited number of pairs.",
+        "g_pvalue": "p (McNemar's test): the chance of a difference at least this large if the two models were "
+                    "in fact equally good; above 0.05 the difference is treated as chance.",
+        "g_drift": "Drift: the signals the model receives move away from those it was trained on; its answers "
+                   "then become less reliable.",
+        "g_psi": "PSI, KS statistic, chi-square: measures of how much a signal's distribution moved; the drift "
+                 "report compares each with its threshold.",
+        "g_score": "Score (0 to 100): the expected need of a pair, 0 for surely low, 50 for surely medium, 100 for "
+                   "surely high (weighted by the model's probabilities).",
+        "g_signals": "Signals (trend, internal usage, scarcity, hiring difficulty): indices computed by the HR "
+                     "data team, by default shares from 0 (lowest) to 1 (highest); the export report shows the rule "
+                     "each one was checked against.",
         "generated": "Generated on {date} from commit {commit}.",
-        "accuracy": "Accuracy",
-        "f1_weighted": "Weighted F1",
-        "precision": "Precision",
-        "recall": "Recall",
-        "criterion_no_regression": "No regression against production",
-        "criterion_min_class_precision": "Minimum precision for every class",
-        "criterion_validation_sample": "Manual validation sample",
-        "criterion_approval": "Approval by DRH / data team",
     },
     "fr": {
+        "browser_title": "{version} — Synthèse d'audit",
         "title": "Modèle Future Skills {version} : synthèse d'audit",
-        "intro": "Cette page résume le réentraînement de la version {version} du modèle. Elle indique si le "
-                 "nouveau modèle peut remplacer celui en production, les chiffres qui fondent ce verdict et comment "
-                 "l'approuver ou le rejeter. Les quatre rapports détaillés sont en bas de page.",
+        "intro": "Cette page indique si la nouvelle version {version} du modèle peut remplacer celle en production, "
+                 "pourquoi, et où inscrire votre décision. Les quatre rapports détaillés sont en bas de page ; les "
+                 "termes techniques sont expliqués dans le glossaire final.",
         "failed_banner": "ÉCHEC",
         "failed_sentence": "L'exécution s'est arrêtée dans le notebook {notebook} : {error}",
         "failed_help": "Aucun modèle n'a été publié et le registre n'a pas changé. Ouvrez le rapport du notebook en "
                        "échec ci-dessous pour voir où il s'est arrêté, corrigez la cause et relancez la même commande.",
-        "facts": "Informations clés",
-        "version": "Version",
-        "date": "Date d'exécution",
+        "decision_sheet": "Fiche de décision",
+        "reasons": "Pourquoi",
+        "same_rows": "Candidat et production sur les mêmes paires",
+        "same_rows_intro": "Les deux modèles ont répondu sur les mêmes {rows} paires métier × compétence, apprises "
+                           "par aucun des deux ({excluded} paires sur lesquelles la production a été entraînée sont "
+                           "écartées). L'intervalle à 95 % encadre la vraie part de bonnes réponses, avec 95 % de "
+                           "confiance.",
+        "model": "Modèle", "right_answers": "Bonnes réponses", "share_right": "Part de bonnes réponses",
+        "range": "Intervalle à 95 %", "difference": "Écart", "candidate": "Candidat", "production": "Production",
+        "chance_within": "L'écart relève du hasard (p = {p}) : sur ces paires, les deux modèles ne se distinguent "
+                         "pas.",
+        "chance_beyond": "L'écart a peu de chances d'être dû au hasard (p = {p}).",
+        "alone_rows": "Aucun modèle n'est en production : le candidat a répondu sur {rows} paires qu'il n'a jamais "
+                      "apprises et a eu raison dans {share} des cas (intervalle à 95 % de {low} à {high}).",
+        "errors": "Ce que les erreurs signifient pour la RH",
+        "live": "Ce que montre la production",
+        "live_drift": "Rapport de dérive du modèle en production {version} sur la période de {window} : {verdict}.",
+        "live_realised": "Le modèle en production a eu raison dans {realised} des cas sur {rows} paires décidées "
+                         "par la RH après son entraînement, contre {tested} sur ses propres paires de test.",
+        "live_none": "Aucune prédiction du modèle en production n'a été enregistrée sur la période : pas encore "
+                     "de constat en conditions réelles.",
+        "verdict_ok": "pas de dérive", "verdict_watch": "à surveiller",
+        "verdict_retrain": "réentraînement recommandé",
+        "decision_block": "Décision",
+        "decision_intro": "À remplir par la personne qui décide (imprimez cette page ou remplissez-la à l'écran).",
+        "option_approve": "Approuver", "option_reservations": "Approuver avec réserves", "option_reject": "Rejeter",
+        "field_name": "Nom", "field_date": "Date", "field_signature": "Signature", "field_comments": "Commentaires",
+        "record": "Inscrire la décision au registre",
+        "decide_intro": "Un ingénieur ML inscrit la décision avec l'une de ces commandes ; le registre conserve le "
+                        "nom et la date.",
+        "approve": "Approuver", "reject": "Rejeter", "promote": "Puis mettre en production",
         "status": "Statut dans le registre",
-        "run_id": "Identifiant d'exécution",
-        "dataset": "Données d'entraînement",
-        "rows": "lignes",
-        "period": "Période",
-        "class_mix": "Répartition des classes",
+        "facts": "Informations clés", "version": "Version", "date": "Date d'exécution",
+        "run_id": "Identifiant d'exécution", "dataset": "Données d'entraînement", "rows": "paires",
+        "period": "Période", "period_value": "du {start} au {end}", "class_mix": "Niveaux de besoin décidés par la RH",
         "verdict": "Verdict",
         "criteria": "Critères de mise en production",
-        "criteria_intro": "Un modèle ne passe en production que si tous les critères ci-dessous sont remplis et que la "
-                          "DRH l'approuve. Les critères sont mesurés sur des lignes qu'aucun des deux modèles n'a vues "
-                          "à l'entraînement.",
-        "criterion": "Critère",
-        "result": "Résultat",
-        "details": "Détails",
-        "pass": "réussi",
-        "fail": "échoué",
-        "pending": "en attente",
+        "criteria_intro": "Un modèle ne passe en production que si tous les critères vérifiés sont remplis et que "
+                          "la DRH l'approuve. Les critères sont mesurés sur des paires qu'aucun des deux modèles n'a "
+                          "apprises.",
+        "criterion": "Critère", "result": "Résultat", "details": "Détails",
         "targets": "Objectifs (non bloquants)",
-        "targets_intro": "Objectifs du registre d'origine, affichés à côté des chiffres du candidat. Un objectif non "
-                         "atteint ne bloque pas la mise en production.",
-        "metric": "Indicateur",
-        "target": "Objectif",
-        "value": "Candidat",
-        "met": "Atteint",
-        "not_met": "Non atteint",
-        "comparison": "Candidat et modèle en production",
-        "comparison_intro": "Les deux modèles sont évalués sur les mêmes {rows} lignes de test ({excluded} lignes "
-                            "exclues car le modèle en production a été entraîné dessus).",
+        "targets_intro": "Objectifs du registre d'origine, à côté des résultats du candidat sur les mêmes paires. "
+                         "Un objectif non atteint ne bloque pas la mise en production.",
+        "metric": "Indicateur", "target": "Objectif", "value": "Candidat",
+        "comparison": "Tous les indicateurs, candidat et production",
+        "comparison_intro": "Les mêmes {rows} paires pour les deux modèles, comme dans la fiche de décision.",
         "no_production": "Aucun modèle n'est encore en production : le candidat est comparé aux seuls objectifs.",
-        "candidate": "Candidat",
-        "production": "Production",
         "change": "Écart",
         "changes": "Ce qui a changé depuis la production",
-        "changes_intro": "Différences entre le modèle en production et cette version : indicateurs, hyperparamètres, "
-                         "données d'entraînement et variables les plus importantes.",
-        "decide": "Comment décider",
-        "decide_intro": "Approuvez ou rejetez cette version avec l'une de ces commandes (un ingénieur ML peut les "
-                        "lancer pour vous). L'approbation est inscrite au registre avec votre nom et la date.",
-        "approve": "Approuver",
-        "reject": "Rejeter",
-        "promote": "Puis mettre en production",
+        "changes_intro": "Réglages d'entraînement, données et signaux les plus importants de la production ({a}) et "
+                         "de cette version ({b}). Les scores ne sont pas repris ici : le score de test de chaque "
+                         "modèle a été mesuré sur des paires différentes ; la comparaison ci-dessus utilise les "
+                         "mêmes paires.",
+        "changes_more": "{more} autres changements sont listés par la commande future-skills diff {a} {b}.",
+        "section_hyperparameters": "Réglage d'entraînement", "section_dataset": "Données",
+        "section_feature_importance": "Importance d'un signal",
+        "item": "Élément",
         "reports": "Rapports détaillés",
-        "report_export": "1. Export et validation des données",
-        "report_train": "2. Entraînement du modèle",
-        "report_evaluate": "3. Évaluation et critères de mise en production",
-        "report_drift": "4. Suivi de la dérive",
+        "report_export": "1. Export et validation des données", "report_train": "2. Entraînement du modèle",
+        "report_evaluate": "3. Évaluation et critères de mise en production", "report_drift": "4. Suivi de la dérive",
         "not_run": "non exécuté",
+        "back_to_summary": "← Retour à la synthèse d'audit",
+        "glossary": "Glossaire",
+        "g_accuracy": "Taux de bonnes réponses : la part des paires où le modèle donne le même niveau de besoin "
+                      "que la RH.",
+        "g_precision": "Précision d'un niveau : quand le modèle annonce ce niveau, à quelle fréquence il a raison.",
+        "g_recall": "Rappel d'un niveau : parmi les paires que la RH a classées à ce niveau, combien le modèle en "
+                    "retrouve.",
+        "g_f1": "F1 pondéré : un nombre de 0 à 1 qui équilibre précision et rappel sur les trois niveaux.",
+        "g_support": "Effectif : le nombre de paires d'un niveau sur lesquelles il est mesuré.",
+        "g_range": "Intervalle à 95 % (intervalle de confiance) : les valeurs que peut prendre le vrai résultat, "
+                   "compte tenu du nombre limité de paires mesurées.",
+        "g_pvalue": "p (test de McNemar) : la probabilité d'observer un écart au moins aussi grand si les deux "
+                    "modèles étaient en réalité aussi bons ; au-dessus de 0,05 l'écart est attribué au hasard.",
+        "g_drift": "Dérive : les signaux reçus par le modèle s'éloignent de ceux de son entraînement ; ses "
+                   "réponses deviennent alors moins fiables.",
+        "g_psi": "PSI, statistique KS, khi-deux : mesures du déplacement de la distribution d'un signal ; le "
+                 "rapport de dérive compare chacune à son seuil.",
+        "g_score": "Score (0 à 100) : le besoin attendu d'une paire, 0 pour sûrement faible, 50 pour sûrement "
+                   "moyen, 100 pour sûrement élevé (pondéré par les probabilités du modèle).",
+        "g_signals": "Signaux (tendance, usage interne, rareté, difficulté de recrutement) : indices calculés par "
+                     "l'équipe data RH, par défaut des parts de 0 (le plus bas) à 1 (le plus haut) ; le rapport "
+                     "d'export indique la règle selon laquelle chacun a été vérifié.",
         "generated": "Généré le {date} à partir du commit {commit}.",
-        "accuracy": "Exactitude",
-        "f1_weighted": "F1 pondéré",
-        "precision": "Précision",
-        "recall": "Rappel",
-        "criterion_no_regression": "Pas de régression par rapport à la production",
-        "criterion_min_class_precision": "Précision minimale pour chaque classe",
-        "criterion_validation_sample": "Échantillon de validation manuelle",
-        "criterion_approval": "Approbation DRH / équipe data",
     },
 }
+
+GLOSSARY = ("g_accuracy", "g_precision", "g_recall", "g_f1", "g_support", "g_range", "g_pvalue", "g_drift",
+            "g_psi", "g_score", "g_signals")
+
+
+def catalogue_text(catalogue: dict[str, dict[str, str]], key: str, lang: str = "en", **fields: object) -> str:
+    """``catalogue[lang][key]`` filled with ``fields``, with the language's typography."""
+    text = catalogue[check_language(lang)][key]
+    return typography(text.format(**fields) if fields else text, lang)
+
 
 # The live status block of index.html (reporting/status_block.py), refreshed from the registry.
 STATUS_TEXT: dict[str, dict[str, str]] = {
@@ -193,9 +252,3 @@ STATUS_TEXT: dict[str, dict[str, str]] = {
     },
 }
 
-
-def check_language(lang: str) -> str:
-    """``lang`` when reports can be written in it, else FutureSkillsError naming the choices."""
-    if lang not in SUPPORTED_LANGUAGES:
-        raise FutureSkillsError(f"Report language {lang!r} is not supported; use one of {', '.join(SUPPORTED_LANGUAGES)}.")
-    return lang

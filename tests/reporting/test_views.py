@@ -1,0 +1,125 @@
+"""The notebook views: tables and sentences built from the logic's plain data, in English and French."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from future_skills.formatting import NARROW_NBSP
+from future_skills.model.gate import promotion_gate
+from future_skills.model.metrics import classification_metrics
+from future_skills.reporting import evaluate_view, export_view, train_view
+from future_skills.reporting.metrics_view import comparison_frame, per_class_frame, show, summary_frame
+from future_skills.schema import LABEL, LEVELS
+from future_skills.thresholds import load_config
+from helpers.model import make_dataset
+
+Y_TRUE = ["LOW", "LOW", "MEDIUM", "HIGH", "HIGH", "HIGH"]
+Y_PRED = ["LOW", "MEDIUM", "MEDIUM", "HIGH", "LOW", "HIGH"]
+
+
+def test_metric_tables_for_the_notebooks():
+    cand = classification_metrics(Y_TRUE, Y_PRED)
+    prod = classification_metrics(Y_TRUE, Y_TRUE)
+    table = comparison_frame(cand, prod, ("v2", "v1"))
+    assert table.loc["Accuracy", "Difference"] == pytest.approx(4 / 6 - 1)
+    assert "Precision MEDIUM" in table.index and "Recall HIGH" in table.index
+    assert list(table.columns) == ["Candidate v2", "Production v1", "Difference"]
+    assert list(comparison_frame(cand, None, ("v2", None)).columns) == ["Candidate v2"]
+    assert per_class_frame(cand).loc["HIGH", "Support (rows)"] == 3
+    assert summary_frame(cand).loc["Accuracy", "Value"] == pytest.approx(4 / 6)
+    french = comparison_frame(cand, prod, ("v2", "v1"), lang="fr")
+    assert french.loc["Précision MOYEN", "Différence"] == table.loc["Precision MEDIUM", "Difference"]
+    assert per_class_frame(cand, "fr").loc["ÉLEVÉ", "Effectif (lignes)"] == 3
+
+
+def test_levels_by_date_counts_every_row_once():
+    frame = make_dataset(dates=["2025-01-31", "2025-02-28", "2025-05-31"])
+    table = export_view.levels_by_date(frame)
+    assert list(table.columns) == [*LEVELS, "Total"] and table.index.is_monotonic_increasing
+    quarters = pd.PeriodIndex(pd.to_datetime(frame["snapshot_date"]), freq="Q").astype(str)
+    assert table["Total"].to_dict() == pd.Series(quarters).value_counts().to_dict()
+    assert (table[list(LEVELS)].sum(axis=1) == table["Total"]).all()
+    assert table[list(LEVELS)].sum().to_dict() == frame[LABEL].value_counts().to_dict()
+    assert list(export_view.levels_by_date(frame, "fr").columns) == ["FAIBLE", "MOYEN", "ÉLEVÉ", "Total"]
+
+
+def test_snapshot_sentence_in_both_languages():
+    snapshot = {"total_samples": 6523, "job_roles": 12, "skills": 20, "snapshot_dates": 8, "source": "HR database",
+                "period": {"start": "2024-12-31", "end": "2026-11-24"}}
+    assert "**6,523 rows**" in export_view.snapshot_sentence(snapshot)
+    assert "31 December 2024 to 24 November 2026" in export_view.snapshot_sentence(snapshot)
+    french = export_view.snapshot_sentence(snapshot, "fr")
+    assert f"**6{NARROW_NBSP}523 lignes**" in french and "du 31 décembre 2024 au 24 novembre 2026" in french
+
+
+def test_criteria_and_targets_tables(project_root):
+    candidate = {"accuracy": 0.78, "f1_weighted": 0.76,
+                 "per_class": {lv: {"precision": 0.72, "recall": 0.8, "f1": 0.8, "support": 40} for lv in LEVELS}}
+    result = promotion_gate(candidate, None, None, load_config())
+    assert "✘ not met" in set(evaluate_view.targets_frame(result)["Result"])
+    assert list(evaluate_view.criteria_frame(result)["Result"]) == ["✔ pass", "✔ pass", "– not checked",
+                                                                    "○ pending"]
+    french = evaluate_view.criteria_frame(result, "fr")
+    assert list(french["Résultat"]) == ["✔ réussi", "✔ réussi", "– non vérifié", "○ en attente"]
+    assert "MOYEN 72,0" in french.loc["Précision minimale pour chaque niveau", "Détails"]
+    assert list(evaluate_view.targets_frame(result, "fr").index)[0] == "Taux de bonnes réponses"
+
+
+def test_evaluation_sentences():
+    result = {"version": "v2", "production_version": "v1", "test_rows": 1305, "excluded_overlap": 645,
+              "rows_compared": 660, "validation": None}
+    assert "same **660** rows" in evaluate_view.rows_sentence(result)
+    assert "**1,305** rows aside" in evaluate_view.rows_sentence(result)
+    assert "mêmes **660** lignes" in evaluate_view.rows_sentence(result, "fr")
+    assert evaluate_view.validation_sentence(result) == "No manual validation sample was provided for this version."
+    alone = {**result, "production_version": None}
+    assert "scored alone" in evaluate_view.rows_sentence(alone)
+
+
+def test_training_sentence_and_tables():
+    metadata = {"model_version": "v2", "training_date": "2026-11-24T03:51:36", "training_duration_seconds": 3.25,
+                "metrics": {"accuracy": 0.8552},
+                "dataset": {"csv_path": "runs/v2/dataset.csv", "total_samples": 6523,
+                            "period": {"start": "2024-12-31", "end": "2026-11-24"}, "train_samples": 5218,
+                            "test_samples": 1305, "class_distribution": {"LOW": 1815, "MEDIUM": 1772, "HIGH": 2936},
+                            "features_used": ["trend_score"]},
+                "hyperparameters": {"n_estimators": 200}}
+    assert train_view.trained_sentence(metadata).startswith(
+        "Model **v2** was trained on 24 November 2026 in **3.2 seconds**; it is right on **85.5%** of its 1,305 "
+        "test rows")
+    assert "85,5" in train_view.trained_sentence(metadata, "fr")
+    table = train_view.data_table(metadata)
+    assert table.loc["Rows (role × skill × date)", "Value"] == "6,523"
+    assert table.loc["Need levels decided by HR", "Value"].startswith("LOW 1,815 (28%)")
+    assert train_view.hyperparameter_table(metadata).loc["n_estimators", "Value"] == "200"
+
+
+def test_tables_show_numbers_in_the_report_language():
+    frame = pd.DataFrame({"Share": [0.8552, float("nan")], "Rows": [6523, 12]}, index=["a", "b"])
+    french = show(frame, "fr").to_html()
+    assert "0,855" in french and f"6{NARROW_NBSP}523" in french and "—" in french
+    english = show(frame, "en", digits=2).to_html()
+    assert "0.86" in english and "6,523" in english
+
+
+def test_sources_never_show_a_database_url_or_a_machine_path():
+    assert export_view.readable_source("HR database sqlite:////work/x/data/hr.sqlite") == "HR database"
+    assert export_view.readable_source("HR database postgresql+psycopg://u:***@h/db", "fr") == "la base RH"
+    assert export_view.readable_source("CSV file /tmp/x/data.csv") == "CSV file data.csv"
+    assert export_view.readable_source("earlier snapshot runs/v1/dataset.csv") == "earlier snapshot runs/v1/dataset.csv"
+
+
+def test_marks_keep_their_colour_in_notebook_tables():
+    frame = pd.DataFrame({"Result": ["✔ pass", "✘ fail", "– not checked", "plain"]})
+    html = show(frame).to_html()
+    assert "#1a7f37" in html and "#cf222e" in html and "#57606a" in html
+    assert "#1a7f37" in show(pd.DataFrame({"R": ["✔ réussi"]}), "fr").to_html()
+
+
+def test_validation_rules_read_in_french():
+    assert export_view.rule_text("between 0 and 1", "fr") == "entre 0 et 1"
+    assert export_view.rule_text("one row per job role, skill and date", "fr") == \
+        "une seule ligne par métier, compétence et date"
+    assert export_view.rule_text("at least 5 rows per level", "fr") == "au moins 5 lignes par niveau"
+    assert export_view.rule_text("a value in every row") == "a value in every row"
+    assert export_view.rule_text("something new", "fr") == "something new"
