@@ -11,7 +11,6 @@ point is recognised and set aside by the next run of that version (see :mod:`.re
 from __future__ import annotations
 
 import json
-
 import os
 import shutil
 import time
