@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -249,3 +250,28 @@ def test_signature_check_catches_a_renamed_parameter():
     assert _real_parameters(tree, "C.m") == ["x"]
     assert _real_parameters(tree, "g") is None
     assert _parameters(ast.parse("def _(a, *, c=1): pass").body[0].args) != _real_parameters(tree, "f")
+
+
+# ------------------------------------------------------------------ CONTRACTS.md follows the settings
+def test_contracts_show_every_setting_with_its_default():
+    """The TOML blocks of CONTRACTS.md hold every section and key of the thresholds, with the real defaults."""
+    from future_skills.schema import NUMERIC_RANGES
+    from future_skills.thresholds import DEFAULTS
+
+    documented: dict = {}
+    for block in re.findall(r"```toml\n(.*?)```", (REPO / "docs" / "CONTRACTS.md").read_text(encoding="utf-8"), re.S):
+        for section, values in tomllib.loads(block).items():
+            documented.setdefault(section, {}).update(values)
+    wrong = []
+    for section, values in DEFAULTS.items():
+        for key, default in values.items():
+            if key not in documented.get(section, {}):
+                wrong.append(f"[{section}] {key} is missing")
+            elif key == "ranges":
+                if documented[section][key] != NUMERIC_RANGES:
+                    wrong.append(f"[{section}.ranges] is {documented[section][key]}, the code has {NUMERIC_RANGES}")
+            elif isinstance(default, (bool, int, float, str)) and documented[section][key] != default:
+                wrong.append(f"[{section}] {key} = {documented[section][key]!r}, the code has {default!r}")
+    unknown = [f"[{s}] {k}" for s, values in documented.items() for k in values if k not in DEFAULTS.get(s, {})]
+    assert not wrong and not unknown, "CONTRACTS.md settings disagree with thresholds.DEFAULTS: " + "; ".join(
+        wrong + [f"{u} is not a setting" for u in unknown])
