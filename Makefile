@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MODEL_VERSION ?= v2
 N_ESTIMATORS ?= 200
+MODEL ?= auto
 WINDOW ?= 30d
 PYTEST_ARGS ?=
 BY ?=
@@ -16,7 +17,7 @@ B ?= v2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup demo test test-ml quick-test export-dataset train-model evaluate-model \
-        retrain-future-skills drift registry lab clean benchmark browser-deps \
+        retrain-future-skills drift registry lab clean bench benchmark browser-deps \
         approve reject promote rollback diff crash-test
 
 help: ## Show this help
@@ -52,14 +53,14 @@ quick-test: $(STAMP) ## Fast unit tests (skips slow end-to-end tests and noteboo
 export-dataset: $(STAMP) ## Export + validate the dataset from the HR database to data/exports/
 	$(BIN)/future-skills export
 
-train-model: $(STAMP) ## Retrain MODEL_VERSION on the last exported dataset (--skip-export)
-	$(BIN)/python run_retrain.py --version $(MODEL_VERSION) --n-estimators $(N_ESTIMATORS) --skip-export
+train-model: $(STAMP) ## Retrain MODEL_VERSION on the last exported dataset (--skip-export; MODEL=auto|rf|hgb)
+	$(BIN)/python run_retrain.py --version $(MODEL_VERSION) --model $(MODEL) --n-estimators $(N_ESTIMATORS) --skip-export
 
 evaluate-model: $(STAMP) ## Show MODEL_VERSION's promotion criteria and what changed since production
 	$(BIN)/future-skills gate $(MODEL_VERSION)
 
-retrain-future-skills: $(STAMP) ## Full pipeline: MODEL_VERSION=v2 N_ESTIMATORS=200
-	$(BIN)/python run_retrain.py --version $(MODEL_VERSION) --n-estimators $(N_ESTIMATORS)
+retrain-future-skills: $(STAMP) ## Full pipeline: MODEL_VERSION=v2 MODEL=auto|rf|hgb N_ESTIMATORS=200
+	$(BIN)/python run_retrain.py --version $(MODEL_VERSION) --model $(MODEL) --n-estimators $(N_ESTIMATORS)
 
 drift: $(STAMP) ## Drift report on the prediction log (WINDOW=30d)
 	$(BIN)/future-skills drift --window $(WINDOW)
@@ -88,8 +89,10 @@ crash-test: $(STAMP) ## Kill a retrain with SIGKILL at every step and check the 
 lab: $(STAMP) ## Open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/
 
-benchmark: $(STAMP) ## Run the benchmarks (prints numbers, writes benchmarks/results/*.json)
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+bench: $(STAMP) ## Run the benchmarks of BENCHMARKS.md (tables printed, JSON in benchmarks/results/); BENCH_ARGS=--quick
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
+
+benchmark: bench ## Same as bench
 
 browser-deps: ## Install Debian's chromium for the report rendering test when possible
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \

@@ -1,75 +1,104 @@
-"""Benchmark: latency of ``future_skills.predict`` for 1, 10, 100 and 5,000 pairs (logging off and on).
+"""Benchmark: the public ``future_skills.predict`` API, monitoring on: 1 pair (median) and 100k pairs (pairs/s).
 
-Trains a 200-tree model on the demo database in a temporary FUTURE_SKILLS_HOME, puts it in
-production, then times the real predict path (registry lookup, sha256-verified cached model,
-catalog, logging). Prints milliseconds per call and writes benchmarks/results/predict.json.
+Trains a model of each family (``rf``: the demo's 200-tree forest; ``hgb``) on the demo database
+in a temporary FUTURE_SKILLS_HOME, puts it in production, and times the real path a user
+calls: registry lookup, sha256-verified cached model, scoring, one JSON line per prediction
+appended to the log. The single pair is a dict with names, as an HR application sends it;
+the large batch is a DataFrame. Writes benchmarks/results/predict.json.
 
-    .venv/bin/python benchmarks/bench_predict.py [--repeat 20]
+    .venv/bin/python benchmarks/bench_predict.py [--calls 300] [--batch 100000] [--families rf,hgb]
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO, print_table, write_results  # noqa: E402
+
 sys.path.insert(0, str(REPO / "lib"))
 
-BATCHES = (1, 10, 100, 5_000)
 
-
-def production_model(n_estimators: int) -> "object":
-    """Train v1 on the demo database and promote it; return the dataset frame to draw pairs from."""
-    from future_skills.data.dataset import read_dataset_csv
+def put_in_production(version: str, family: str, n_estimators: int):
+    """Export the demo data, train ``version`` of ``family``, register and promote it; return the rows."""
+    from future_skills.data.dataset import export_snapshot
+    from future_skills.model.training import resolve_train_paths, train_model
     from future_skills.paths import get_paths
-    from future_skills.pipeline.retrain import RetrainOptions, run_retrain
+    from future_skills.pipeline.retrain import publish_model, registry_entry
+    from future_skills.registry.store import Registry
 
-    run_retrain(RetrainOptions(version="v1", n_estimators=n_estimators, auto_promote=True, operator="bench"),
-                echo=lambda _msg: None)
-    return read_dataset_csv(get_paths().dataset_csv("v1"))
+    paths = get_paths().ensure()
+    frame = export_snapshot(version)["frame"]
+    files = resolve_train_paths(version)
+    train_model(version=version, dataset_csv=files["dataset_csv"], model=family, n_estimators=n_estimators,
+                test_size=0.2, random_state=42, model_path=files["model_path"],
+                metadata_path=files["metadata_path"], split_path=files["split_csv"])
+    registry = Registry(paths)
+    registry.register(registry_entry(publish_model(version, paths), paths))
+    registry.approve(version, by="bench", comment="benchmark", decision="approved")
+    registry.promote(version, by="bench", comment="benchmark", force=True)
+    return frame
 
 
-def time_predict(pairs, repeat: int, log: bool) -> float:
-    """Best milliseconds per call over ``repeat`` calls (after one warm-up call)."""
+def one_pair_ms(record: dict, calls: int) -> float:
     from future_skills import predict
-    predict(pairs, log=log)
+
+    predict(record, log=True)  # load, verify and compile once
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        predict(record, log=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def batch_seconds(frame, repeat: int = 2) -> float:
+    from future_skills import predict
+
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
-        predict(pairs, log=log)
+        predict(frame, log=True)
         best = min(best, time.perf_counter() - started)
-    return best * 1000
+    return best
+
+
+def measure(family: str, args: argparse.Namespace, version: str) -> dict:
+    from future_skills.schema import FEATURES, ID_COLUMNS
+    from future_skills.serving.predict import clear_cache
+
+    clear_cache()
+    dataset = put_in_production(version, family, args.n_estimators)
+    record = {key: (value.item() if hasattr(value, "item") else value)
+              for key, value in dataset.iloc[7][[*ID_COLUMNS, *FEATURES]].items()}
+    batch = dataset.sample(n=args.batch, replace=args.batch > len(dataset), random_state=0)[[*ID_COLUMNS, *FEATURES]]
+    ms = one_pair_ms(record, args.calls)
+    seconds = batch_seconds(batch.reset_index(drop=True))
+    return {"family": family, "pair_median_ms": round(ms, 3), "batch_pairs": args.batch,
+            "batch_s": round(seconds, 3), "pairs_per_s": round(args.batch / seconds)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--batch", type=int, default=100_000)
+    parser.add_argument("--families", default="rf,hgb")
     parser.add_argument("--n-estimators", type=int, default=200)
+    parser.add_argument("--tag", default="")
     args = parser.parse_args()
-    results = []
+    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-predict-") as root:
         os.environ["FUTURE_SKILLS_HOME"] = root
-        dataset = production_model(args.n_estimators)
-        for size in BATCHES:
-            pairs = dataset.sample(n=size, replace=size > len(dataset), random_state=0).drop(
-                columns=["future_need_level", "snapshot_date"])
-            repeat = max(3, args.repeat // (1 + size // 1000))
-            for log in (False, True):
-                ms = time_predict(pairs, repeat, log)
-                results.append({"pairs": size, "logging": log, "ms_per_call": round(ms, 2),
-                                "pairs_per_second": round(size / ms * 1000)})
-                print(f"{size:>5} pairs, logging {'on ' if log else 'off'}: {ms:8.1f} ms per call "
-                      f"({size / ms * 1000:,.0f} pairs/s)")
-    out = REPO / "benchmarks" / "results" / "predict.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
-                               "n_estimators": args.n_estimators, "results": results}, indent=2) + "\n")
-    print(f"wrote {out}")
+        os.environ["FUTURE_SKILLS_MONITORING_MAX_BYTES"] = str(10**10)  # time appends, not rotations
+        for number, family in enumerate(args.families.split(","), start=1):
+            rows.append(measure(family, args, f"v{number}"))
+    print_table("predict() through the public API, monitoring on", rows)
+    write_results("predict" + (f"_{args.tag}" if args.tag else ""), {"results": rows})
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import json
 import os
 import random
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -356,15 +357,39 @@ def test_unreadable_csv_is_a_validation_error(tmp_path, content):
 def test_write_snapshot_and_sidecar(project_root, small):
     target = get_paths().dataset_csv("v9")
     info = write_snapshot(small, target, source="unit test")
-    assert sorted(p.name for p in target.parent.iterdir()) == ["dataset.csv", "dataset.json"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["dataset.csv", "dataset.json", "dataset.parquet"]
     sidecar = json.loads(target.with_suffix(".json").read_text())
     assert sidecar == info
     assert info["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert info["parquet_sha256"] == hashlib.sha256(target.with_suffix(".parquet").read_bytes()).hexdigest()
     assert info["csv_path"] == "runs/v9/dataset.csv" and info["source"] == "unit test"
     assert info["total_samples"] == len(small)
     counts = small[LABEL].value_counts()
     assert info["class_distribution"] == {level: int(counts.get(level, 0)) for level in LEVELS}
     pd.testing.assert_frame_equal(read_dataset_csv(target), validate_dataset(small))
+
+
+def test_read_snapshot_takes_the_parquet_copy_only_when_both_files_are_intact(project_root, small, monkeypatch):
+    from future_skills.data import dataset
+
+    target = get_paths().dataset_csv("v9")
+    write_snapshot(small, target, source="unit test")
+    parsed: list[Path] = []
+    monkeypatch.setattr(dataset, "read_dataset_csv",
+                        lambda path, **kw: parsed.append(Path(path)) or read_dataset_csv(path, **kw))
+    pd.testing.assert_frame_equal(dataset.read_snapshot(target), read_dataset_csv(target), check_dtype=False)
+    assert parsed == []  # typed copy used: no CSV parsing, no second validation
+    target.with_suffix(".parquet").write_bytes(b"changed")  # a copy that no longer matches
+    pd.testing.assert_frame_equal(dataset.read_snapshot(target), validate_dataset(small), check_dtype=False)
+    assert parsed == [target]
+
+
+def test_read_snapshot_validates_a_csv_without_sidecar(tmp_path, small):
+    from future_skills.data.dataset import read_snapshot
+
+    small.assign(trend_score=-5.0).to_csv(tmp_path / "given.csv", index=False)
+    with pytest.raises(DatasetValidationError, match="trend_score"):
+        read_snapshot(tmp_path / "given.csv")
 
 
 def test_export_snapshot_from_database(project_root, demo_url, demo_frame):

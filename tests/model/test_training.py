@@ -8,10 +8,10 @@ import pytest
 
 from future_skills.atomic import file_sha256
 from future_skills.exceptions import DatasetValidationError, FutureSkillsError, InvalidVersionError
+from future_skills.model.families import feature_importances
 from future_skills.model.store import load_model
 from future_skills.model.training import (
     build_pipeline,
-    feature_importances,
     key_tuples,
     read_split,
     resolve_train_paths,
@@ -28,7 +28,8 @@ DESIGN_KEYS = {
 }
 DATASET_KEYS = {"csv_path", "sha256", "total_samples", "features_used", "class_distribution",
                 "split_path", "period"}
-HYPER_KEYS = {"n_estimators", "random_state", "test_size", "class_weight", "model_type"}
+HYPER_KEYS = {"n_estimators", "random_state", "test_size", "class_weight", "model_type", "model_family",
+              "model_requested", "model_reason"}
 
 
 def test_pipeline_uses_the_schema_feature_lists():
@@ -85,7 +86,8 @@ def test_read_split_refuses_a_wrong_file(tmp_path: Path):
 def test_feature_importances_have_readable_names():
     frame = make_dataset(seed=4)
     pipeline = build_pipeline(10, 0).fit(frame[list(FEATURES)], frame[LABEL])
-    top, by_feature = feature_importances(pipeline, top=10)
+    top, by_feature, method = feature_importances(pipeline, top=10)
+    assert method.startswith("impurity")
     assert len(top) == 10 and list(top.values()) == sorted(top.values(), reverse=True)
     assert all("=" in name or name in NUMERIC_FEATURES for name in top)
     assert set(by_feature) == set(FEATURES)
@@ -124,6 +126,8 @@ def test_train_model_writes_every_design_key(project_root: Path):
     assert meta["dataset"]["period"] == {"start": "2024-01-01", "end": "2024-07-01"}
     assert meta["dataset"]["features_used"] == list(FEATURES)
     assert meta["hyperparameters"]["n_estimators"] == 15 and meta["hyperparameters"]["class_weight"] == "balanced"
+    assert meta["hyperparameters"]["model_family"] == "rf" and meta["hyperparameters"]["model_requested"] == "auto"
+    assert "below 50,000" in meta["hyperparameters"]["model_reason"]
     assert meta["metrics"]["accuracy"] > 0.6 and set(meta["metrics"]["per_class"]) == {"LOW", "MEDIUM", "HIGH"}
     assert sum(c["support"] for c in meta["metrics"]["per_class"].values()) == meta["dataset"]["test_samples"] == 48
     assert len(meta["feature_importance_top10"]) == 10 and len(meta["feature_importance_by_feature"]) == 11
@@ -155,4 +159,19 @@ def test_train_model_refuses_bad_arguments_before_writing(project_root: Path):
         _train(project_root, n_estimators=0)
     with pytest.raises(FutureSkillsError, match="test_size"):
         _train(project_root, test_size=1.5)
+    with pytest.raises(FutureSkillsError, match="--model must be one of rf, hgb, auto"):
+        _train(project_root, model="xgboost")
     assert not (project_root / "runs" / "v1" / "model").exists()
+
+
+def test_train_model_hgb_records_family_parameters_and_permutation_importances(project_root: Path):
+    args, meta = _train(project_root, model="hgb")
+    params = meta["hyperparameters"]
+    assert params["model_family"] == "hgb" and params["model_type"] == "HistGradientBoostingClassifier"
+    assert params["model_reason"] == "--model hgb was asked for" and params["n_estimators"] is None
+    assert params["max_iter"] >= params["n_iter_fitted"] >= 1 and "target encoding" in params["categorical_encoding"]
+    assert meta["feature_importance_method"].startswith("permutation")
+    assert set(meta["feature_importance_by_feature"]) == set(FEATURES)
+    assert meta["metrics"]["accuracy"] > 0.6
+    model = load_model(args["model_path"], meta["model_sha256"])
+    assert type(model.named_steps["model"]).__name__ == "HistGradientBoostingClassifier"

@@ -173,3 +173,24 @@ def test_rotation_archives_files_younger_than_six_months_and_deletes_older(tmp_p
     old = rotated_path(log, 5)
     os.utime(old, (0, 0))  # 1970: far beyond the retention period
     assert retire_oldest(old, now=RETENTION_DAYS * 86400 + 1) is None and not old.exists()
+
+
+def test_format_columns_writes_the_same_lines_as_format_lines():
+    import numpy as np
+
+    from future_skills.monitoring.log_writer import format_columns, format_lines
+    from future_skills.schema import LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
+
+    rows = []
+    for i in range(5):
+        row = {"timestamp": f"2026-01-0{i + 1}T10:00:00", "job_role_id": i + 1, "skill_id": 10 * i + 3,
+               "predicted_level": LEVELS[i % 3], "score": 12.5 * i + 0.01, "engine": "ML (RandomForest)",
+               "model_version": "ml_random_forest_v2" if i else None}
+        row.update({name: (0.1 * i + j if j != 2 else i) for j, name in enumerate(NUMERIC_FEATURES)})
+        row.update({column: round(0.3333 * (k + 1) / 2, 4) for k, column in enumerate(PROBABILITY_COLUMNS)})
+        rows.append(row)
+    rows[2]["trend_score"] = float("nan")
+    rows[3]["prob_HIGH"] = float("inf")
+    columns = {key: [row[key] for row in rows] for key in rows[0]}
+    columns["score"] = np.array(columns["score"])
+    assert format_columns(columns) == format_lines(rows)

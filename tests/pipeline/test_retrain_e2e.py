@@ -60,6 +60,7 @@ def two_versions(tmp_path_factory) -> Path:
     first = retrain(root, "--version", "v1", "--n-estimators", "30", "--auto-promote")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "v1 auto-promoted to production" in first.stdout and "v1 registered as production" in first.stdout
+    assert "Model family: a random forest of 30 trees" in first.stdout and "below 50,000" in first.stdout
     sample = root / "validation_sample.csv"
     write_validation_sample(root / "runs" / "v1" / "dataset.csv", sample)
     second = retrain(root, "--version", "v2", "--n-estimators", "40", "--report-lang", "fr",
@@ -93,6 +94,7 @@ def test_registry_has_v1_in_production_and_v2_as_candidate(two_versions: Path):
     assert registry["production"] == "v1"
     assert registry["versions"]["v1"]["status"] == "production"
     assert registry["versions"]["v2"]["status"] == "candidate"
+    assert registry["versions"]["v2"]["model_family"] == "rf" and "auto" in registry["versions"]["v2"]["model_reason"]
     markdown = (two_versions / "models" / "MODEL_REGISTRY.md").read_text()
     assert "| Version | Date | Dataset | Samples | Accuracy | F1-Score | N_estimators | Status | Notes |" in markdown
     assert "| v1 |" in markdown and "| v2 |" in markdown

@@ -10,6 +10,9 @@ from future_skills.pipeline.limits import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK
 def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``run_retrain.py`` (also ``future-skills retrain``)."""
     parser.add_argument("--version", required=True, help="new model version: v followed by digits, e.g. v2 or v2.1")
+    parser.add_argument("--model", choices=["rf", "hgb", "auto"], default="auto",
+                        help="model family: rf (random forest), hgb (gradient boosting with target-encoded names) "
+                             "or auto: rf below 50,000 training rows, hgb from there (default auto)")
     parser.add_argument("--n-estimators", type=int, default=200, help="trees in the random forest (default 200)")
     parser.add_argument("--test-size", type=float, default=0.2, help="share of rows held out for testing (default 0.2)")
     parser.add_argument("--random-state", type=int, default=42, help="seed for the split and the forest (default 42)")
@@ -42,7 +45,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     from future_skills.reporting.texts import cli_text
 
     options = RetrainOptions(
-        version=args.version, n_estimators=args.n_estimators, test_size=args.test_size,
+        version=args.version, n_estimators=args.n_estimators, model=args.model, test_size=args.test_size,
         random_state=args.random_state, skip_export=args.skip_export, dataset_csv=args.dataset_csv,
         db_url=args.db_url, window=args.window, auto_promote=args.auto_promote, kernel=args.kernel,
         validation_csv=args.validation_csv, report_lang=args.report_lang, operator=args.operator,

@@ -119,15 +119,28 @@ def check_tables(connection: object, url: str) -> None:
                             f"it needs {', '.join(REQUIRED_TABLES)} (see docs/ARCHITECTURE.md).")
 
 
-def export_dataset(url: str) -> pd.DataFrame:
-    """The dataset of DESIGN.md, one row per (role, skill, snapshot date), read with one SQL join."""
+EXPORT_CHUNK_ROWS = 100_000
+
+
+def export_dataset(url: str, chunk_rows: int = EXPORT_CHUNK_ROWS) -> pd.DataFrame:
+    """The dataset of DESIGN.md, one row per (role, skill, snapshot date), read with one SQL join.
+
+    The rows are streamed from the database (server-side cursor where the driver has one) in
+    chunks of ``chunk_rows``, each typed as it arrives, so no driver-level copy of the whole
+    result is ever held beside the frame.
+    """
     from sqlalchemy import text
 
+    chunks = []
     with connect(url) as connection:
         check_tables(connection, url)
-        frame = pd.read_sql(text(EXPORT_SQL), connection)
-    frame["snapshot_date"] = frame["snapshot_date"].astype(str).str[:10]
-    return frame[list(DATASET_COLUMNS)]
+        streaming = connection.execution_options(stream_results=True, yield_per=chunk_rows)
+        for chunk in pd.read_sql(text(EXPORT_SQL), streaming, chunksize=chunk_rows):
+            chunk["snapshot_date"] = chunk["snapshot_date"].astype(str).str[:10]
+            chunks.append(chunk[list(DATASET_COLUMNS)])
+    if not chunks:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in DATASET_COLUMNS})
+    return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
 
 def load_catalog(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:

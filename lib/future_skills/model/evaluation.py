@@ -79,7 +79,10 @@ def load_production(production_version: str, paths: ProjectPaths) -> tuple[Any, 
 
 
 def _predict(model: Any, frame: pd.DataFrame) -> list[str]:
-    return [str(p) for p in model.predict(frame[list(FEATURES)])]
+    from future_skills.model.families import model_threads
+
+    with model_threads():  # busy cores: spinning OpenMP threads would slow gradient boosting down
+        return [str(p) for p in model.predict(frame[list(FEATURES)])]
 
 
 def score_validation(csv_path: Path, candidate: Any, production: Any | None,
@@ -145,7 +148,7 @@ def _compare(test_rows: pd.DataFrame, candidate: Any, production: Any | None,
 
 def _load_candidate(version: str, files: dict[str, Path]) -> tuple[dict[str, Any], Any, pd.DataFrame, pd.DataFrame]:
     """The candidate's metadata, model (sha256 from its metadata), dataset and split."""
-    from future_skills.data.dataset import read_dataset_csv
+    from future_skills.data.dataset import read_snapshot
 
     metadata = read_metadata(files["metadata_path"])
     model = load_model(files["model_path"], metadata.get("model_sha256"))
@@ -155,7 +158,7 @@ def _load_candidate(version: str, files: dict[str, Path]) -> tuple[dict[str, Any
             f"Dataset {files['dataset_csv']} changed since {version} was trained on it (sha256 differs); "
             "evaluate with the dataset the model was trained on, or retrain.", rule="dataset_unchanged",
         )
-    frame = read_dataset_csv(files["dataset_csv"])
+    frame = read_snapshot(files["dataset_csv"])  # the export's typed copy when intact
     if not files["split_csv"].is_file():
         raise DatasetValidationError(
             f"Split file {files['split_csv']} does not exist; run the training notebook (02_train) first.",

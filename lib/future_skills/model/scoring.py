@@ -8,12 +8,14 @@ Score (0–100) of the ML engine = expected need = ``100 · (0·P(LOW) + 0.5·P(
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from joblib import parallel_config
 
+from future_skills.model.families import model_threads
 from future_skills.schema import FEATURES, LEVELS, PROBABILITY_COLUMNS
 
 ML_ENGINE = "ML (RandomForest)"
@@ -40,14 +42,26 @@ def prediction_frame(index: pd.Index, levels: Any, score: np.ndarray, probabilit
     return result
 
 
-def ml_predict(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
-    """Probabilities per level, the most probable level and the expected-need score."""
-    with parallel_config(n_jobs=-1 if len(frame) >= PARALLEL_MIN_ROWS else 1):  # for n_jobs=None models
-        raw = np.asarray(model.predict_proba(frame[list(FEATURES)]), dtype=float)
-    classes = [str(c) for c in model.classes_]
-    probabilities = np.column_stack([
-        raw[:, classes.index(level)] if level in classes else np.zeros(len(frame)) for level in LEVELS
-    ])
+def level_probabilities(raw: np.ndarray, classes: Any) -> np.ndarray:
+    """The model's probabilities (columns in ``classes`` order) as LOW, MEDIUM, HIGH columns (0 for a missing level)."""
+    names = [str(c) for c in classes]
+    return np.column_stack([raw[:, names.index(level)] if level in names else np.zeros(len(raw))
+                            for level in LEVELS])
+
+
+def levels_and_scores(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The most probable level and the expected-need score (0–100) of each row."""
     levels = np.asarray(LEVELS, dtype=object)[probabilities.argmax(axis=1)]
     weights = np.array([LEVEL_WEIGHTS[level] for level in LEVELS])
-    return prediction_frame(frame.index, levels, 100.0 * probabilities @ weights, probabilities, ML_ENGINE)
+    return levels, 100.0 * probabilities @ weights
+
+
+def ml_predict(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
+    """Probabilities per level, the most probable level and the expected-need score."""
+    many = len(frame) >= PARALLEL_MIN_ROWS
+    # threads, not processes: a ColumnTransformer would otherwise ship the rows to worker processes
+    with parallel_config(backend="threading", n_jobs=-1 if many else 1), (model_threads() if many else nullcontext()):
+        raw = np.asarray(model.predict_proba(frame[list(FEATURES)]), dtype=float)
+    probabilities = level_probabilities(raw, model.classes_)
+    levels, score = levels_and_scores(probabilities)
+    return prediction_frame(frame.index, levels, score, probabilities, ML_ENGINE)

@@ -15,42 +15,27 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder
 
 from future_skills.atomic import atomic_write_json, atomic_write_text, file_sha256
 from future_skills.data.contract import load_contract
-from future_skills.data.dataset import describe_snapshot, read_dataset_csv
+from future_skills.data.dataset import describe_snapshot, read_snapshot
 from future_skills.environment import environment_info, git_commit
 from future_skills.exceptions import DatasetValidationError, FutureSkillsError
+from future_skills.model import families
 from future_skills.model.metrics import classification_metrics, confusion
 from future_skills.model.store import save_model
 from future_skills.paths import ProjectPaths, get_paths, relative_to_root, report_paths
-from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, KEY_COLUMNS, LABEL, LEVELS, NUMERIC_FEATURES
+from future_skills.schema import FEATURES, KEY_COLUMNS, LABEL, LEVELS
 from future_skills.versions import validate_version
 
 SPLIT_COLUMN = "split"
-CLASS_WEIGHT = "balanced"
-MODEL_TYPE = "RandomForestClassifier"
 
 
-def build_pipeline(n_estimators: int, random_state: int) -> Pipeline:
-    """One-hot encoded categorical features + raw numeric features -> balanced random forest."""
-    preprocess = ColumnTransformer(
-        [
-            ("categorical", OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-             list(CATEGORICAL_FEATURES)),
-            ("numeric", "passthrough", list(NUMERIC_FEATURES)),
-        ],
-        remainder="drop",
-    )
-    forest = RandomForestClassifier(
-        n_estimators=n_estimators, class_weight=CLASS_WEIGHT, random_state=random_state, n_jobs=-1
-    )
-    return Pipeline([("preprocess", preprocess), ("model", forest)])
+def build_pipeline(n_estimators: int, random_state: int, family: str = "rf", rows: int = 0) -> Pipeline:
+    """The unfitted pipeline of ``family`` (see :mod:`future_skills.model.families`)."""
+    return families.build_family(family, n_estimators, random_state, rows)
 
 
 def check_hyperparameters(n_estimators: Any, test_size: Any, random_state: Any) -> None:
@@ -124,28 +109,6 @@ def read_split(path: Path | str) -> pd.DataFrame:
     return frame
 
 
-def encoded_feature_names(pipeline: Pipeline) -> list[str]:
-    """Names of the model's input columns: ``skill_name=Python`` for one-hot columns, else the feature."""
-    encoder = pipeline.named_steps["preprocess"].named_transformers_["categorical"]
-    names = [f"{feature}={category}"
-             for feature, categories in zip(CATEGORICAL_FEATURES, encoder.categories_)
-             for category in categories]
-    return names + list(NUMERIC_FEATURES)
-
-
-def feature_importances(pipeline: Pipeline, top: int = 10) -> tuple[dict[str, float], dict[str, float]]:
-    """(top ``top`` encoded columns, importance summed back to each of the 11 original features)."""
-    names = encoded_feature_names(pipeline)
-    values = pipeline.named_steps["model"].feature_importances_
-    series = pd.Series(values, index=names, dtype=float)
-    original = [name.split("=", 1)[0] for name in names]
-    by_feature = series.groupby(original).sum().reindex(list(FEATURES)).fillna(0.0)
-    top_n = series.sort_values(ascending=False, kind="stable").head(top)
-    by_sorted = by_feature.sort_values(ascending=False, kind="stable")
-    return ({k: round(float(v), 6) for k, v in top_n.items()},
-            {k: round(float(v), 6) for k, v in by_sorted.items()})
-
-
 def resolve_train_paths(version: str, dataset_csv: str | Path | None = None, model_path: str | Path | None = None,
                         metadata_path: str | Path | None = None, split_csv: str | Path | None = None,
                         paths: ProjectPaths | None = None) -> dict[str, Path]:
@@ -178,47 +141,40 @@ def _dataset_block(frame: pd.DataFrame, dataset_csv: Path, split_path: Path,
     }
 
 
-def _hyperparameters(pipeline: Pipeline, test_size: float) -> dict[str, Any]:
-    forest = pipeline.named_steps["model"]
-    return {
-        "n_estimators": int(forest.n_estimators),
-        "random_state": forest.random_state,
-        "test_size": float(test_size),
-        "class_weight": CLASS_WEIGHT,
-        "model_type": MODEL_TYPE,
-        "max_depth": forest.max_depth,
-        "min_samples_leaf": forest.min_samples_leaf,
-        "max_features": forest.max_features,
-        "categorical_encoding": "one-hot (unknown categories ignored)",
-        "stratified_split": True,
-    }
-
-
-def _fit_and_score(frame: pd.DataFrame, n_estimators: int, test_size: float,
+def _fit_and_score(frame: pd.DataFrame, model: str, n_estimators: int, test_size: float,
                    random_state: int) -> dict[str, Any]:
-    """Split, fit (timed) and score on the test rows; nothing is written here."""
+    """Split, choose the family, fit (timed) and score on the test rows; nothing is written here."""
     train, test = split_dataset(frame, test_size, random_state)
-    pipeline = build_pipeline(n_estimators, random_state)
-    started = time.perf_counter()
-    pipeline.fit(train[list(FEATURES)], train[LABEL].astype(str))
-    duration = time.perf_counter() - started
-    predictions = pipeline.predict(test[list(FEATURES)])
-    return {"train": train, "test": test, "pipeline": pipeline, "duration": duration,
+    choice = families.choose_family(model, len(train))
+    pipeline = build_pipeline(n_estimators, random_state, choice.family, len(train))
+    with families.model_threads():
+        started = time.perf_counter()
+        pipeline.fit(train[list(FEATURES)], train[LABEL].astype(str))
+        duration = time.perf_counter() - started
+        predictions = pipeline.predict(test[list(FEATURES)])
+        top10, by_feature, method = families.feature_importances(pipeline, 10, test, test[LABEL], random_state)
+    return {"train": train, "test": test, "pipeline": pipeline, "duration": duration, "choice": choice,
             "metrics": classification_metrics(test[LABEL], predictions),
-            "confusion": confusion(test[LABEL], predictions).to_numpy().tolist()}
+            "confusion": confusion(test[LABEL], predictions).to_numpy().tolist(),
+            "importances": {"feature_importance_top10": top10, "feature_importance_by_feature": by_feature,
+                            "feature_importance_method": method}}
 
 
 def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, test_size: float,
                 random_state: int, model_path: str | Path, metadata_path: str | Path,
-                split_path: str | Path, run_id: str | None = None) -> dict[str, Any]:
-    """Train ``version`` on ``dataset_csv``; write split, model and metadata; return the metadata."""
+                split_path: str | Path, run_id: str | None = None, model: str = "auto") -> dict[str, Any]:
+    """Train ``version`` on ``dataset_csv``; write split, model and metadata; return the metadata.
+
+    ``model`` is the family (``rf``, ``hgb`` or ``auto``, see :mod:`future_skills.model.families`).
+    The dataset is read from its typed Parquet copy when the export step left one that matches.
+    """
     validate_version(version)
     check_hyperparameters(n_estimators, test_size, random_state)
+    families.check_family(model)
     dataset_csv, model_path = Path(dataset_csv), Path(model_path)
     metadata_path, split_path = Path(metadata_path), Path(split_path)
-    frame = read_dataset_csv(dataset_csv)
-    fitted = _fit_and_score(frame, int(n_estimators), float(test_size), int(random_state))
-    top10, by_feature = feature_importances(fitted["pipeline"])
+    frame = read_snapshot(dataset_csv)
+    fitted = _fit_and_score(frame, model, int(n_estimators), float(test_size), int(random_state))
     written: list[Path] = []
     try:
         write_split(fitted["train"], fitted["test"], split_path)
@@ -230,13 +186,13 @@ def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, tes
             "training_date": datetime.now().isoformat(timespec="seconds"),
             "training_duration_seconds": round(fitted["duration"], 3),
             "dataset": _dataset_block(frame, dataset_csv, split_path, fitted["train"], fitted["test"]),
-            "hyperparameters": _hyperparameters(fitted["pipeline"], test_size),
+            "hyperparameters": families.hyperparameters(fitted["pipeline"], fitted["choice"], test_size),
             "metrics": fitted["metrics"],
             "confusion_matrix": {"labels": list(LEVELS), "rows_are": "HR label", "matrix": fitted["confusion"]},
-            "feature_importance_top10": top10,
-            "feature_importance_by_feature": by_feature,
+            **fitted["importances"],
             "model_path": relative_to_root(model_path),
             "model_sha256": sha256,
+            "model_size_bytes": model_path.stat().st_size,
             "run_id": run_id,
             "git_commit": git_commit(),
             "environment": environment_info(),
@@ -248,6 +204,15 @@ def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, tes
             Path(path).unlink(missing_ok=True)
         raise
     return metadata
+
+
+def family_sentence(metadata: dict[str, Any]) -> str:
+    """Which model family was trained and why, in one sentence for the report and the console."""
+    params = metadata["hyperparameters"]
+    family = params.get("model_family", "rf")
+    name = {"rf": "a random forest", "hgb": "gradient boosting"}.get(family, family)
+    size = f" of {params['n_estimators']} trees" if family == "rf" else f" ({params.get('n_iter_fitted')} rounds)"
+    return f"Model family: **{name}**{size} ({params.get('model_type')}); {params.get('model_reason', '')}."
 
 
 def written_files(metadata: dict[str, Any], metadata_path: Path | str) -> list[dict[str, str]]:

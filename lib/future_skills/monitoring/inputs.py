@@ -141,7 +141,7 @@ def load_drift_inputs(*, reference_version: str | None = "auto", log_path: str |
     if not dataset_path.exists():
         inputs.no_data_reason = f"the training dataset of {version} ({dataset_path}) is missing"
         return inputs
-    inputs.reference = read_snapshot(dataset_path)  # under the contract it was trained with
+    inputs.reference = read_snapshot(dataset_path)  # typed copy when intact, else under the contract it was trained with
     inputs.reference_info["rows"] = int(len(inputs.reference))
     if log.frame.empty:
         where = f"in the window {inputs.window}" if log.total_lines else "(the prediction log is empty or missing)"

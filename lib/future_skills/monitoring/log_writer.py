@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from future_skills.monitoring.log_format import to_log_record
+from future_skills.schema import LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from future_skills.settings import load_settings
 
 try:  # pragma: no cover - fcntl exists on every POSIX system
@@ -48,6 +49,63 @@ class MonitoringWarning(UserWarning):
 def format_lines(records: Iterable[dict[str, Any]]) -> bytes:
     """The batch as newline-terminated JSON lines (UTF-8)."""
     return "".join(json.dumps(to_log_record(r)) + "\n" for r in records).encode("utf-8")
+
+
+# %r of a float is its repr, exactly what json.dumps writes; %d the IDs; %s pre-encoded JSON strings.
+_LINE = ('{"timestamp": %s, "job_role_id": %d, "skill_id": %d, "predicted_level": %s, "score": %r, '
+         '"engine": %s, "model_version": %s, "features": {'
+         + ", ".join(f'"{name}": %r' for name in NUMERIC_FEATURES)
+         + '}, "probabilities": {' + ", ".join(f'"{level}": %r' for level in LEVELS) + "}}\n")
+
+
+class _Null:
+    """Stands for a missing or non-finite number: its repr is JSON's ``null``."""
+
+    def __repr__(self) -> str:
+        return "null"
+
+
+_NULL = _Null()
+
+
+def _json_numbers(values: Any) -> list[Any]:
+    """Floats (written with ``%r`` as ``json.dumps`` would), missing or non-finite ones as ``null``."""
+    import numpy as np
+
+    array = np.asarray(values, dtype=np.float64)
+    numbers: list[Any] = array.tolist()
+    if not np.isfinite(array).all():
+        for index in np.flatnonzero(~np.isfinite(array)).tolist():
+            numbers[index] = _NULL
+    return numbers
+
+
+def _json_texts(values: Iterable[Any]) -> list[str]:
+    """Each value as a JSON string (``null`` for None), encoding each distinct value once."""
+    cache: dict[Any, str] = {}
+    return [cache[v] if v in cache else cache.setdefault(v, "null" if v is None else json.dumps(str(v)))
+            for v in values]
+
+
+def _integers(values: Any) -> list[int]:
+    import numpy as np
+
+    return np.asarray(values, dtype=np.int64).tolist()
+
+
+def format_columns(columns: dict[str, Any]) -> bytes:
+    """The same lines as :func:`format_lines`, from columns (one sequence per flat key), ~10x faster on big batches.
+
+    ``columns`` holds ``timestamp``, the IDs, ``predicted_level``, ``score``, ``engine``,
+    ``model_version``, the numeric features and ``prob_<LEVEL>``.
+    """
+    parts = [_json_texts(columns["timestamp"]),
+             _integers(columns["job_role_id"]), _integers(columns["skill_id"]),
+             _json_texts(columns["predicted_level"]), _json_numbers(columns["score"]),
+             _json_texts(columns["engine"]), _json_texts(columns["model_version"]),
+             *(_json_numbers(columns[name]) for name in NUMERIC_FEATURES),
+             *(_json_numbers(columns[name]) for name in PROBABILITY_COLUMNS)]
+    return "".join([_LINE % row for row in zip(*parts)]).encode("utf-8")
 
 
 def rotated_path(log_path: Path, number: int) -> Path:
@@ -170,16 +228,22 @@ def append_predictions(records: list[dict[str, Any]], log_path: Path | str | Non
     """
     if not records:
         return 0
+    return append_formatted(lambda: format_lines(records), len(records), log_path, max_bytes, enabled=enabled)
+
+
+def append_formatted(format_batch: Any, count: int, log_path: Path | str | None = None,
+                     max_bytes: int | None = None, *, enabled: bool | None = None) -> int:
+    """Append the lines ``format_batch()`` returns (``count`` of them) like :func:`append_predictions` does."""
     settings = load_settings()
-    if not (settings.enable_monitoring if enabled is None else enabled):
+    if not count or not (settings.enable_monitoring if enabled is None else enabled):
         return 0
     path = Path(log_path) if log_path is not None else settings.monitoring_log
     limit = settings.log_max_bytes if max_bytes is None else max_bytes
     try:
-        data = format_lines(records)
+        data = format_batch()
         path.parent.mkdir(parents=True, exist_ok=True)
         _append_locked(path, data, limit)
     except (OSError, TypeError, ValueError, KeyError) as exc:
         report_once(f"{type(exc).__name__}: {exc}")
         return 0
-    return len(records)
+    return count

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from future_skills.atomic import storage_error
 from future_skills.exceptions import FutureSkillsError
+from future_skills.model.families import check_family
 from future_skills.model.training import check_hyperparameters
 from future_skills.monitoring.log_reader import parse_window
 from future_skills.paths import ProjectPaths, model_filename
@@ -22,6 +23,7 @@ class RetrainOptions:
 
     version: str
     n_estimators: int = 200
+    model: str = "auto"
     test_size: float = 0.2
     random_state: int = 42
     skip_export: bool = False
@@ -42,6 +44,7 @@ def check_options(options: RetrainOptions) -> None:
     """Reject bad arguments before anything is written."""
     validate_version(options.version)
     check_hyperparameters(options.n_estimators, options.test_size, options.random_state)
+    check_family(options.model)
     check_language(options.report_lang)
     if options.dataset_csv and options.skip_export:
         raise FutureSkillsError("--dataset-csv and --skip-export cannot be combined: choose one source of data.")

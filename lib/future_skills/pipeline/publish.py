@@ -89,6 +89,8 @@ def registry_entry(metadata: dict[str, Any], paths: ProjectPaths) -> dict[str, A
         "dataset": {key: dataset.get(key) for key in ("csv_path", "sha256", "total_samples", "period")},
         "metrics": {"accuracy": metadata["metrics"]["accuracy"], "f1_weighted": metadata["metrics"]["f1_weighted"]},
         "n_estimators": metadata["hyperparameters"]["n_estimators"],
+        "model_family": metadata["hyperparameters"].get("model_family", "rf"),
+        "model_reason": metadata["hyperparameters"].get("model_reason"),
         "gate": metadata.get("gate"),
         "reports": metadata.get("reports"),
         "approvals": [],

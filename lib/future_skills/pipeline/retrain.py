@@ -10,6 +10,7 @@ point is recognised and set aside by the next run of that version (see :mod:`.re
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -76,7 +77,8 @@ def notebook_parameters(options: RetrainOptions, paths: ProjectPaths, production
     return {
         "01_export.ipynb": {"version": v, "db_url": db_url, "dataset_csv": options.dataset_csv,
                             "skip_export": options.skip_export, "output_csv": dataset, "report_lang": lang},
-        "02_train.ipynb": {"version": v, "dataset_csv": dataset, "n_estimators": options.n_estimators,
+        "02_train.ipynb": {"version": v, "dataset_csv": dataset, "model": options.model,
+                           "n_estimators": options.n_estimators,
                            "test_size": options.test_size, "random_state": options.random_state,
                            "model_path": model, "metadata_path": metadata, "split_csv": split, "run_id": run_id,
                            "report_lang": lang},
@@ -136,6 +138,18 @@ class _Run:
             self.run_step(notebook, params[notebook], kernel_env)
             self.echo(f"[{index}/{len(NOTEBOOKS)}] {notebook}: {self.manifest.steps[-1].status} "
                       f"in {self.manifest.steps[-1].seconds:.1f} s")
+            if notebook == "02_train.ipynb":
+                self.echo_family()
+
+    def echo_family(self) -> None:
+        """Say which model family 02_train chose and why (from the staged metadata)."""
+        from future_skills.model.training import family_sentence
+
+        try:
+            metadata = json.loads(self.paths.staged_metadata(self.version).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        self.echo("      " + family_sentence(metadata).replace("**", ""))
 
     def run_step(self, notebook: str, parameters: dict[str, Any], kernel_env: dict[str, str]) -> None:
         """One notebook and its HTML report, recorded in the manifest; a drift failure is a warning."""

@@ -14,7 +14,7 @@ from typing import Any
 from future_skills.formatting import cell, is_number, markdown_table
 from future_skills.schema import LEVELS
 
-PREFERRED_HYPERPARAMETERS = ("n_estimators", "test_size", "random_state", "class_weight")
+PREFERRED_HYPERPARAMETERS = ("model_family", "model_reason", "n_estimators", "test_size", "random_state", "class_weight")
 PER_CLASS_SCORES = ("precision", "recall", "f1", "support")
 
 

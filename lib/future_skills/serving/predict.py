@@ -47,6 +47,7 @@ from future_skills.schema import (
     NUMERIC_FEATURES,
     PROBABILITY_COLUMNS,
 )
+from future_skills.serving import hot_path
 from future_skills.serving.rules import RULES_ENGINE, RULES_VERSION, rules_predict
 from future_skills.settings import ENV_MODEL_PATH, ENV_MODEL_VERSION, load_settings
 
@@ -56,6 +57,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
 UNKNOWN_CATEGORY = "unknown"
 
 _MODEL_CACHE: dict[tuple[str, str, int], Any] = {}
+_CHOICE_CACHE: dict[tuple[Any, ...], ModelChoice] = {}
 _CATALOG_CACHE: dict[str, tuple[pd.DataFrame, pd.DataFrame] | None] = {}
 _WARNED: set[str] = set()
 _SUSPENSION = SuspensionWatch()
@@ -89,11 +91,11 @@ class ModelChoice:
     reason: str | None = None
 
 
-
-
 def clear_cache() -> None:
     """Forget loaded models and the warnings already shown (tests, or after a promotion)."""
     _MODEL_CACHE.clear()
+    hot_path.COMPILED_CACHE.clear()
+    _CHOICE_CACHE.clear()
     _CATALOG_CACHE.clear()
     _WARNED.clear()
 
@@ -129,8 +131,28 @@ def _pinned_path_choice(path: Path) -> ModelChoice:
 
 
 def resolve_model() -> ModelChoice:
-    """Which model to serve, following the settings (see the module docstring); never raises."""
+    """Which model to serve, following the settings (see the module docstring); never raises.
+
+    Re-read only when the settings, the registry file or a pinned model's sidecar changed.
+    """
     settings = load_settings()
+    watched = [get_paths().registry_json]
+    if settings.model_path is not None:
+        watched.append(settings.model_path.with_suffix(".json"))  # its sidecar may appear or change
+    key = (settings.model_path, settings.model_version, *(_stamp(path) for path in watched))
+    if key not in _CHOICE_CACHE:
+        _CHOICE_CACHE.clear()
+        _CHOICE_CACHE[key] = _resolve_model(settings)
+    return _CHOICE_CACHE[key]
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """(mtime, size) of a file, None when absent: what the choice cache watches."""
+    stat = path.stat() if path.exists() else None
+    return (stat.st_mtime_ns, stat.st_size) if stat else None
+
+
+def _resolve_model(settings: Any) -> ModelChoice:
     if settings.model_path is not None:
         return _pinned_path_choice(settings.model_path)
     try:
@@ -323,10 +345,11 @@ def _timestamps(timestamp: Any, count: int) -> list[str]:
 
 
 def _log(frame: pd.DataFrame, result: pd.DataFrame, stamps: list[str]) -> None:
-    records = pd.concat([result, frame[list(NUMERIC_FEATURES)]], axis=1).to_dict("records")
-    for record, stamp in zip(records, stamps):
-        record["timestamp"] = stamp
-    monitoring.append_predictions(records, enabled=True)
+    """One log line per prediction, formatted column-wise (no per-row dicts)."""
+    columns = {name: result[name].to_numpy() for name in result.columns}
+    columns.update({name: frame[name].to_numpy() for name in NUMERIC_FEATURES})
+    columns["timestamp"] = stamps
+    monitoring.append_formatted(lambda: monitoring.format_columns(columns), len(result), enabled=True)
 
 
 def _score(frame: pd.DataFrame) -> pd.DataFrame:
@@ -353,8 +376,12 @@ def predict(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, An
     ``log=None`` follows ``FUTURE_SKILLS_ENABLE_MONITORING``; ``timestamp`` (one value or one
     per row, default now) is what the log records. Pairs that break the input contract are
     refused (``on_invalid="refuse"``) or scored by the rules engine (``"rules"``, with a warning
-    saying how many).
+    saying how many). A few complete, valid records take the hot path
+    (:mod:`future_skills.serving.hot_path`); everything else the general one below.
     """
+    fast = hot_path.predict_records(frame_or_records, log, timestamp, on_invalid)
+    if fast is not None:
+        return fast
     frame, invalid = prepare_pairs(frame_or_records, on_invalid)
     logging_on = bool(len(frame)) and (load_settings().enable_monitoring if log is None else log)
     try:

@@ -1,0 +1,121 @@
+"""The hot path of :func:`future_skills.serving.predict.predict`: a few complete records, scored and logged fast.
+
+One pair from an HR application is a dict with IDs, names and numbers. Going through
+DataFrames, the ColumnTransformer and one call per tree costs tens of milliseconds; here the
+records are checked field by field, scored by the model's compiled form
+(:mod:`future_skills.model.compiled`, built and checked once per loaded model), and logged as
+log records directly. Anything this path does not handle exactly like the general one (a
+DataFrame, more than :data:`FAST_MAX_ROWS` records, a missing or non-numeric field, names to
+look up in the catalog, no usable ML model) returns None and the general path answers, with
+its own checks and error messages.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from future_skills.model.scoring import ML_ENGINE, level_probabilities, levels_and_scores, ml_model_version
+from future_skills.monitoring import log_writer
+from future_skills.schema import CATEGORICAL_FEATURES, ID_COLUMNS, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
+from future_skills.serving import predict as serving
+from future_skills.settings import load_settings
+
+COMPILED_CACHE: dict[int, Any] = {}  # id(loaded model) -> its compiled form (or None); cleared by clear_cache
+# Up to this many records the compiled model beats scikit-learn (BENCHMARKS.md: 1 row ~0.5-1 ms vs ~30-90 ms).
+FAST_MAX_ROWS = 100
+
+
+def compiled_model(model: Any) -> Any:
+    """The compiled form of the loaded ``model`` (:mod:`future_skills.model.compiled`), built and checked once; None if it cannot be."""
+    key = id(model)
+    if key not in COMPILED_CACHE:
+        from future_skills.model.compiled import compile_pipeline
+
+        COMPILED_CACHE[key] = compile_pipeline(model)
+    return COMPILED_CACHE[key]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def plain_records(payload: Any) -> list[dict[str, Any]] | None:
+    """``payload`` as a short list of complete records (whole IDs, finite numbers, names as text), else None."""
+    records = [payload] if isinstance(payload, dict) else payload
+    if not isinstance(records, list) or not 0 < len(records) <= FAST_MAX_ROWS:
+        return None
+    for record in records:
+        if not isinstance(record, dict):
+            return None
+        if not all(isinstance(record.get(name), int) and not isinstance(record.get(name), bool) for name in ID_COLUMNS):
+            return None
+        if not all(_is_number(record.get(name)) for name in NUMERIC_FEATURES):
+            return None
+        if not all(isinstance(record.get(name), str) for name in CATEGORICAL_FEATURES):
+            return None
+    return records
+
+
+def passes_contract(records: list[dict[str, Any]], numbers: np.ndarray) -> bool:
+    """Whether every ID and feature passes the dataset contract's input rules (the same predicates as serving's)."""
+    from future_skills.data.contract import feature_rules, load_contract
+
+    columns = {name: np.array([record[name] for record in records], dtype=np.float64) for name in ID_COLUMNS}
+    columns.update({name: numbers[:, position] for position, name in enumerate(NUMERIC_FEATURES)})
+    missing = np.zeros(len(records), dtype=bool)
+    return all(bool(predicate(columns[column], missing).all())
+               for column, rules in feature_rules(load_contract()).items() for _, predicate in rules)
+
+
+def predict_records(payload: Any, log: bool | None, timestamp: Any, on_invalid: str = "refuse") -> pd.DataFrame | None:
+    """Scored (and logged) records like :func:`serving.predict.predict` returns them, or None for the general path."""
+    records = plain_records(payload)
+    if records is None or on_invalid not in serving.ON_INVALID:
+        return None
+    numbers = np.array([[record[name] for name in NUMERIC_FEATURES] for record in records], dtype=np.float64)
+    if not passes_contract(records, numbers):
+        return None  # the general path refuses them or scores them by rules, with its messages
+    model, choice = serving.active_model()
+    compiled = compiled_model(model) if model is not None else None
+    if compiled is None:
+        return None
+    logging_on = load_settings().enable_monitoring if log is None else log
+    try:
+        stamps = serving._timestamps(timestamp, len(records)) if logging_on else []
+    except (ValueError, TypeError):
+        return None  # the general path raises the one-sentence error
+    names = [[record[name] for name in CATEGORICAL_FEATURES] for record in records]
+    probabilities = level_probabilities(compiled.predict_proba(names, numbers), compiled.classes)
+    levels, scores = levels_and_scores(probabilities)
+    version = ml_model_version(choice.version)
+    result = _result(records, levels, np.round(scores, 2), np.round(probabilities, 4), version)
+    if logging_on:
+        _log(records, result, numbers, stamps)
+    return result
+
+
+def _result(records: list[dict[str, Any]], levels: np.ndarray, scores: np.ndarray,
+            probabilities: np.ndarray, version: str) -> pd.DataFrame:
+    columns: dict[str, Any] = {name: np.array([r[name] for r in records], dtype=np.int64) for name in ID_COLUMNS}
+    columns["predicted_level"] = levels
+    columns["score"] = scores
+    for position, column in enumerate(PROBABILITY_COLUMNS):
+        columns[column] = probabilities[:, position]
+    columns["engine"] = [ML_ENGINE] * len(records)
+    columns["model_version"] = [version] * len(records)
+    return pd.DataFrame(columns)
+
+
+def _log(records: list[dict[str, Any]], result: pd.DataFrame, numbers: np.ndarray, stamps: list[str]) -> None:
+    scores, probabilities = result["score"].tolist(), result[list(PROBABILITY_COLUMNS)].to_numpy().tolist()
+    entries = [{"timestamp": stamp, "job_role_id": record["job_role_id"], "skill_id": record["skill_id"],
+                "predicted_level": str(level), "score": score, "engine": ML_ENGINE,
+                "model_version": version, "features": dict(zip(NUMERIC_FEATURES, row)),
+                "probabilities": dict(zip(LEVELS, probs))}
+               for record, level, score, version, row, probs, stamp in zip(
+                   records, result["predicted_level"], scores, result["model_version"], numbers.tolist(),
+                   probabilities, stamps)]
+    log_writer.append_predictions(entries, enabled=True)
