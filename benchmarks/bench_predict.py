@@ -29,7 +29,7 @@ def put_in_production(version: str, family: str, n_estimators: int):
     from future_skills.data.dataset import export_snapshot
     from future_skills.model.training import resolve_train_paths, train_model
     from future_skills.paths import get_paths
-    from future_skills.pipeline.retrain import publish_model, registry_entry
+    from future_skills.pipeline.publish import publish_model, registry_entry
     from future_skills.registry.store import Registry
 
     paths = get_paths().ensure()

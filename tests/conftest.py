@@ -67,3 +67,15 @@ def registered_models_exist(monkeypatch: pytest.MonkeyPatch) -> None:
     from helpers.registry import model_files_follow_registrations
 
     model_files_follow_registrations(monkeypatch)
+
+
+@pytest.fixture
+def serving_project(project_root: Path):
+    """A project root with model v1 in production and serving's caches cleared before and after."""
+    from future_skills.serving import predict as serving
+    from helpers.monitoring import install_model
+
+    serving.clear_cache()
+    install_model("v1")
+    yield project_root
+    serving.clear_cache()

@@ -8,6 +8,7 @@ from future_skills.exceptions import FutureSkillsError  # noqa: E402
 
 def predict(frame_or_records, **kwargs):
     """Score (job role, skill) pairs with the production model; see :mod:`future_skills.serving.predict`."""
+    # lazy: `import future_skills` stays light
     from future_skills.serving.predict import predict as _predict
 
     return _predict(frame_or_records, **kwargs)

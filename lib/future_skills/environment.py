@@ -1,6 +1,7 @@
 """What a run ran on: Python, key package versions and the git commit."""
 from __future__ import annotations
 
+import getpass
 import platform
 import subprocess
 from importlib import metadata
@@ -50,8 +51,6 @@ def environment_info() -> dict:
 
 def login_name() -> str:
     """The operator's login name, or "" where the system cannot tell (then --by is required)."""
-    import getpass
-
     try:
         return getpass.getuser()
     except (KeyError, OSError, ImportError):

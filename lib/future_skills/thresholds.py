@@ -1,6 +1,6 @@
 """Thresholds for the promotion gate and drift verdicts, and who may decide: defined once, overridable.
 
-Defaults come from the original model registry (DESIGN.md). A small TOML file
+Defaults come from the original model registry (see docs/CONTRACTS.md). A small TOML file
 ``future_skills.toml`` at the project root (or the path in ``FUTURE_SKILLS_CONFIG``)
 may override any of them::
 

@@ -80,3 +80,38 @@ def test_layer_rule_catches_an_upward_import(tmp_path):
 def test_modules_stay_small(module: str, path: Path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{module} has {lines} lines; split it by responsibility (limit {MAX_LINES})"
+
+
+def function_level_imports(path: Path) -> list[tuple[int, str, str]]:
+    """(line, import text, the line above it) of every import inside a function of ``path``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = []
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for sub in ast.walk(node):
+                if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                    above = lines[sub.lineno - 2] if sub.lineno >= 2 else ""
+                    found.append((sub.lineno, lines[sub.lineno - 1], above))
+    return found
+
+
+def is_explained(line: str, above: str) -> bool:
+    """An import inside a function says why: a comment on its line, or on the line (block) above it."""
+    stripped = above.strip()
+    return "#" in line or stripped.startswith("#") or stripped.startswith(("import ", "from "))
+
+
+@pytest.mark.parametrize("module,path", modules(), ids=lambda v: str(v) if isinstance(v, str) else "")
+def test_function_level_imports_say_why(module: str, path: Path):
+    """Imports live at the top of the module unless importing late buys start-up time or breaks a
+    real cycle, and then a comment says which."""
+    unexplained = [f"line {n}: {text.strip()}" for n, text, above in function_level_imports(path)
+                   if not is_explained(text, above)]
+    assert not unexplained, f"{module}: function-level imports without a comment saying why: {unexplained}"
+
+
+def test_the_why_rule_catches_a_silent_late_import(tmp_path):
+    source = tmp_path / "x.py"
+    source.write_text("def f():\n    import json\n\n\ndef g():\n    # start-up time\n    import csv\n")
+    found = function_level_imports(source)
+    assert [is_explained(text, above) for _, text, above in found] == [False, True]

@@ -13,17 +13,9 @@ from future_skills.cli import main
 from future_skills.schema import LABEL
 from future_skills.serving import predict as serving
 from helpers.model import make_dataset
-from helpers.monitoring import install_model, pairs
+from helpers.monitoring import pairs
 
 SHIFTED = ("trend_score", "hiring_difficulty")
-
-
-@pytest.fixture
-def production(project_root: Path):
-    serving.clear_cache()
-    install_model("v1")
-    yield project_root
-    serving.clear_cache()
 
 
 def _log_lines(root: Path) -> list[str]:
@@ -31,27 +23,27 @@ def _log_lines(root: Path) -> list[str]:
     return log.read_text().splitlines() if log.exists() else []
 
 
-def test_predict_cli_writes_predictions_and_logs_one_line_per_pair(production: Path, tmp_path: Path, capsys):
+def test_predict_cli_writes_predictions_and_logs_one_line_per_pair(serving_project: Path, tmp_path: Path, capsys):
     source = tmp_path / "pairs.csv"
     pairs(7).to_csv(source, index=False)
     assert main(["predict", "--input", str(source)]) == 0
     assert "ml_random_forest_v1" in capsys.readouterr().out
-    assert len(_log_lines(production)) == 7
+    assert len(_log_lines(serving_project)) == 7
     output = tmp_path / "predictions.csv"
     assert main(["predict", "--input", str(source), "--output", str(output)]) == 0
     written = pd.read_csv(output)
     assert len(written) == 7 and set(written["predicted_level"]) <= {"LOW", "MEDIUM", "HIGH"}
-    assert len(_log_lines(production)) == 14
-    assert all(json.loads(line)["model_version"] == "ml_random_forest_v1" for line in _log_lines(production))
+    assert len(_log_lines(serving_project)) == 14
+    assert all(json.loads(line)["model_version"] == "ml_random_forest_v1" for line in _log_lines(serving_project))
 
 
-def test_predict_cli_refuses_pairs_without_features(production: Path, tmp_path: Path, capsys):
+def test_predict_cli_refuses_pairs_without_features(serving_project: Path, tmp_path: Path, capsys):
     source = tmp_path / "pairs.csv"
     pairs(3).drop(columns=["scarcity_index"]).to_csv(source, index=False)
     assert main(["predict", "--input", str(source)]) == 2
     err = capsys.readouterr().err
     assert "scarcity_index" in err and "Traceback" not in err
-    assert _log_lines(production) == []
+    assert _log_lines(serving_project) == []
 
 
 def _traffic_log(path: Path, shifted: bool, seed: int) -> Path:
@@ -66,7 +58,7 @@ def _traffic_log(path: Path, shifted: bool, seed: int) -> Path:
 
 @pytest.mark.slow
 def test_drift_command_flags_exactly_the_shifted_features_and_exits_3_only_on_retrain(
-        production: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+        serving_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
     drifted_log = tmp_path / "drifted.jsonl"
     monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(drifted_log))
     _traffic_log(drifted_log, shifted=True, seed=10)
@@ -81,9 +73,9 @@ def test_drift_command_flags_exactly_the_shifted_features_and_exits_3_only_on_re
     assert code == 3 and report["verdict"] == "retrain" and "Drift verdict: retrain" in printed
     assert {name for name, r in report["features"].items() if r["status"] == "drift"} == set(SHIFTED)
     assert report["malformed_lines"] == 2 and report["rows"] == len(_traffic_rows(drifted_log))
-    html = sorted((production / "reports" / "monitoring").glob("2*.html"))
+    html = sorted((serving_project / "reports" / "monitoring").glob("2*.html"))
     assert len(html) == 1 and "Drift monitoring" in html[0].read_text()
-    assert list((production / "runs" / "monitoring").glob("*/04_drift.ipynb"))
+    assert list((serving_project / "runs" / "monitoring").glob("*/04_drift.ipynb"))
 
     calm_log = tmp_path / "calm.jsonl"
     monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(calm_log))
@@ -92,7 +84,7 @@ def test_drift_command_flags_exactly_the_shifted_features_and_exits_3_only_on_re
     assert code == 0, capsys.readouterr().out
     assert main(["monitor-history"]) == 0
     assert "Monitoring history of 2 drift runs written" in capsys.readouterr().out
-    index = BeautifulSoup((production / "reports" / "monitoring" / "index.html").read_text(), "html.parser")
+    index = BeautifulSoup((serving_project / "reports" / "monitoring" / "index.html").read_text(), "html.parser")
     verdicts = [td.get_text() for td in index.select("#history td.retrain, #history td.watch, #history td.ok")]
     assert len(verdicts) == 2 and verdicts.count("retrain") == 1
     assert index.find(id="psi-chart")["src"].startswith("data:image/png")
@@ -103,7 +95,7 @@ def _traffic_rows(log: Path) -> list[str]:
 
 
 def test_drift_no_report_compacts_the_log_and_gives_the_verdict_without_kernel_or_html(
-        production: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
+        serving_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys):
     log = tmp_path / "drifted.jsonl"
     monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(log))
     _traffic_log(log, shifted=True, seed=10)
@@ -115,11 +107,11 @@ def test_drift_no_report_compacts_the_log_and_gives_the_verdict_without_kernel_o
     printed = capsys.readouterr().out
     assert code == 3 and "Compacted 1 rotated log file(s)" in printed and "Drift verdict: retrain" in printed
     assert not (tmp_path / "drifted.jsonl.1").exists() and list((tmp_path / "drifted.jsonl.parquet").glob("*.parquet"))
-    [saved] = list((production / "runs" / "monitoring").glob("*/drift.json"))
+    [saved] = list((serving_project / "runs" / "monitoring").glob("*/drift.json"))
     report = json.loads(saved.read_text())
     assert report["rows"] == logged and {n for n, r in report["features"].items() if r["status"] == "drift"} == set(SHIFTED)
-    assert not list((production / "reports" / "monitoring").glob("*.html"))
-    assert not list((production / "runs" / "monitoring").glob("*/04_drift.ipynb"))
+    assert not list((serving_project / "reports" / "monitoring").glob("*.html"))
+    assert not list((serving_project / "runs" / "monitoring").glob("*/04_drift.ipynb"))
     assert main(["compact-logs", "--log", str(log)]) == 0
     assert "No rotated log file to compact." in capsys.readouterr().out
 

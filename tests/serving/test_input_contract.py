@@ -11,17 +11,8 @@ import pytest
 from future_skills.cli import main
 from future_skills.exceptions import FutureSkillsError
 from future_skills.model.scoring import ML_ENGINE
-from future_skills.serving import predict as serving
 from future_skills.serving.predict import InvalidPairsWarning, predict
-from helpers.monitoring import install_model, pairs
-
-
-@pytest.fixture
-def production(project_root: Path):
-    serving.clear_cache()
-    install_model("v1")
-    yield project_root
-    serving.clear_cache()
+from helpers.monitoring import pairs
 
 
 def broken_pairs():
@@ -37,7 +28,7 @@ def _log_lines(root: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
 
 
-def test_invalid_pairs_are_refused_with_column_rule_row_and_value(production):
+def test_invalid_pairs_are_refused_with_column_rule_row_and_value(serving_project):
     with pytest.raises(FutureSkillsError) as err:
         predict(broken_pairs(), log=True)
     message = str(err.value)
@@ -45,20 +36,20 @@ def test_invalid_pairs_are_refused_with_column_rule_row_and_value(production):
     assert "trend_score between 0 and 1 (rows 1: 7.5)" in message
     assert "internal_usage a value in every row (rows 3: empty)" in message
     assert "trend_score a number (rows 4: high)" in message and "--on-invalid rules" in message
-    assert _log_lines(production) == []  # nothing was scored, nothing logged
+    assert _log_lines(serving_project) == []  # nothing was scored, nothing logged
 
 
-def test_on_invalid_rules_scores_the_invalid_pairs_with_the_rules_engine(production):
+def test_on_invalid_rules_scores_the_invalid_pairs_with_the_rules_engine(serving_project):
     with pytest.warns(InvalidPairsWarning, match="3 of 6 pairs .* the rules engine scored those 3 pair"):
         result = predict(broken_pairs(), log=True, on_invalid="rules")
     assert result["engine"].tolist() == [ML_ENGINE, "rules", ML_ENGINE, "rules", "rules", ML_ENGINE]
     assert result["job_role_id"].tolist() == pairs(6)["job_role_id"].tolist()  # input order kept
     assert result.loc[[0, 2, 5], "model_version"].eq("ml_random_forest_v1").all()
-    logged = _log_lines(production)
+    logged = _log_lines(serving_project)
     assert [line["engine"] for line in logged] == result["engine"].tolist()
 
 
-def test_a_missing_feature_column_makes_every_pair_invalid(production):
+def test_a_missing_feature_column_makes_every_pair_invalid(serving_project):
     with pytest.raises(FutureSkillsError, match="2 of 2 pairs .* avg_salary_k is missing"):
         predict(pairs(2).drop(columns=["avg_salary_k"]), log=False)
     with pytest.warns(InvalidPairsWarning):
@@ -66,7 +57,7 @@ def test_a_missing_feature_column_makes_every_pair_invalid(production):
     assert set(result["engine"]) == {"rules"}
 
 
-def test_valid_pairs_are_scored_as_before_and_bad_ids_are_never_scored(production):
+def test_valid_pairs_are_scored_as_before_and_bad_ids_are_never_scored(serving_project):
     assert set(predict(pairs(4), log=False)["engine"]) == {ML_ENGINE}
     frame = pairs(2)
     frame.loc[0, "job_role_id"] = -1
@@ -76,7 +67,7 @@ def test_valid_pairs_are_scored_as_before_and_bad_ids_are_never_scored(productio
         predict(pairs(1), log=False, on_invalid="skip")
 
 
-def test_predict_cli_on_invalid(production, tmp_path, capsys):
+def test_predict_cli_on_invalid(serving_project, tmp_path, capsys):
     source = tmp_path / "pairs.csv"
     broken_pairs().to_csv(source, index=False)
     assert main(["predict", "--input", str(source)]) == 2

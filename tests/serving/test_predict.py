@@ -67,7 +67,7 @@ def test_model_is_cached_and_reloaded_when_the_file_changes(monkeypatch):
     calls = []
     from future_skills.model import store as model_store
     real = model_store.load_model
-    monkeypatch.setattr(model_store, "load_model", lambda *a, **k: calls.append(a) or real(*a, **k))
+    monkeypatch.setattr(serving, "load_model", lambda *a, **k: calls.append(a) or real(*a, **k))
     predict(pairs(2), log=False)
     predict(pairs(2), log=False)
     assert len(calls) == 1

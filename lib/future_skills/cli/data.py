@@ -9,6 +9,7 @@ EXPORT_FILENAME = "future_skills_dataset.csv"
 
 def default_export_path() -> Path:
     """``data/exports/future_skills_dataset.csv`` under the project root (``FUTURE_SKILLS_HOME``)."""
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.paths import get_paths
 
     return get_paths().data_dir / "exports" / EXPORT_FILENAME
@@ -16,6 +17,7 @@ def default_export_path() -> Path:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """The 01_export notebook's export (:func:`dataset.export_snapshot`), written where asked."""
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.data.dataset import export_snapshot
 
     output = Path(args.output) if args.output else default_export_path()
@@ -26,6 +28,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_contract_infer(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.data.infer import infer_section
 
     print(infer_section(args.source), end="")

@@ -14,6 +14,7 @@ from future_skills.cli.registry import refresh_reports
 
 
 def cmd_suspend(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.store import Registry
 
     registry = Registry()
@@ -25,6 +26,7 @@ def cmd_suspend(args: argparse.Namespace) -> int:
 
 
 def cmd_resume(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.store import Registry
 
     registry = Registry()
@@ -37,6 +39,7 @@ def cmd_resume(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.store import Registry
 
     result = Registry().verify()

@@ -6,6 +6,7 @@ import argparse
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """List leftovers and registry problems; with --fix, remove what is safe and say what was done."""
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.paths import get_paths
     from future_skills.pipeline.doctor import describe, diagnose, repair
 
@@ -35,6 +36,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.paths import get_paths
     from future_skills.pipeline.reproduce import reproduce, reproduction_sentence
 

@@ -13,8 +13,10 @@ EXIT_FALLBACK = 4  # predict: the production model is missing or damaged and the
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     import pandas as pd
 
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.serving.predict import FALLBACK_ENGINE, fell_back, predict
 
     try:
@@ -36,6 +38,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.pipeline.drift_job import run_drift_job, run_drift_verdict
     from future_skills.reporting.drift_reasons import reason_text
     from future_skills.reporting.texts import cli_text
@@ -59,6 +62,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
 
 
 def cmd_compact_logs(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.monitoring.log_compaction import compact_logs
 
     print(compact_logs(args.log).sentence())
@@ -66,6 +70,7 @@ def cmd_compact_logs(args: argparse.Namespace) -> int:
 
 
 def cmd_monitor_history(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.reporting.monitoring_history import build_monitor_history
     from future_skills.reporting.texts import cli_text
 
@@ -75,6 +80,7 @@ def cmd_monitor_history(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.monitoring.simulate import simulate_traffic
     from future_skills.serving.predict import predict
 

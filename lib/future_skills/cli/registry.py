@@ -18,12 +18,14 @@ if TYPE_CHECKING:  # the registry is imported inside the commands, for start-up 
 
 def refresh_reports(registry: RegistryReader) -> None:
     """Rewrite the status block of every version's index.html from ``registry``."""
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.reporting.status_block import refresh_status_blocks
 
     refresh_status_blocks(registry.paths, registry.load())
 
 
 def cmd_registry(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.store import Registry
 
     entries = Registry().versions()
@@ -48,6 +50,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.reader import entry_metadata
     from future_skills.registry.store import Registry
 
@@ -61,6 +64,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def approved_reports(registry: RegistryReader, entry: RegistryEntry) -> dict[str, Any] | None:
     """Which report version the last approval saw (sha256 per report) and whether they still match."""
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.governance import changed_reports, report_fingerprints
 
     approval = entry.last_approval()
@@ -72,6 +76,7 @@ def approved_reports(registry: RegistryReader, entry: RegistryEntry) -> dict[str
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.store import Registry
 
     registry = Registry()
@@ -90,6 +95,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_reject(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.store import Registry
 
     registry = Registry()
@@ -100,6 +106,7 @@ def cmd_reject(args: argparse.Namespace) -> int:
 
 
 def cmd_promote(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.governance import default_name
     from future_skills.registry.store import Registry
 
@@ -114,6 +121,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
 
 def _approval_note(entry: RegistryEntry) -> str | None:
     """"approved by NAME on DATE": the default comment of a promotion, so the history shows both people."""
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.markdown import approval_phrase
 
     approval = entry.last_approval()
@@ -121,6 +129,7 @@ def _approval_note(entry: RegistryEntry) -> str | None:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.governance import default_name
     from future_skills.registry.store import Registry
 
@@ -133,6 +142,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.formatting import mark, outcome
     from future_skills.registry.store import Registry
 
@@ -151,6 +161,7 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    # imported when the command runs: `future-skills --help` stays fast
     from future_skills.registry.diff import diff_versions, format_diff
     from future_skills.registry.reader import entry_metadata
     from future_skills.registry.store import Registry

@@ -38,6 +38,7 @@ def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_retrain(args: argparse.Namespace) -> int:
     if args.dataset_csv:  # a bad file is refused in about a second, before the notebook machinery is imported
+        # imported when the command runs: `future-skills --help` stays fast
         from future_skills.data.dataset import read_dataset_csv
 
         read_dataset_csv(args.dataset_csv)

@@ -53,6 +53,7 @@ def db_url_for_notebook(url: str | None) -> tuple[str | None, dict[str, str]]:
     and the parameter stays None, so the password is never written into an executed notebook
     or its HTML report.
     """
+    # sqlalchemy imported on first use: start-up time of commands that never touch the database
     from future_skills.settings import ENV_DB_URL
 
     if url is None or masked_url(url) == url:
@@ -68,6 +69,7 @@ def _without_password(text: str, url: str) -> str:
 
 
 def _sqlite_file(url: str) -> Path | None:
+    # sqlalchemy imported on first use: start-up time of commands that never touch the database
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
@@ -79,6 +81,7 @@ def _sqlite_file(url: str) -> Path | None:
 @contextmanager
 def connect(url: str) -> Iterator["object"]:
     """A SQLAlchemy connection to ``url``; any failure to reach the database is a DatabaseError."""
+    # sqlalchemy imported on first use: start-up time of commands that never touch the database
     from sqlalchemy import create_engine
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -110,6 +113,7 @@ def connect(url: str) -> Iterator["object"]:
 
 def check_tables(connection: object, url: str) -> None:
     """Raise a DatabaseError naming the missing tables, if any."""
+    # sqlalchemy imported on first use: start-up time of commands that never touch the database
     from sqlalchemy import inspect
 
     present = set(inspect(connection).get_table_names())
@@ -123,12 +127,13 @@ EXPORT_CHUNK_ROWS = 100_000
 
 
 def export_dataset(url: str, chunk_rows: int = EXPORT_CHUNK_ROWS) -> pd.DataFrame:
-    """The dataset of DESIGN.md, one row per (role, skill, snapshot date), read with one SQL join.
+    """The dataset of docs/CONTRACTS.md, one row per (role, skill, snapshot date), read with one SQL join.
 
     The rows are streamed from the database (server-side cursor where the driver has one) in
     chunks of ``chunk_rows``, each typed as it arrives, so no driver-level copy of the whole
     result is ever held beside the frame.
     """
+    # sqlalchemy imported on first use: start-up time of commands that never touch the database
     from sqlalchemy import text
 
     chunks = []
@@ -145,6 +150,7 @@ def export_dataset(url: str, chunk_rows: int = EXPORT_CHUNK_ROWS) -> pd.DataFram
 
 def load_catalog(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(roles, skills): ID → name, department / category, to map logged IDs to names."""
+    # sqlalchemy imported on first use: start-up time of commands that never touch the database
     from sqlalchemy import text
 
     with connect(url) as connection:
@@ -156,6 +162,7 @@ def load_catalog(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def load_decisions(url: str) -> pd.DataFrame:
     """Every HR decision: the pair, its snapshot date, the level decided and when."""
+    # sqlalchemy imported on first use: start-up time of commands that never touch the database
     from sqlalchemy import text
 
     with connect(url) as connection:
@@ -169,6 +176,7 @@ def load_decisions(url: str) -> pd.DataFrame:
 
 def record_observations(url: str, signals: pd.DataFrame, decisions: pd.DataFrame) -> int:
     """Insert (or replace) signals and HR decisions for their (role, skill, date) keys in one transaction."""
+    # sqlalchemy imported on first use: start-up time of commands that never touch the database
     from sqlalchemy import text
 
     keys = list(KEY_COLUMNS)

@@ -9,13 +9,17 @@ Everything here is synthetic: no person appears in it.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from filelock import FileLock
 
+from future_skills.paths import get_paths
 from future_skills.schema import LABEL, LEVELS, NUMERIC_FEATURES
+from future_skills.settings import default_db_url, load_settings
 
 DEMO_SEED = 20251127
 SNAPSHOT_DATES: tuple[str, ...] = ("2024-12-31", "2025-03-31", "2025-06-30", "2025-09-30",
@@ -203,8 +207,6 @@ def demo_tables(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
 
 def build_demo_database(path: Path | str, seed: int = DEMO_SEED) -> Path:
     """Write the demo SQLite database at ``path`` (atomically: built aside, then renamed)."""
-    import sqlite3
-
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -226,16 +228,11 @@ def build_demo_database(path: Path | str, seed: int = DEMO_SEED) -> Path:
 def ensure_demo_database(db_url: str | None = None) -> str:
     """The database URL to use; builds the embedded demo database when that URL points at it and it is
     absent or of an older format (:data:`DEMO_FORMAT`)."""
-    from future_skills.paths import get_paths
-    from future_skills.settings import default_db_url, load_settings
-
     url = db_url or load_settings().db_url
     if url != default_db_url():
         return url
     path = get_paths().demo_db
     if not path.exists() or demo_format(path) != DEMO_FORMAT:
-        from filelock import FileLock
-
         path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(path) + ".lock"):
             if path.exists() and demo_format(path) != DEMO_FORMAT:
@@ -251,8 +248,6 @@ def ensure_demo_database(db_url: str | None = None) -> str:
 
 def demo_format(path: Path) -> int:
     """The demo database's format (SQLite user_version; 0 for a database built before formats existed)."""
-    import sqlite3
-
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
         version = int(connection.execute("PRAGMA user_version").fetchone()[0])
     connection.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
+import pandas as pd
 
 from future_skills.schema import CATEGORICAL_FEATURES, NUMERIC_FEATURES
 
@@ -148,8 +149,6 @@ class CompiledPipeline:
 
 def probe_frame(pipeline: Any, rows: int = 64, seed: int = 0) -> Any:
     """Rows to check a compiled pipeline on: known names in turn, one unknown name each, numbers spread wide."""
-    import pandas as pd
-
     rng = np.random.default_rng(seed)
     encoder = pipeline.named_steps["preprocess"].named_transformers_["categorical"]
     frame = pd.DataFrame({name: [str(c[i % len(c)]) for i in range(rows)]

@@ -15,8 +15,10 @@ from typing import Any
 import pandas as pd
 
 from future_skills.atomic import atomic_write_json, file_sha256
+from future_skills.data.dataset import read_dataset_csv, read_snapshot
 from future_skills.exceptions import DatasetValidationError, ModelNotFoundError
 from future_skills.model import evidence
+from future_skills.model.families import model_threads
 from future_skills.model.gate import promotion_gate
 from future_skills.model.metrics import classification_metrics, confusion
 from future_skills.model.store import load_model
@@ -79,8 +81,6 @@ def load_production(production_version: str, paths: ProjectPaths) -> tuple[Any, 
 
 
 def _predict(model: Any, frame: pd.DataFrame) -> list[str]:
-    from future_skills.model.families import model_threads
-
     with model_threads():  # busy cores: spinning OpenMP threads would slow gradient boosting down
         return [str(p) for p in model.predict(frame[list(FEATURES)])]
 
@@ -88,8 +88,6 @@ def _predict(model: Any, frame: pd.DataFrame) -> list[str]:
 def score_validation(csv_path: Path, candidate: Any, production: Any | None,
                      candidate_train_keys: set, paths: ProjectPaths) -> tuple[dict[str, Any], pd.DataFrame]:
     """Score the models on an HR-labelled sample; return the summary and the disagreement rows."""
-    from future_skills.data.dataset import read_dataset_csv
-
     sample = read_dataset_csv(csv_path, min_classes=1)
     truth = sample[LABEL].astype(str).tolist()
     cand = _predict(candidate, sample)
@@ -148,8 +146,6 @@ def _compare(test_rows: pd.DataFrame, candidate: Any, production: Any | None,
 
 def _load_candidate(version: str, files: dict[str, Path]) -> tuple[dict[str, Any], Any, pd.DataFrame, pd.DataFrame]:
     """The candidate's metadata, model (sha256 from its metadata), dataset and split."""
-    from future_skills.data.dataset import read_snapshot
-
     metadata = read_metadata(files["metadata_path"])
     model = load_model(files["model_path"], metadata.get("model_sha256"))
     recorded = (metadata.get("dataset") or {}).get("sha256")

@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.inspection import permutation_importance
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, TargetEncoder
+from threadpoolctl import threadpool_limits
 
 from future_skills.exceptions import FutureSkillsError
 from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES
@@ -69,8 +71,6 @@ def free_cores() -> int:
 @contextmanager
 def model_threads() -> Iterator[int]:
     """OpenMP threads limited to :func:`free_cores` while a model fits or scores many rows."""
-    from threadpoolctl import threadpool_limits
-
     threads = free_cores()
     with threadpool_limits(limits=threads, user_api="openmp"):
         yield threads
@@ -172,8 +172,6 @@ def encoded_feature_names(pipeline: Pipeline) -> list[str]:
 def permutation_by_feature(pipeline: Pipeline, frame: pd.DataFrame, labels: pd.Series,
                            random_state: int) -> pd.Series:
     """Accuracy lost when each original feature is shuffled (on at most PERMUTATION_ROWS rows), summing to 1."""
-    from sklearn.inspection import permutation_importance
-
     rows = frame.sample(n=min(len(frame), PERMUTATION_ROWS), random_state=random_state)
     result = permutation_importance(pipeline, rows[list(FEATURES)], labels.loc[rows.index].astype(str),
                                     n_repeats=3, random_state=random_state, n_jobs=1)

@@ -14,8 +14,14 @@ from typing import Any
 import pandas as pd
 
 from future_skills.atomic import atomic_write_with
+from future_skills.data import database
 from future_skills.data.dataset import read_snapshot
+from future_skills.data.demo import ensure_demo_database
 from future_skills.exceptions import FutureSkillsError
+from future_skills.model.evaluation import candidate_test_rows
+from future_skills.model.scoring import ml_model_version, ml_predict
+from future_skills.model.store import load_model, verify_model_file
+from future_skills.model.training import read_split
 from future_skills.monitoring.log_reader import empty_log_frame, read_prediction_log
 from future_skills.paths import ProjectPaths, get_paths, relative_to_root
 from future_skills.registry.entities import RegistryEntry
@@ -69,8 +75,6 @@ def reference_predictions(version: str, entry: RegistryEntry, dataset: pd.DataFr
     The model file is always checked against its sha256; the predictions come from the cache
     (:func:`predictions_cache`) when it exists, else are computed and cached.
     """
-    from future_skills.model.store import load_model, verify_model_file
-
     cache = predictions_cache(version, entry, paths)
     if cache is not None and cache.exists():
         verify_model_file(paths.registered_model_file(entry), entry.model_sha256)
@@ -78,9 +82,6 @@ def reference_predictions(version: str, entry: RegistryEntry, dataset: pd.DataFr
             return pd.read_parquet(cache)
         except (OSError, ValueError):
             pass  # unreadable cache: recompute it
-    from future_skills.model.evaluation import candidate_test_rows
-    from future_skills.model.scoring import ml_predict
-    from future_skills.model.training import read_split
 
     model = load_model(paths.registered_model_file(entry), entry.model_sha256)
     split_path = paths.split_csv(version)
@@ -94,8 +95,6 @@ def reference_predictions(version: str, entry: RegistryEntry, dataset: pd.DataFr
 
 
 def _attach_reference_model(inputs: DriftInputs, version: str, entry: RegistryEntry, paths: ProjectPaths) -> None:
-    from future_skills.model.scoring import ml_model_version
-
     inputs.model_version = ml_model_version(version)
     try:
         predictions = reference_predictions(version, entry, inputs.reference, paths)
@@ -110,9 +109,6 @@ def _attach_reference_model(inputs: DriftInputs, version: str, entry: RegistryEn
 
 def _attach_database(inputs: DriftInputs, db_url: str | None) -> None:
     """Catalog (ID → names) and HR decisions; a database problem only adds a note."""
-    from future_skills.data import database
-    from future_skills.data.demo import ensure_demo_database
-
     try:
         url = ensure_demo_database(db_url or load_settings().db_url)
         inputs.catalog = database.load_catalog(url)

@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import numpy as np
+
 from future_skills.monitoring.log_format import to_log_record
 from future_skills.schema import LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from future_skills.settings import load_settings
@@ -70,8 +72,6 @@ _NULL = _Null()
 
 def _json_numbers(values: Any) -> list[Any]:
     """Floats (written with ``%r`` as ``json.dumps`` would), missing or non-finite ones as ``null``."""
-    import numpy as np
-
     array = np.asarray(values, dtype=np.float64)
     numbers: list[Any] = array.tolist()
     if not np.isfinite(array).all():
@@ -88,8 +88,6 @@ def _json_texts(values: Iterable[Any]) -> list[str]:
 
 
 def _integers(values: Any) -> list[int]:
-    import numpy as np
-
     return np.asarray(values, dtype=np.int64).tolist()
 
 

@@ -19,7 +19,9 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from future_skills.data import database
 from future_skills.data.contract import ColumnRange, numeric_ranges
+from future_skills.data.demo import ensure_demo_database, hidden_need_level
 from future_skills.exceptions import FutureSkillsError
 from future_skills.schema import ID_COLUMNS, KEY_COLUMNS, LABEL, NUMERIC_FEATURES
 
@@ -72,8 +74,6 @@ def day_timestamps(day: date, count: int, rng: np.random.Generator) -> pd.Series
 
 def observations(batch: pd.DataFrame, stamps: pd.Series, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(signals, decisions) of the pairs HR decided on: labels from the hidden rule, decided 1–7 days later."""
-    from future_skills.data.demo import hidden_need_level
-
     signals = batch[[*ID_COLUMNS, *NUMERIC_FEATURES]].copy()
     signals["snapshot_date"] = stamps.dt.strftime("%Y-%m-%d").to_numpy()
     signals = signals[[*KEY_COLUMNS, *NUMERIC_FEATURES]].drop_duplicates(list(KEY_COLUMNS), keep="last")
@@ -104,8 +104,6 @@ def simulate_traffic(*, predict: Callable[..., pd.DataFrame], days: int = 30, ro
     """
     validate_arguments(days, rows_per_day, drift, decision_share)
     last = _end_day(end)
-    from future_skills.data import database
-    from future_skills.data.demo import ensure_demo_database
 
     url = ensure_demo_database(db_url)
     dataset = database.export_dataset(url)

@@ -23,6 +23,7 @@ from typing import Any, Callable
 from future_skills.atomic import crash_point
 from future_skills.data.database import db_url_for_notebook, masked_url
 from future_skills.data.dataset import read_dataset_csv, read_failures
+from future_skills.data.demo import ensure_demo_database
 from future_skills.environment import environment_info, git_commit, installed_packages, login_name
 from future_skills.exceptions import (
     FutureSkillsError,
@@ -32,6 +33,7 @@ from future_skills.exceptions import (
     VersionExistsError,
 )
 from future_skills.model.gate_texts import verdict_text
+from future_skills.model.training import family_sentence
 from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
 from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
 from future_skills.pipeline.limits import TimeLimits
@@ -143,8 +145,6 @@ class _Run:
 
     def echo_family(self) -> None:
         """Say which model family 02_train chose and why (from the staged metadata)."""
-        from future_skills.model.training import family_sentence
-
         try:
             metadata = json.loads(self.paths.staged_metadata(self.version).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -255,8 +255,6 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
 def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo: Callable[[str], None]) -> RetrainResult:
     db_url = options.db_url
     if not options.dataset_csv and not options.skip_export:
-        from future_skills.data.demo import ensure_demo_database
-
         db_url = ensure_demo_database(db_url)
     run = _Run(options, paths, echo)
     run.run_dir.mkdir(parents=True, exist_ok=True)

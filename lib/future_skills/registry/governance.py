@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pwd
 import re
 import socket
 from pathlib import Path
@@ -38,8 +39,6 @@ ACTION_LISTS: dict[str, tuple[str, ...]] = {
 def os_account() -> str:
     """The account of the process's real user id (not LOGNAME/USER, which anyone can set); "" if unknown."""
     try:
-        import pwd
-
         return pwd.getpwuid(os.getuid()).pw_name
     except (ImportError, KeyError, OSError):  # no pwd module (Windows) or a uid without a passwd entry
         return login_name()

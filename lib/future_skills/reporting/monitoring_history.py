@@ -162,6 +162,8 @@ def build_monitor_history(paths: ProjectPaths | None = None, lang: str = "en") -
     # Imported here: nbconvert (under reporting.html) takes seconds to import, and `drift --no-report`
     # imports this module for monitoring_dirs only.
     from future_skills.reporting.html import render_template
+
+    # lazy: start-up time of `drift --no-report`
     from future_skills.reporting.status_block import render_status_block, status_context
 
     paths = (paths or get_paths()).ensure()

@@ -10,6 +10,7 @@ from future_skills.formatting import LANGUAGES
 from future_skills.model.decision import recommend
 from future_skills.model.metrics import comparison_rows
 from future_skills.paths import NOTEBOOK_STEPS, ProjectPaths
+from future_skills.registry.diff import diff_versions
 from future_skills.registry.reader import entry_metadata
 from future_skills.reporting.model_card import model_card_context
 from future_skills.reporting.plots import figure_png, reliability_figure
@@ -28,7 +29,6 @@ def changes_since_production(production_meta: dict | None, metadata: dict) -> di
     """
     if not production_meta:
         return None
-    from future_skills.registry.diff import diff_versions
 
     diff = diff_versions(production_meta, metadata)
     rows = [{"section": r["section"], "name": r["name"], "a": r["a"], "b": r["b"], "delta": r["delta"]}

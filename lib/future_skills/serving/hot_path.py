@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from future_skills.data.contract import feature_rules, load_contract
+from future_skills.model.compiled import compile_pipeline
 from future_skills.model.scoring import ML_ENGINE, level_probabilities, levels_and_scores, ml_model_version
 from future_skills.monitoring import log_writer
 from future_skills.schema import CATEGORICAL_FEATURES, ID_COLUMNS, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
@@ -32,8 +34,6 @@ def compiled_model(model: Any) -> Any:
     """The compiled form of the loaded ``model`` (:mod:`future_skills.model.compiled`), built and checked once; None if it cannot be."""
     key = id(model)
     if key not in COMPILED_CACHE:
-        from future_skills.model.compiled import compile_pipeline
-
         COMPILED_CACHE[key] = compile_pipeline(model)
     return COMPILED_CACHE[key]
 
@@ -61,8 +61,6 @@ def plain_records(payload: Any) -> list[dict[str, Any]] | None:
 
 def passes_contract(records: list[dict[str, Any]], numbers: np.ndarray) -> bool:
     """Whether every ID and feature passes the dataset contract's input rules (the same predicates as serving's)."""
-    from future_skills.data.contract import feature_rules, load_contract
-
     columns = {name: np.array([record[name] for record in records], dtype=np.float64) for name in ID_COLUMNS}
     columns.update({name: numbers[:, position] for position, name in enumerate(NUMERIC_FEATURES)})
     missing = np.zeros(len(records), dtype=bool)

@@ -32,10 +32,13 @@ from typing import Any
 
 import pandas as pd
 
+from future_skills.data.catalog import lookup_names
 from future_skills.data.contract import features_pass, features_schema, load_contract
+from future_skills.data.database import load_catalog
 from future_skills.data.validation import PRESENT, check_frame
 from future_skills.exceptions import FutureSkillsError
 from future_skills.model.scoring import ML_ENGINE, ml_model_version, ml_predict
+from future_skills.model.store import load_model
 from future_skills.monitoring import log_writer as monitoring
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.registry.entities import RegistryEntry
@@ -49,7 +52,7 @@ from future_skills.schema import (
 )
 from future_skills.serving import hot_path
 from future_skills.serving.rules import RULES_ENGINE, RULES_VERSION, rules_predict
-from future_skills.settings import ENV_MODEL_PATH, ENV_MODEL_VERSION, load_settings
+from future_skills.settings import ENV_MODEL_PATH, ENV_MODEL_VERSION, default_db_url, load_settings
 
 RESULT_COLUMNS: tuple[str, ...] = (
     *ID_COLUMNS, "predicted_level", "score", *PROBABILITY_COLUMNS, "engine", "model_version",
@@ -167,8 +170,6 @@ def _resolve_model(settings: Any) -> ModelChoice:
 
 def load_serving_model(choice: ModelChoice) -> Any:
     """The pipeline of ``choice``, sha256-verified, cached per (path, sha256, mtime)."""
-    from future_skills.model.store import load_model
-
     if choice.sha256 is None:
         raise FutureSkillsError(f"No sha256 is recorded for {choice.path}, so it cannot be verified.")
     try:
@@ -198,14 +199,10 @@ def hr_catalog() -> tuple[pd.DataFrame, pd.DataFrame] | None:
 
     The embedded demo database is never built here: serving must not create data.
     """
-    from future_skills.settings import default_db_url
-
     url = load_settings().db_url
     if url not in _CATALOG_CACHE:
         catalog = None
         if url != default_db_url() or get_paths().demo_db.exists():
-            from future_skills.data.database import load_catalog
-
             try:
                 catalog = load_catalog(url)
             except FutureSkillsError:
@@ -222,8 +219,6 @@ def _fill_names(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.astype({name: str for name in CATEGORICAL_FEATURES})
     catalog = hr_catalog()
     if catalog is not None:
-        from future_skills.data.catalog import lookup_names
-
         looked_up = lookup_names(frame, catalog)
         for name in CATEGORICAL_FEATURES:
             frame[name] = frame[name].where(frame[name].notna(), looked_up[name])
