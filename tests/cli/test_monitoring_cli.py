@@ -116,7 +116,7 @@ def test_drift_no_report_compacts_the_log_and_gives_the_verdict_without_kernel_o
     assert "No rotated log file to compact." in capsys.readouterr().out
 
 
-def test_drift_verdict_line_and_reasons_in_french(production: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_drift_verdict_line_and_reasons_in_french(serving_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys):
     log = tmp_path / "drifted.jsonl"
     monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(log))
