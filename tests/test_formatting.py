@@ -21,6 +21,7 @@ from future_skills.formatting import (
     markdown_cell,
     markdown_table,
     outcome,
+    p_statement,
     p_value,
     percent,
     points,
@@ -101,3 +102,9 @@ def test_windows_read_as_words():
 def test_p_values_never_read_zero():
     assert p_value(0.5912) == "0.59" and p_value(0.5912, "fr") == "0,59"
     assert p_value(0.00001) == f"<{NBSP}0.01" and p_value(None) == DASH
+
+
+def test_p_statements_read_as_a_person_writes_them():
+    assert p_statement(0.5123) == f"p{NBSP}={NBSP}0.51"
+    assert p_statement(0.5123, "fr") == f"p{NBSP}={NBSP}0,51"
+    assert p_statement(0.00001) == f"p{NBSP}<{NBSP}0.01"

@@ -109,6 +109,12 @@ def p_value(value: Any, lang: str = "en") -> str:
     return f"<{NBSP}{decimal(0.01, 2, lang)}" if value < 0.01 else decimal(value, 2, lang)
 
 
+def p_statement(value: Any, lang: str = "en") -> str:
+    """'p = 0.51' or 'p < 0.01' (never 'p = < 0.01', never a misleading 'p = 0.00')."""
+    shown = p_value(value, lang)
+    return f"p{NBSP}{shown}" if shown.startswith("<") else f"p{NBSP}={NBSP}{shown}"
+
+
 def colon(label: str, lang: str = "en") -> str:
     """'Verdict:' / 'Verdict :' (French puts a no-break space before the colon)."""
     return f"{label}{NBSP}:" if lang == "fr" else f"{label}:"

@@ -18,6 +18,15 @@ MODEL_VERSION = "ml_random_forest_v1"
 NOW = datetime(2025, 12, 1)
 
 
+def with_catalog_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Role/skill names, department and category derived from the IDs, as the HR catalog would give them."""
+    frame["job_role_name"] = "Role " + frame["job_role_id"].astype(str)
+    frame["job_department"] = "Dept " + (frame["job_role_id"] % 3).astype(str)
+    frame["skill_name"] = "Skill " + frame["skill_id"].astype(str)
+    frame["skill_category"] = "Cat " + (frame["skill_id"] % 4).astype(str)
+    return frame
+
+
 def reference_frame(n: int = 2500, seed: int = 10) -> pd.DataFrame:
     """Training rows: continuous and discrete numeric features, 9 roles and 14 skills."""
     rng = np.random.default_rng(seed)
@@ -25,11 +34,7 @@ def reference_frame(n: int = 2500, seed: int = 10) -> pd.DataFrame:
     frame[NUMERIC_FEATURES[-1]] = rng.integers(0, 6, n).astype(float)  # a discrete feature: merged deciles
     frame["job_role_id"] = rng.integers(1, 10, n)
     frame["skill_id"] = rng.integers(1, 15, n)
-    frame["job_role_name"] = "Role " + frame["job_role_id"].astype(str)
-    frame["job_department"] = "Dept " + (frame["job_role_id"] % 3).astype(str)
-    frame["skill_name"] = "Skill " + frame["skill_id"].astype(str)
-    frame["skill_category"] = "Cat " + (frame["skill_id"] % 4).astype(str)
-    return frame
+    return with_catalog_names(frame)
 
 
 def log_records(n: int = 3000, seed: int = 11) -> list[dict[str, Any]]:

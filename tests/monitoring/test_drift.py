@@ -14,6 +14,7 @@ from future_skills.monitoring.drift import analyse_drift, population_stability_i
 from future_skills.monitoring.inputs import DriftInputs
 from future_skills.monitoring.log_reader import empty_log_frame
 from future_skills.schema import CATEGORICAL_FEATURES, NUMERIC_FEATURES
+from helpers.drift_golden import with_catalog_names
 
 SHIFTED = ("trend_score", "scarcity_index")
 
@@ -23,11 +24,7 @@ def reference_frame(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     frame = pd.DataFrame({name: rng.normal(50, 10, n) for name in NUMERIC_FEATURES})
     frame["job_role_id"] = rng.integers(1, 9, n)
     frame["skill_id"] = rng.integers(1, 13, n)
-    frame["job_role_name"] = "Role " + frame["job_role_id"].astype(str)
-    frame["job_department"] = "Dept " + (frame["job_role_id"] % 3).astype(str)
-    frame["skill_name"] = "Skill " + frame["skill_id"].astype(str)
-    frame["skill_category"] = "Cat " + (frame["skill_id"] % 4).astype(str)
-    return frame
+    return with_catalog_names(frame)
 
 
 def current_frame(n: int = 1000, seed: int = 1, shift: tuple[str, ...] = (), level: str | None = None,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from future_skills.formatting import integer, level_name, long_date, p_value, percent, points
+from future_skills.formatting import integer, level_name, long_date, p_statement, percent, points
 from future_skills.model.gate_texts import criterion_name
 from future_skills.reporting.metrics_view import metric_label
 from future_skills.reporting.texts import catalogue_text
@@ -21,12 +21,12 @@ TEXT: dict[str, dict[str, str]] = {
         "objectives_missed": "It misses {count} of the registry's objectives: {missed}.",
         "missed_item": "{metric} {value} (objective {target})",
         "within_chance": "On the same {rows} pairs, the candidate is right {signed} compared with production "
-                         "(95% range {low} to {high}): the difference is within chance (p = {p}), so this data "
+                         "(95% range {low} to {high}): the difference is within chance ({p}), so this data "
                          "cannot tell the two models apart.",
         "better": "On the same {rows} pairs, the candidate is right more often than production by {diff} (95% range "
-                  "{low} to {high}); a difference this large is unlikely to be chance (p = {p}).",
+                  "{low} to {high}); a difference this large is unlikely to be chance ({p}).",
         "worse": "On the same {rows} pairs, the candidate is right less often than production by {diff} (95% range "
-                 "{low} to {high}); a difference this large is unlikely to be chance (p = {p}).",
+                 "{low} to {high}); a difference this large is unlikely to be chance ({p}).",
         "recent": "On the {rows} most recent pairs (decided by HR after {after}, learned by neither model), the "
                   "candidate is right {candidate} of the time and production {production}.",
         "weak_group": "Its weakest {column} is {group}: right {accuracy} of the time on {rows} pairs, {gap} "
@@ -55,13 +55,13 @@ TEXT: dict[str, dict[str, str]] = {
         "missed_item": "{metric} {value} (objectif {target})",
         "within_chance": "Sur les mêmes {rows} paires, le taux de bonnes réponses du candidat est de {signed} "
                          "par rapport à la production (intervalle à 95 % de {low} à {high}) : l'écart relève du "
-                         "hasard (p = {p}), ces données ne permettent pas de départager les deux modèles.",
+                         "hasard ({p}), ces données ne permettent pas de départager les deux modèles.",
         "better": "Sur les mêmes {rows} paires, le candidat a raison plus souvent que la production, de {diff} "
                   "(intervalle à 95 % de {low} à {high}) ; un tel écart a peu de chances d'être dû au hasard "
-                  "(p = {p}).",
+                  "({p}).",
         "worse": "Sur les mêmes {rows} paires, le candidat a raison moins souvent que la production, de {diff} "
                  "(intervalle à 95 % de {low} à {high}) ; un tel écart a peu de chances d'être dû au hasard "
-                 "(p = {p}).",
+                 "({p}).",
         "recent": "Sur les {rows} paires les plus récentes (décidées par la RH après le {after}, apprises par "
                   "aucun des deux modèles), le candidat a raison dans {candidate} des cas, la production dans "
                   "{production}.",
@@ -88,7 +88,7 @@ def _comparison_fields(v: dict[str, Any], lang: str) -> dict[str, str]:
     return {"rows": integer(v["rows"], lang), "diff": points(abs(v["difference"]), lang).lstrip("+"),
             "signed": points(v["difference"], lang),
             "low": points(v["difference_low"], lang), "high": points(v["difference_high"], lang),
-            "p": p_value(v["p_value"], lang)}
+            "p": p_statement(v["p_value"], lang)}
 
 
 def reason_sentence(reason: dict[str, Any], lang: str = "en", readable=str) -> str:

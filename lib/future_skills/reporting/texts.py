@@ -25,9 +25,9 @@ TEXT: dict[str, dict[str, str]] = {
                            "range is where the true share of right answers lies, with 95% confidence.",
         "model": "Model", "right_answers": "Right answers", "share_right": "Share right", "range": "95% range",
         "difference": "Difference", "candidate": "Candidate", "production": "Production",
-        "chance_within": "The difference is within chance (p = {p}): on these pairs the two models cannot be told "
+        "chance_within": "The difference is within chance ({p}): on these pairs the two models cannot be told "
                          "apart.",
-        "chance_beyond": "The difference is unlikely to be chance (p = {p}).",
+        "chance_beyond": "The difference is unlikely to be chance ({p}).",
         "alone_rows": "No model is in production: the candidate answered {rows} pairs it never learned from, and "
                       "was right {share} of the time (95% range {low} to {high}).",
         "errors": "What the errors mean for HR",
@@ -115,9 +115,9 @@ TEXT: dict[str, dict[str, str]] = {
                            "confiance.",
         "model": "Modèle", "right_answers": "Bonnes réponses", "share_right": "Part de bonnes réponses",
         "range": "Intervalle à 95 %", "difference": "Écart", "candidate": "Candidat", "production": "Production",
-        "chance_within": "L'écart relève du hasard (p = {p}) : sur ces paires, les deux modèles ne se distinguent "
+        "chance_within": "L'écart relève du hasard ({p}) : sur ces paires, les deux modèles ne se distinguent "
                          "pas.",
-        "chance_beyond": "L'écart a peu de chances d'être dû au hasard (p = {p}).",
+        "chance_beyond": "L'écart a peu de chances d'être dû au hasard ({p}).",
         "alone_rows": "Aucun modèle n'est en production : le candidat a répondu sur {rows} paires qu'il n'a jamais "
                       "apprises et a eu raison dans {share} des cas (intervalle à 95 % de {low} à {high}).",
         "errors": "Ce que les erreurs signifient pour la RH",
