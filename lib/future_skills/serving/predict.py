@@ -98,6 +98,7 @@ def clear_cache() -> None:
     """Forget loaded models and the warnings already shown (tests, or after a promotion)."""
     _MODEL_CACHE.clear()
     hot_path.COMPILED_CACHE.clear()
+    hot_path.RULES_CACHE.clear()
     _CHOICE_CACHE.clear()
     _CATALOG_CACHE.clear()
     _WARNED.clear()
