@@ -13,9 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import parallel_config
 
-from future_skills.model.families import model_threads
 from future_skills.schema import FEATURES, LEVELS, PROBABILITY_COLUMNS
 
 ML_ENGINE = "ML (RandomForest)"
@@ -64,6 +62,11 @@ def ml_predict(model: Any, frame: pd.DataFrame, compiled: Any = None) -> pd.Data
     compiled) and the fitted estimator scores that matrix: the ColumnTransformer's DataFrame
     handling cost more than gradient boosting's own scoring on 100k rows (BENCHMARKS.md).
     """
+    # Imported when scoring, not with the module: families imports scikit-learn (~0.3 s), which the drift
+    # verdict (ml_model_version, prediction_frame) must not pay.
+    from joblib import parallel_config  # noqa: I001 - one block under its comment
+    from future_skills.model.families import model_threads
+
     many = len(frame) >= PARALLEL_MIN_ROWS
     # threads, not processes: a ColumnTransformer would otherwise ship the rows to worker processes
     with parallel_config(backend="threading", n_jobs=-1 if many else 1), (model_threads() if many else nullcontext()):
