@@ -219,10 +219,3 @@ MONITORING_TEXT: dict[str, dict[str, str]] = {
 def monitoring_words(lang: str = "en") -> dict[str, str]:
     """Every phrase of the monitoring page in ``lang``, with the language's typography."""
     return {key: typography(value, lang) for key, value in MONITORING_TEXT[check_language(lang)].items()}
-
-
-def readable(feature: str, lang: str = "en") -> str:
-    """``trend_score`` → ``Trend score`` (``Tendance`` in French)."""
-    if lang == "fr" and feature in FEATURE_NAMES_FR:
-        return FEATURE_NAMES_FR[feature]
-    return feature.replace("_k", " (k€)").replace("_", " ").capitalize()
