@@ -34,7 +34,8 @@ from typing import Any, Iterator
 from future_skills.paths import NOTEBOOKS, NOTEBOOKS_DIR
 
 # Imported by the template besides the notebooks' own imports: what every kernel needs to start.
-KERNEL_MODULES = ("ipykernel.kernelapp", "matplotlib_inline.backend_inline", "matplotlib.pyplot")
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+                  "matplotlib_inline.backend_inline", "matplotlib.pyplot")
 # Imported by the package only where used (the pipeline's driver never needs them), by the notebooks always.
 LATE_IMPORTS = ("sklearn.metrics", "scipy.stats")
 MESSAGE_BYTES = 1 << 20  # one request (command, environment, directory) fits easily
