@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from future_skills.formatting import integer, level_name
 from future_skills.monitoring.statistics import charted
 from future_skills.reporting.drift_texts import FEATURE_NAMES_FR, chart_text, statistic_name
-from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES
+from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES, localise_ticks
 from future_skills.schema import LEVELS, NUMERIC_FEATURES
 
 STATUS_COLOURS = {"ok": "#4c9a2a", "watch": "#e0a100", "drift": "#c0392b"}
@@ -90,6 +90,7 @@ def feature_histograms(report: dict[str, Any], features: list[str] | None = None
         ax.set_visible(False)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=2, fontsize=8)
     fig.suptitle(chart_text("moved", lang, sampled=sampled))
+    localise_ticks(fig, lang)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
@@ -121,6 +122,7 @@ def statistics_chart(report: dict[str, Any], lang: str = "en") -> Figure | None:
         ax.set_ylabel(chart_text("feature", lang))
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8, loc="lower right")
+    localise_ticks(fig, lang)
     fig.tight_layout()
     return fig
 
@@ -145,5 +147,6 @@ def prediction_mix_by_week(report: dict[str, Any], lang: str = "en") -> Figure |
     ax.set_ylabel(chart_text("share_predictions", lang))
     ax.set_ylim(0, 100)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    localise_ticks(fig, lang)
     fig.tight_layout()
     return fig

@@ -11,7 +11,7 @@ import io
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from future_skills.atomic import atomic_write_text
 from future_skills.formatting import colon, date_time, typography, window_text
@@ -30,6 +30,9 @@ from future_skills.reporting.drift_texts import (
 )
 from future_skills.schema import NUMERIC_FEATURES
 from future_skills.thresholds import DEFAULTS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RUN_STAMP = "%Y%m%dT%H%M%S"  # drift run folder names (pipeline.drift_job)
 
@@ -104,13 +107,17 @@ def _g(value: float, lang: str) -> str:
     return f"{value:g}".replace(".", ",") if lang == "fr" else f"{value:g}"
 
 
-def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatistic, lang: str = "en") -> str | None:
-    """One charted statistic per feature over the drift runs' dates, as a base64 PNG (offline page)."""
+def statistic_history_figure(history: list[dict[str, Any]], statistic: DriftStatistic,
+                             lang: str = "en") -> Figure | None:
+    """One charted statistic per feature over the drift runs' dates (None when no run has a date)."""
     points = [(run_time(h), h) for h in history]
     points = [(when, h) for when, h in points if when is not None]
     if not points:
         return None
-    from matplotlib.figure import Figure  # lazy: the history page is rarely built, matplotlib is slow to import
+    # lazy: the history page is rarely built, matplotlib is slow to import
+    from matplotlib.figure import Figure
+
+    from future_skills.reporting.plots import localise_ticks  # lazy: plots imports matplotlib
 
     fig = Figure(figsize=(9, 4), dpi=100)
     ax = fig.subplots()
@@ -128,7 +135,16 @@ def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatist
     ax.set_ylabel(threshold_label(statistic, thresholds, lang))
     fig.autofmt_xdate()
     ax.legend(fontsize=7, ncols=2)
+    localise_ticks(fig, lang)
     fig.tight_layout()
+    return fig
+
+
+def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatistic, lang: str = "en") -> str | None:
+    """:func:`statistic_history_figure` as a base64 PNG data URI (offline page), or None."""
+    fig = statistic_history_figure(history, statistic, lang)
+    if fig is None:
+        return None
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

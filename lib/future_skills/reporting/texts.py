@@ -67,8 +67,6 @@ TEXT: dict[str, dict[str, str]] = {
                          "of this version ({b}). Scores are not repeated here: each model's own test score was "
                          "measured on different pairs; the comparison above uses the same pairs.",
         "changes_more": "{more} more changes are listed by the command future-skills diff {a} {b}.",
-        "section_hyperparameters": "Training setting", "section_dataset": "Data",
-        "section_feature_importance": "Importance of a signal",
         "item": "Item",
         "reports": "Detailed reports",
         "report_export": "1. Dataset export and validation", "report_train": "2. Model training",
@@ -161,8 +159,6 @@ TEXT: dict[str, dict[str, str]] = {
                          "modèle a été mesuré sur des paires différentes ; la comparaison ci-dessus utilise les "
                          "mêmes paires.",
         "changes_more": "{more} autres changements sont listés par la commande future-skills diff {a} {b}.",
-        "section_hyperparameters": "Réglage d'entraînement", "section_dataset": "Données",
-        "section_feature_importance": "Importance d'un signal",
         "item": "Élément",
         "reports": "Rapports détaillés",
         "report_export": "1. Export et validation des données", "report_train": "2. Entraînement du modèle",
