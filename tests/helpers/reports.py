@@ -51,6 +51,7 @@ def english_sentences() -> set[str]:
     from future_skills.model import gate_texts
     from future_skills.monitoring.statistics import registered
     from future_skills.reporting import (
+        changes_view,
         decision_view,
         drift_texts,
         evaluate_view,
@@ -65,7 +66,8 @@ def english_sentences() -> set[str]:
     catalogues = [texts.TEXT, decision_view.TEXT, evaluate_view.TEXT, export_view.TEXT, train_view.TEXT,
                   metrics_view.TEXT, model_card.TEXT, texts.STATUS_TEXT, gate_texts.DETAILS, gate_texts.NAMES,
                   plots.LABELS, plots.CALIBRATION_LABELS, drift_texts.TEXT, drift_texts.CHART_TEXT,
-                  drift_texts.MONITORING_TEXT, texts.CLI_TEXT]
+                  drift_texts.MONITORING_TEXT, texts.CLI_TEXT,
+                  changes_view.LABELS]
     # the monitoring layer's own English words for its statistics (display names, descriptions, headers)
     catalogues.append({"en": {f"{s.name}.{i}": text for s in registered() for i, text in
                               enumerate((s.display_name, s.description, *(c.header for c in s.columns)))}})

@@ -136,8 +136,12 @@ def test_csv_format_and_refusal_read_in_french():
     assert french == "UTF-8, séparateur point-virgule, décimales avec virgule, fins de ligne LF"
     refused = DatasetValidationError("3 rows break a rule.\nFix the file.",
                                      failures=[CheckResult("trend_score", "a number", 3, [{"line": 4, "value": "x"}])])
-    assert export_view.refusal_sentence(refused) == "**The dataset was refused.** 3 rows break a rule."
-    assert export_view.refusal_sentence(refused, "fr").startswith("**Le jeu de données a été refusé.**")
+    assert export_view.refusal_sentence(refused) == "**The dataset was refused.** 1 rule of the dataset contract failed."
+    assert export_view.refusal_sentence(refused, "fr") == ("**Le jeu de données a été refusé.** 1 règle du contrat "
+                                                           "de données n'est pas respectée.")
+    empty = DatasetValidationError("the file has a header but no data rows; export it again.")
+    assert export_view.refusal_sentence(empty).endswith("the file has a header but no data rows; export it again.")
+    assert export_view.refusal_advice([], "fr") == "Que faire\u00a0: corrigez ces lignes dans les données et relancez."
     table = export_view.refusal_table(refused, "fr")
     assert list(table.columns)[:3] == ["Règle", "Colonne", "Lignes en erreur"]
     assert table.iloc[0, 0] == "un nombre"

@@ -289,16 +289,15 @@ def finish_run(manifest: RunManifest, metadata: dict[str, Any], paths: ProjectPa
 
 
 def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:
-    """Notebook, error sentence and report link for the FAILED banner of index.html."""
+    """Notebook, cell, error and report link for the FAILED banner of index.html; a refused dataset's broken
+    rules as records (``refused``), which the page words in its own language."""
     if isinstance(exc, NotebookExecutionError):
         report = exc.notebook.replace(".ipynb", ".html")
         exists = (run.report_dir / report).exists()
-        where = f" (cell {exc.cell})" if exc.cell is not None else ""
-        refused = read_failures(run.run_dir) or {}  # the export's broken rules, when the dataset was refused
-        error = refused["message"].splitlines()[0] if refused.get("message") else exc.error
-        return {"notebook": exc.notebook + where, "error": error, "report": report if exists else None,
-                "failures": refused.get("failures") or []}
-    return {"notebook": "pipeline (after the notebooks)", "error": str(exc) or type(exc).__name__, "report": None}
+        refused = read_failures(run.run_dir)  # the export's broken rules, when the dataset was refused
+        return {"notebook": exc.notebook, "cell": exc.cell, "error": exc.error,
+                "report": report if exists else None, "refused": refused}
+    return {"notebook": None, "error": str(exc) or type(exc).__name__, "report": None}
 
 
 def publish_staged(version: str, paths: ProjectPaths | None = None) -> RetrainResult:

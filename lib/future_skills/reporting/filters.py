@@ -22,6 +22,7 @@ from future_skills.formatting import (
 from future_skills.model.gate_texts import criterion_detail, criterion_name, verdict_text
 from future_skills.reporting import decision_view
 from future_skills.reporting.changes_view import change_row
+from future_skills.reporting.export_view import refusal_view
 from future_skills.reporting.drift_plots import readable
 from future_skills.reporting.metrics_view import metric_label
 
@@ -58,6 +59,7 @@ def template_filters(lang: str) -> dict[str, Callable[..., Any]]:
         "label": lambda text: colon(text, lang),
         "readable": lambda name: readable(name, lang),
         "change_row": lambda row: change_row(row, lang),
+        "refusal": lambda refused: refusal_view(refused, lang),
         "criterion_name": lambda c: criterion_name(c["id"], lang),
         "criterion_detail": lambda c: criterion_detail(c, lang),
         "outcome": lambda c: mark(outcome(c.get("passed"), checked=c.get("checked", True)), lang),

@@ -15,6 +15,7 @@ TEXT: dict[str, dict[str, str]] = {
                  "technical terms are explained in the glossary at the end.",
         "failed_banner": "FAILED",
         "failed_sentence": "The run stopped in notebook {notebook}: {error}",
+        "cell": "cell {cell}", "after_notebooks": "none (after the notebooks, while publishing)",
         "failed_help": "No model was published and the registry was not changed. Open the failed notebook's "
                        "report below to see where it stopped, fix the cause and run the same command again.",
         "decision_sheet": "Decision sheet",
@@ -102,6 +103,7 @@ TEXT: dict[str, dict[str, str]] = {
                  "termes techniques sont expliqués dans le glossaire final.",
         "failed_banner": "ÉCHEC",
         "failed_sentence": "L'exécution s'est arrêtée dans le notebook {notebook} : {error}",
+        "cell": "cellule {cell}", "after_notebooks": "aucun (après les notebooks, à la publication)",
         "failed_help": "Aucun modèle n'a été publié et le registre n'a pas changé. Ouvrez le rapport du notebook en "
                        "échec ci-dessous pour voir où il s'est arrêté, corrigez la cause et relancez la même commande.",
         "decision_sheet": "Fiche de décision",
