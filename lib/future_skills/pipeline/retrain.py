@@ -189,8 +189,9 @@ class _Run:
             return False
         try:
             check_auto_promote_allowed()
-        except PermissionRefusedError as exc:
-            self.echo(cli_text("auto_refused", self.options.report_lang, reason=exc))
+        except PermissionRefusedError:  # the governance refusal, worded in the run's language
+            lang = self.options.report_lang
+            self.echo(cli_text("auto_refused", lang, reason=cli_text("auto_disabled", lang)))
             return False
         operator = self.options.operator or login_name() or "operator"
         comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed); no person approved it"

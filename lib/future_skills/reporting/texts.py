@@ -271,6 +271,8 @@ CLI_TEXT: dict[str, dict[str, str]] = {
         "report": "Report: {path}", "drift_json": "Drift JSON: {path}",
         "history": "Monitoring history of {runs} drift run{plural} written to {path}.",
         "auto_refused": "Auto-promotion refused: {reason}",
+        "auto_disabled": "auto-promotion is disabled by [governance] allow_auto_promote = false in "
+                         "future_skills.toml; a listed approver must approve the version and a promoter promote it.",
         "auto_promoted": "{version} auto-promoted to production by the pipeline (run by {operator}); this is not an "
                          "approval by a person (future-skills rollback undoes it).",
     },
@@ -281,6 +283,9 @@ CLI_TEXT: dict[str, dict[str, str]] = {
         "report": "Rapport : {path}", "drift_json": "JSON de dérive : {path}",
         "history": "Historique du suivi de {runs} analyse{plural} de dérive écrit dans {path}.",
         "auto_refused": "Mise en production automatique refusée : {reason}",
+        "auto_disabled": "la mise en production automatique est désactivée par [governance] allow_auto_promote = "
+                         "false dans future_skills.toml ; une personne habilitée doit approuver la version et une "
+                         "autre la mettre en production.",
         "auto_promoted": "{version} mise en production automatiquement par le pipeline (lancé par {operator}) ; ce "
                          "n'est pas l'approbation d'une personne (future-skills rollback l'annule).",
     },
