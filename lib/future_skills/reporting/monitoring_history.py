@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from future_skills.atomic import atomic_write_text
-from future_skills.formatting import colon, date_time, typography, window_text
+from future_skills.formatting import LANGUAGES, colon, date_time, typography, window_text
 from future_skills.monitoring.statistics import DriftStatistic, charted, registered
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.registry.entities import RegistryEntry
@@ -55,6 +55,31 @@ def load_drift_history(paths: ProjectPaths | None = None) -> list[dict[str, Any]
         report["_run"] = drift_json.parent.name
         history.append(report)
     return history
+
+
+def run_language(run_dir: Path) -> str | None:
+    """The report language a drift run was asked for: the ``report_lang`` papermill recorded in its executed
+    notebook (None for a ``drift --no-report`` run or an unreadable notebook)."""
+    for notebook in sorted(Path(run_dir).glob("*.ipynb")):
+        try:
+            metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+        except (OSError, ValueError):
+            continue
+        lang = ((metadata.get("papermill") or {}).get("parameters") or {}).get("report_lang")
+        if lang in LANGUAGES:
+            return lang
+    return None
+
+
+def history_language(paths: ProjectPaths | None = None) -> str:
+    """The language of the newest drift run that recorded one, else English: the history page reads like
+    the reports it links to."""
+    runs, _ = monitoring_dirs(paths or get_paths())
+    for run_dir in sorted((d for d in runs.glob("*") if d.is_dir()), reverse=True):
+        lang = run_language(run_dir)
+        if lang:
+            return lang
+    return "en"
 
 
 def run_time(report: dict[str, Any]) -> datetime | None:
@@ -172,9 +197,9 @@ def history_rows(history: list[dict[str, Any]], entries: list[RegistryEntry], re
     return list(reversed(rows))
 
 
-def build_monitor_history(paths: ProjectPaths | None = None, lang: str = "en") -> tuple[Path, int]:
-    """Write ``reports/monitoring/index.html`` in ``lang``: one line per past drift run, charted statistics
-    over time."""
+def build_monitor_history(paths: ProjectPaths | None = None, lang: str | None = None) -> tuple[Path, int]:
+    """Write ``reports/monitoring/index.html`` in ``lang`` (default: :func:`history_language`, the language of
+    the newest drift report): one line per past drift run, charted statistics over time."""
     # Imported here: nbconvert (under reporting.html) takes seconds to import, and `drift --no-report`
     # imports this module for monitoring_dirs only.
     from future_skills.reporting.html import render_template
@@ -183,6 +208,7 @@ def build_monitor_history(paths: ProjectPaths | None = None, lang: str = "en") -
     from future_skills.reporting.status_block import render_status_block, status_context
 
     paths = (paths or get_paths()).ensure()
+    lang = lang or history_language(paths)
     _, reports = monitoring_dirs(paths)
     history = load_drift_history(paths)
     thresholds = {**DEFAULTS["drift"], **(history[-1].get("thresholds", {}) if history else {})}
