@@ -18,6 +18,7 @@ from nbconvert.preprocessors import Preprocessor
 from future_skills.atomic import atomic_write_text
 from future_skills.formatting import LANGUAGES, check_language, mark_css, typography
 from future_skills.paths import NOTEBOOK_STEPS
+from future_skills.registry.governance import STATUS_BEGIN, STATUS_END
 from future_skills.reporting.filters import template_filters
 from future_skills.reporting.model_card import card_text
 from future_skills.reporting.texts import GLOSSARY, TEXT
@@ -77,7 +78,8 @@ def report_header(notebook_path: Path | str, parameters: dict[str, Any], lang: s
 
 def export_notebook_html(notebook_path: Path | str, html_path: Path | str,
                          exporter: HTMLExporter | None = None, lang: str | None = None) -> Path:
-    """Export one executed notebook to ``html_path`` (atomically), keeping the cells of one language.
+    """Export one executed notebook to ``html_path`` (atomically), keeping the cells of one language, with an
+    empty live status region at the top (filled from the registry by ``status_block.refresh_status_blocks``).
 
     ``lang`` defaults to the notebook's ``report_lang`` parameter (recorded by papermill), else English.
     """
@@ -89,7 +91,8 @@ def export_notebook_html(notebook_path: Path | str, html_path: Path | str,
     exporter = exporter or make_html_exporter()
     exporter.language_code = lang
     body, _ = exporter.from_notebook_node(
-        notebook, resources={"metadata": {"name": header["title"]}, "fs_back": header["back"], "fs_lang": lang})
+        notebook, resources={"metadata": {"name": header["title"]}, "fs_back": header["back"], "fs_lang": lang,
+                             "fs_status": STATUS_BEGIN + STATUS_END})
     atomic_write_text(html_path, body)
     return Path(html_path)
 

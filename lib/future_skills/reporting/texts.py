@@ -206,6 +206,9 @@ def catalogue_text(catalogue: dict[str, dict[str, str]], key: str, lang: str = "
 STATUS_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "heading": "Status in the model registry (live)",
+        "report_heading": "Status in the model registry now",
+        "frozen": "The rest of this report shows the state at the time of the run; the decision and the current "
+                  "criteria are in the", "summary_link": "audit summary",
         "candidate": "candidate, approval pending", "approved": "approved", "production": "production",
         "archived": "archived", "rejected": "rejected", "failed": "failed",
         "not_registered": "not registered",
@@ -232,6 +235,9 @@ STATUS_TEXT: dict[str, dict[str, str]] = {
     },
     "fr": {
         "heading": "Statut dans le registre des modèles (à jour)",
+        "report_heading": "Statut actuel dans le registre des modèles",
+        "frozen": "Le reste de ce rapport montre l'état au moment de l'exécution ; la décision et les critères à "
+                  "jour figurent dans la", "summary_link": "synthèse d'audit",
         "candidate": "candidat, approbation en attente", "approved": "approuvé", "production": "en production",
         "archived": "archivé", "rejected": "rejeté", "failed": "en échec",
         "not_registered": "non enregistré",
