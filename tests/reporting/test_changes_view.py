@@ -50,7 +50,7 @@ def test_french_rows_read_in_french_with_french_numbers_and_dates():
     assert shown["period end"]["b"] == "24 novembre 2026"
     assert shown["total_samples"]["b"] == "6\u202f523" and shown["total_samples"]["delta"] == "+1\u202f723"
     assert shown["stratified_split"]["b"] == "oui"
-    assert shown["skill_category=Communication"]["label"].endswith("Catégorie de compétence\u00a0: Communication")
+    assert shown["skill_category=Communication"]["label"].endswith("Catégorie de compétence «\u00a0Communication\u00a0»")
     assert not any(re.search(r"\d\.\d", " ".join(r.values())) for r in shown.values())
 
 
@@ -58,6 +58,8 @@ def test_english_labels():
     assert row_label("dataset", "sha256") == "Data: fingerprint of the training data (sha256)"
     assert row_label("hyperparameters", "n_estimators") == "Training setting: number of trees"
     assert row_label("feature_importance", "trend_score") == "Importance of a signal: Trend score"
+    assert row_label("feature_importance", "skill_category=Security") == \
+        "Importance of a signal: Skill category “Security”"
 
 
 def test_sentences_of_the_metadata_stay_out_of_the_table():

@@ -32,7 +32,7 @@ LABELS: dict[str, dict[str, str]] = {
         "period end": "last snapshot date", "features_used": "signals used",
         "rf": "random forest", "hgb": "gradient boosting", "balanced": "balanced", "yes": "yes", "no": "no",
         "sqrt": "square root of the number of signals",
-        "category": "{category}: {value}",
+        "category": "{category} “{value}”",
     },
     "fr": {
         "hyperparameters": "Réglage d'entraînement", "dataset": "Données",
@@ -51,7 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "period end": "dernière date d'instantané", "features_used": "signaux utilisés",
         "rf": "forêt aléatoire", "hgb": "gradient boosting", "balanced": "équilibré", "yes": "oui", "no": "non",
         "sqrt": "racine carrée du nombre de signaux",
-        "category": "{category}\u00a0: {value}",
+        "category": "{category} «\u00a0{value}\u00a0»",
     },
 }
 
@@ -70,7 +70,7 @@ def row_label(section: str, name: str, lang: str = "en") -> str:
 
 
 def signal_name(name: str, lang: str = "en") -> str:
-    """A signal of the importance list: 'Trend score', or 'Skill category: Communication' for one category."""
+    """A signal of the importance list: 'Trend score', or 'Skill category “Communication”' for one category."""
     if "=" not in name:
         return readable(name, lang)
     feature, value = name.split("=", 1)
