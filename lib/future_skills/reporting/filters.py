@@ -24,17 +24,7 @@ from future_skills.reporting import decision_view
 from future_skills.reporting.changes_view import change_row
 from future_skills.reporting.drift_plots import readable
 from future_skills.reporting.export_view import refusal_view
-from future_skills.reporting.metrics_view import metric_label
-
-
-def measure(key: str, value: Any, lang: str) -> str:
-    """A metric value as readers see it: shares as percentages, weighted F1 as a 0–1 number."""
-    return decimal(value, 3, lang) if str(key).startswith("f1") else percent(value, lang)
-
-
-def measure_change(key: str, value: Any, lang: str) -> str:
-    """A metric difference: percentage points for shares, a signed number for weighted F1."""
-    return decimal(value, 3, lang, signed=True) if str(key).startswith("f1") else points(value, lang)
+from future_skills.reporting.metrics_view import measure, measure_change, metric_label
 
 
 def template_filters(lang: str) -> dict[str, Callable[..., Any]]:
