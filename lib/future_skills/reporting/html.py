@@ -67,6 +67,20 @@ def keep_language(notebook: nbformat.NotebookNode, lang: str) -> nbformat.Notebo
     return notebook
 
 
+PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
+
+
+def localise_error_banners(notebook: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """Papermill's two English banners of a failed run ("An Exception was encountered at …") in ``lang``."""
+    if lang == "en":
+        return notebook
+    for cell in notebook.cells:
+        if PAPERMILL_ERROR_TAG in cell.get("metadata", {}).get("tags", []):
+            for key in ("papermill_top", "papermill_here"):
+                cell.source = cell.source.replace(TEXT["en"][key], typography(TEXT[lang][key], lang))
+    return notebook
+
+
 def report_header(notebook_path: Path | str, parameters: dict[str, Any], lang: str) -> dict[str, str]:
     """Browser title ("v2 — Training") and the link text back to the summary, in ``lang``."""
     name = Path(notebook_path).name
@@ -87,6 +101,7 @@ def export_notebook_html(notebook_path: Path | str, html_path: Path | str,
     parameters = notebook.metadata.get("papermill", {}).get("parameters", {}) or {}
     lang = check_language(lang or parameters.get("report_lang") or "en")
     keep_language(notebook, lang)
+    localise_error_banners(notebook, lang)
     header = report_header(notebook_path, parameters, lang)
     exporter = exporter or make_html_exporter()
     exporter.language_code = lang

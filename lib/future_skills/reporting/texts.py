@@ -74,6 +74,8 @@ TEXT: dict[str, dict[str, str]] = {
         "report_evaluate": "3. Evaluation and promotion gate", "report_drift": "4. Drift monitoring",
         "not_run": "not run",
         "back_to_summary": "← Back to the audit summary",
+        "papermill_top": "An Exception was encountered at", "papermill_here": "Execution using papermill encountered "
+        "an exception here and stopped:",
         "glossary": "Glossary",
         "g_accuracy": "Accuracy (share right): the share of pairs where the model gives the same need level as HR.",
         "g_precision": "Precision of a level: when the model says that level, how often it is right.",
@@ -167,6 +169,8 @@ TEXT: dict[str, dict[str, str]] = {
         "report_evaluate": "3. Évaluation et critères de mise en production", "report_drift": "4. Suivi de la dérive",
         "not_run": "non exécuté",
         "back_to_summary": "← Retour à la synthèse d'audit",
+        "papermill_top": "L'exécution s'est arrêtée sur une erreur à la cellule",
+        "papermill_here": "L'exécution s'est arrêtée ici sur une erreur (le détail technique, en anglais, suit) :",
         "glossary": "Glossaire",
         "g_accuracy": "Taux de bonnes réponses : la part des paires où le modèle donne le même niveau de besoin "
                       "que la RH.",
