@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from future_skills.formatting import integer, level_name
+from future_skills.formatting import compact, integer, level_name
 from future_skills.monitoring.statistics import charted
 from future_skills.reporting.drift_texts import FEATURE_NAMES_FR, chart_text, statistic_name
 from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES, localise_ticks
@@ -43,11 +43,6 @@ def readable(feature: str, lang: str = "en") -> str:
 def level_label(level: str, lang: str = "en") -> str:
     """A need level in a legend or table: 'Medium need' in English, the French level name otherwise."""
     return LEVEL_NAMES[level] if lang == "en" else level_name(level, lang)
-
-
-def _number(value: float, lang: str) -> str:
-    """A threshold as Python's ``g`` format, with a decimal comma in French."""
-    return f"{value:g}".replace(".", ",") if lang == "fr" else f"{value:g}"
 
 
 def _day(day: Any, lang: str) -> str:
@@ -114,7 +109,7 @@ def statistics_chart(report: dict[str, Any], lang: str = "en") -> Figure | None:
             if key in thresholds:
                 ax.axvline(thresholds[key], color="black", linestyle=style, linewidth=1,
                            label=chart_text("threshold", lang, label=chart_text(label, lang),
-                                           value=_number(thresholds[key], lang)))
+                                           value=compact(thresholds[key], lang)))
         ax.invert_yaxis()
         name = statistic_name(statistic, lang)
         ax.set_title(chart_text("per_feature", lang, name=name))

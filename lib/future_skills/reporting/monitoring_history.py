@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from future_skills.atomic import atomic_write_text
-from future_skills.formatting import LANGUAGES, colon, date_time, typography, window_text
+from future_skills.formatting import LANGUAGES, colon, compact, date_time, typography, window_text
 from future_skills.monitoring.statistics import DriftStatistic, charted, registered
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.registry.entities import RegistryEntry
@@ -121,15 +121,10 @@ def statistic_values(report: dict[str, Any], statistic: DriftStatistic) -> dict[
 def threshold_label(statistic: DriftStatistic, thresholds: dict[str, Any], lang: str = "en") -> str:
     """``PSI (0.1 watch, 0.25 drift)`` from the statistic's declared threshold keys and their values."""
     values = {**DEFAULTS["drift"], **statistic.defaults, **thresholds}
-    marks = [f"{_g(values[key], lang)} {chart_text(label, lang)}" for key, label in
+    marks = [f"{compact(values[key], lang)} {chart_text(label, lang)}" for key, label in
              ((statistic.watch_key, "watch"), (statistic.drift_key, "drift")) if key in values]
     short = column_header(statistic, statistic.columns[0], lang) if statistic.columns else statistic.name
     return f"{short} ({', '.join(marks)})" if marks else short
-
-
-def _g(value: float, lang: str) -> str:
-    """A threshold in Python's ``g`` format, with a decimal comma in French."""
-    return f"{value:g}".replace(".", ",") if lang == "fr" else f"{value:g}"
 
 
 def statistic_history_figure(history: list[dict[str, Any]], statistic: DriftStatistic,
