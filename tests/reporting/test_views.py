@@ -94,6 +94,29 @@ def test_training_sentence_and_tables():
     assert train_view.hyperparameter_table(metadata).loc["n_estimators", "Value"] == "200"
 
 
+def test_the_family_and_settings_of_a_french_training_report_read_in_french():
+    from future_skills.model import training
+
+    params = {"n_estimators": 200, "model_family": "rf", "model_requested": "auto", "model_type":
+              "RandomForestClassifier", "model_reason": "auto: 5,218 training rows is below 50,000, so the original "
+              "random forest is kept", "test_size": 0.2, "class_weight": "balanced", "stratified_split": True,
+              "max_depth": None, "max_features": "sqrt", "categorical_encoding": "one-hot (unknown categories ignored)"}
+    metadata = {"hyperparameters": params, "dataset": {"train_samples": 5218}}
+    assert train_view.family_sentence(metadata) == training.family_sentence(metadata)  # English as before
+    french = train_view.family_sentence(metadata, "fr")
+    assert french.startswith("Famille de modèle\u00a0: **forêt aléatoire** de 200 arbres (RandomForestClassifier)")
+    assert "5\u202f218 lignes d'entraînement, moins de 50\u202f000" in french and "training rows" not in french
+    asked = train_view.family_sentence({**metadata, "hyperparameters": {**params, "model_requested": "rf"}}, "fr")
+    assert "--model rf a été demandé" in asked
+    table = train_view.hyperparameter_table(metadata, "fr")
+    values = dict(zip(table.index, table["Valeur"]))
+    assert values["Nombre d'arbres"] == "200" and values["Part des paires gardées pour le test"] == "0,2"
+    assert values["Paires de test tirées par niveau"] == "oui" and values["Type de modèle"] == "forêt aléatoire"
+    assert values["Codage des catégories"].startswith("une colonne par catégorie")
+    assert not any("_" in name for name in table.index) and "True" not in values.values()
+    assert not any("training rows" in v for v in values.values())
+
+
 def test_tables_show_numbers_in_the_report_language():
     frame = pd.DataFrame({"Share": [0.8552, float("nan")], "Rows": [6523, 12]}, index=["a", "b"])
     french = show(frame, "fr").to_html()

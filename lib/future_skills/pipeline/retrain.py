@@ -33,7 +33,6 @@ from future_skills.exceptions import (
     VersionExistsError,
 )
 from future_skills.model.gate_texts import verdict_text
-from future_skills.model.training import family_sentence
 from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
 from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
 from future_skills.pipeline.limits import TimeLimits
@@ -53,6 +52,7 @@ from future_skills.reporting.html import make_html_exporter, write_run_index
 from future_skills.reporting.run_index import build_index_context
 from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
 from future_skills.reporting.texts import cli_text
+from future_skills.reporting.train_view import family_sentence
 from future_skills.settings import load_settings
 from future_skills.versions import validate_version
 
@@ -149,7 +149,7 @@ class _Run:
             metadata = json.loads(self.paths.staged_metadata(self.version).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        self.echo("      " + family_sentence(metadata).replace("**", ""))
+        self.echo("      " + family_sentence(metadata, self.options.report_lang).replace("**", ""))
 
     def run_step(self, notebook: str, parameters: dict[str, Any], kernel_env: dict[str, str]) -> None:
         """One notebook and its HTML report, recorded in the manifest; a drift failure is a warning."""

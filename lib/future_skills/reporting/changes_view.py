@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from future_skills.formatting import DASH, cell, check_language, integer, is_number, level_name, long_date
+from future_skills.formatting import DASH, cell, check_language, compact, integer, is_number, level_name, long_date
 from future_skills.reporting.drift_plots import readable
 
 # Rows that are sentences or duplicates in the metadata (the training report explains them): not in the table.
@@ -33,6 +33,9 @@ LABELS: dict[str, dict[str, str]] = {
         "rf": "random forest", "hgb": "gradient boosting", "balanced": "balanced", "yes": "yes", "no": "no",
         "sqrt": "square root of the number of signals",
         "category": "{category} “{value}”",
+        "one-hot (unknown categories ignored)": "one-hot (unknown categories ignored)",
+        "target encoding per level, cross-fitted (unknown categories get the overall mean)":
+            "target encoding per level, cross-fitted (unknown categories get the overall mean)",
     },
     "fr": {
         "hyperparameters": "Réglage d'entraînement", "dataset": "Données",
@@ -52,6 +55,11 @@ LABELS: dict[str, dict[str, str]] = {
         "rf": "forêt aléatoire", "hgb": "gradient boosting", "balanced": "équilibré", "yes": "oui", "no": "non",
         "sqrt": "racine carrée du nombre de signaux",
         "category": "{category} «\u00a0{value}\u00a0»",
+        "model_requested": "type de modèle demandé", "model_type": "classe du modèle",
+        "categorical_encoding": "codage des catégories", "auto": "automatique",
+        "one-hot (unknown categories ignored)": "une colonne par catégorie (catégories inconnues ignorées)",
+        "target encoding per level, cross-fitted (unknown categories get the overall mean)":
+            "codage par la cible pour chaque niveau, en validation croisée (catégories inconnues : moyenne globale)",
     },
 }
 
@@ -64,9 +72,14 @@ def row_label(section: str, name: str, lang: str = "en") -> str:
     elif name.startswith("class_distribution "):
         item = words["class_distribution"].format(level=level_name(name.split(" ", 1)[1], lang))
     else:
-        item = words.get(name, readable(name, lang).lower())
+        item = setting_name(name, lang)
     separator = "\u00a0: " if lang == "fr" else ": "
     return f"{words.get(section, section)}{separator}{item}"
+
+
+def setting_name(name: str, lang: str = "en") -> str:
+    """A training setting or data item in words: 'n_estimators' -> 'number of trees' / "nombre d'arbres"."""
+    return LABELS[check_language(lang)].get(name, readable(name, lang).lower())
 
 
 def signal_name(name: str, lang: str = "en") -> str:
@@ -88,7 +101,10 @@ def change_value(name: str, value: Any, lang: str = "en") -> str:
         return long_date(value, lang)
     if isinstance(value, int):
         return integer(value, lang)
-    if isinstance(value, str) and value in words and name in ("model_family", "class_weight", "max_features"):
+    if isinstance(value, float) and name in LABELS["en"]:  # a setting as written (0.2), not a measured share
+        return compact(value, lang)
+    if isinstance(value, str) and value in words and name in ("model_family", "model_requested", "class_weight",
+                                                              "max_features", "categorical_encoding"):
         return words[value]
     return cell(value, lang)
 
