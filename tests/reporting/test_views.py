@@ -106,6 +106,7 @@ def test_the_family_and_settings_of_a_french_training_report_read_in_french():
     french = train_view.family_sentence(metadata, "fr")
     assert french.startswith("Famille de modèle\u00a0: **forêt aléatoire** de 200 arbres (RandomForestClassifier)")
     assert "5\u202f218 lignes d'entraînement, moins de 50\u202f000" in french and "training rows" not in french
+    assert "auto\u00a0: 5" in french and "\u00a0\u00a0" not in french  # French typography applied once
     asked = train_view.family_sentence({**metadata, "hyperparameters": {**params, "model_requested": "rf"}}, "fr")
     assert "--model rf a été demandé" in asked
     table = train_view.hyperparameter_table(metadata, "fr")

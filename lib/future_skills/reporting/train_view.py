@@ -73,13 +73,14 @@ def family_sentence(metadata: dict[str, Any], lang: str = "en") -> str:
         return training.family_sentence(metadata)
     params = metadata["hyperparameters"]
     family, requested = params.get("model_family", "rf"), params.get("model_requested", "auto")
-    size = text("trees", lang, count=integer(params.get("n_estimators"), lang)) if family == "rf" else \
-        text("rounds", lang, count=integer(params.get("n_iter_fitted"), lang))
+    words = TEXT[lang]  # filled raw, then typography once for the whole sentence
+    size = words["trees"].format(count=integer(params.get("n_estimators"), lang)) if family == "rf" else \
+        words["rounds"].format(count=integer(params.get("n_iter_fitted"), lang))
     if requested != "auto":
-        reason = text("asked", lang, family=requested)
+        reason = words["asked"].format(family=requested)
     else:
-        reason = text(f"auto_{family}", lang, rows=integer(metadata["dataset"].get("train_samples"), lang),
-                      minimum=integer(AUTO_HGB_MIN_ROWS, lang))
+        reason = words[f"auto_{family}"].format(rows=integer(metadata["dataset"].get("train_samples"), lang),
+                                                minimum=integer(AUTO_HGB_MIN_ROWS, lang))
     return text("family", lang, name=change_value("model_family", family, lang), size=size,
                 model_type=params.get("model_type", ""), reason=reason)
 
