@@ -128,3 +128,25 @@ def test_drift_verdict_line_and_reasons_in_french(serving_project: Path, tmp_pat
     assert code == 3 and "Verdict de dérive\u00a0: réentraînement recommandé (" in printed
     assert "signaux en dérive" in printed and "JSON de dérive\u00a0:" in printed
     assert "Drift verdict" not in printed and "features drifted" not in printed
+
+
+def test_drift_verdict_imports_no_report_or_model_library(serving_project: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, capsys):
+    """A scheduler's `drift --no-report` pays for what the verdict needs only: once the reference model's test
+    predictions are cached (first run), neither scikit-learn nor the report libraries are imported."""
+    import subprocess
+    import sys
+
+    log = tmp_path / "traffic.jsonl"
+    monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(log))
+    _traffic_log(log, shifted=False, seed=10)
+    no_db = f"sqlite:///{tmp_path / 'absent.sqlite'}"
+    arguments = ["drift", "--no-report", "--window", "all", "--db-url", no_db]
+    assert main(arguments) == 0  # computes and caches the reference predictions
+    heavy = ("sklearn", "matplotlib", "nbconvert", "papermill", "jinja2", "nbformat")
+    script = ("import sys\nfrom future_skills.cli import main\n"
+              f"code = main({arguments!r})\n"
+              f"print('CODE', code, 'LOADED', sorted(m for m in {heavy!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Drift verdict:" in done.stdout and "CODE 0 LOADED []" in done.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -126,3 +127,17 @@ def test_the_snapshot_is_plain_utf8_whatever_the_source(project_root, frame, tmp
     assert "Contrôleur de gestion".encode("utf-8") in snapshot and b"\r\n" not in snapshot
     sidecar = json.loads((project_root / "runs" / "v1" / "dataset.json").read_text(encoding="utf-8"))
     assert sidecar["input"]["extra_columns"] == ["commentaire"] and sidecar["format"]["encoding"] == "Windows-1252"
+
+
+def test_numbers_are_parsed_as_pandas_parses_them():
+    from future_skills.data.contract import parse_numbers
+
+    spellings = [" 1.5", "1.5 ", "+1.5", "1e5", "inf", "-inf", "nan", "1_000", "0x10", "1,5", ".5", "5.", "", None]
+    text = pd.Series(spellings, dtype=object)
+    expected = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+    np.testing.assert_array_equal(parse_numbers(text), expected)
+    np.testing.assert_array_equal(parse_numbers(text.astype("str")), expected)
+    valid = pd.Series(["1.25", "-3", "7e-3"], dtype="str")
+    np.testing.assert_array_equal(parse_numbers(valid), [1.25, -3.0, 0.007])
+    big = pd.Series([str(2**53 + 1), "12"], dtype="str")  # exact as integers, which floats are not
+    assert parse_numbers(big, integer=True).tolist() == [2**53 + 1, 12]

@@ -9,11 +9,9 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 from future_skills.data.database import db_url_for_notebook
 from future_skills.pipeline import drift_job as monitoring_jobs
-from future_skills.pipeline.execute import kernel_environment
+from future_skills.pipeline.kernels import kernel_env
 from future_skills.pipeline.retrain import RetrainOptions, _recorded_parameters
 
 SECRET_URL = "postgresql+psycopg://hr:s3cret@db.example/hr"
@@ -25,21 +23,14 @@ def test_a_url_with_a_password_goes_through_the_kernel_environment():
     assert db_url_for_notebook(None) == (None, {})
 
 
-def test_kernel_environment_sets_then_restores(monkeypatch):
+def test_the_kernel_environment_adds_the_secret_without_touching_this_process(monkeypatch):
     monkeypatch.setenv("FUTURE_SKILLS_DB_URL", "sqlite:////before.sqlite")
     monkeypatch.delenv("FUTURE_SKILLS_TEST_ONLY", raising=False)
-    with kernel_environment({"FUTURE_SKILLS_DB_URL": SECRET_URL, "FUTURE_SKILLS_TEST_ONLY": "1"}):
-        assert os.environ["FUTURE_SKILLS_DB_URL"] == SECRET_URL and os.environ["FUTURE_SKILLS_TEST_ONLY"] == "1"
+    env = kernel_env({"FUTURE_SKILLS_DB_URL": SECRET_URL, "FUTURE_SKILLS_TEST_ONLY": "1"})
+    assert env["FUTURE_SKILLS_DB_URL"] == SECRET_URL and env["FUTURE_SKILLS_TEST_ONLY"] == "1"
+    assert env["PATH"] == os.environ["PATH"]
     assert os.environ["FUTURE_SKILLS_DB_URL"] == "sqlite:////before.sqlite"
     assert "FUTURE_SKILLS_TEST_ONLY" not in os.environ
-
-
-def test_kernel_environment_restores_after_an_error(monkeypatch):
-    monkeypatch.delenv("FUTURE_SKILLS_DB_URL", raising=False)
-    with pytest.raises(RuntimeError):
-        with kernel_environment({"FUTURE_SKILLS_DB_URL": SECRET_URL}):
-            raise RuntimeError("kernel died")
-    assert "FUTURE_SKILLS_DB_URL" not in os.environ
 
 
 def test_run_json_records_the_url_masked():

@@ -15,15 +15,17 @@ from helpers.model import make_dataset, write_dataset
 from helpers.registry import make_entry
 
 
-def install_model(version: str = "v1", status: str = "production", seed: int = 0) -> dict[str, Any]:
-    """Train a tiny forest on synthetic data, write runs/<v>/dataset.csv + split.csv and the pickle,
-    and register it (``status="production"`` makes it the production model). Returns the entry."""
+def install_model(version: str = "v1", status: str = "production", seed: int = 0,
+                  family: str = "rf") -> dict[str, Any]:
+    """Train a tiny model of ``family`` (a forest by default) on synthetic data, write runs/<v>/dataset.csv
+    + split.csv and the pickle, and register it (``status="production"`` makes it the production model).
+    Returns the entry."""
     paths = get_paths().ensure()
     dataset = make_dataset(seed=seed)
     write_dataset(dataset, paths.dataset_csv(version))
     train, test = split_dataset(dataset, 0.25, 0)
     write_split(train, test, paths.split_csv(version))
-    pipeline = build_pipeline(20, 0)
+    pipeline = build_pipeline(20, 0, family, len(train))
     pipeline.fit(train[list(FEATURES)], train[LABEL])
     sha = save_model(pipeline, paths.model_path(version))
     entry = make_entry(version, status=status)

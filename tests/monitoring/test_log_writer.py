@@ -191,6 +191,10 @@ def test_format_columns_writes_the_same_lines_as_format_lines():
         rows.append(row)
     rows[2]["trend_score"] = float("nan")
     rows[3]["prob_HIGH"] = float("inf")
+    rows[1]["economic_indicator"], rows[4]["economic_indicator"] = -0.0, 0.0  # equal, but written differently
+    rows[0]["avg_salary_k"] = rows[4]["avg_salary_k"] = 1e-7  # a repeated value, in exponent notation
     columns = {key: [row[key] for row in rows] for key in rows[0]}
     columns["score"] = np.array(columns["score"])
-    assert format_columns(columns) == format_lines(rows)
+    lines = format_columns(columns)
+    assert lines == format_lines(rows)
+    assert b'"economic_indicator": -0.0' in lines and b'"avg_salary_k": 1e-07' in lines

@@ -114,3 +114,18 @@ def test_the_first_ctrl_c_or_sigterm_stops_the_run_and_its_kernel(tmp_path: Path
     assert time.monotonic() - started < 10
     assert driver.returncode == 130 and "interrupted" in out
     assert not process_alive(kernel) and _sockets(tmp_path) == []
+
+
+def test_the_executed_notebook_is_saved_at_the_end_not_at_every_cell(tmp_path: Path, monkeypatch):
+    import papermill.engines
+
+    writes: list[int] = []
+    original = papermill.engines.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: writes.append(1) or original(nb, path))
+    notebook = write_notebook(tmp_path / "many.ipynb", *[f"print({i})" for i in range(12)])
+    run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS)
+    import nbformat
+
+    cells = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4).cells
+    assert [c.outputs[0]["text"].strip() for c in cells[1:]] == [str(i) for i in range(12)]
+    assert len(writes) < 6  # papermill alone writes twice per cell: 26 times here

@@ -62,6 +62,7 @@ def two_versions(tmp_path_factory) -> Path:
     assert first.returncode == 0, first.stdout + first.stderr
     assert "v1 auto-promoted to production" in first.stdout and "v1 registered as production" in first.stdout
     assert "Model family: a random forest of 30 trees" in first.stdout and "below 50,000" in first.stdout
+    assert "Run took " in first.stdout and " s for the notebooks" in first.stdout
     traffic = subprocess.run([str(Path(sys.executable).with_name("future-skills")), "simulate-traffic", "--days", "10",
                               "--rows-per-day", "60", "--drift", "0.6"], env={**os.environ, "FUTURE_SKILLS_HOME": str(root)},
                              capture_output=True, text=True, timeout=600)
@@ -127,6 +128,17 @@ def test_executed_notebooks_carry_the_injected_version(two_versions: Path):
     manifest = json.loads((two_versions / "runs" / "v2" / "run.json").read_text())
     assert manifest["status"] == "succeeded"
     assert [s["status"] for s in manifest["steps"]] == ["succeeded"] * 4
+
+
+def test_the_run_records_its_timings_and_drift_ran_alongside_the_export(two_versions: Path):
+    manifest = json.loads((two_versions / "runs" / "v2" / "run.json").read_text())
+    assert [s["notebook"][:2] for s in manifest["steps"]] == ["01", "02", "03", "04"]
+    assert all(s["seconds"] > 0 for s in manifest["steps"])
+    assert 0 < manifest["notebooks_seconds"] <= manifest["seconds"]
+    # 04_drift reads production's log, not the candidate: it started before 01_export ended
+    times = {name: nbformat.read(two_versions / "runs" / "v2" / f"{name}.ipynb", as_version=4).metadata["papermill"]
+             for name in ("01_export", "04_drift")}
+    assert times["04_drift"]["start_time"] < times["01_export"]["end_time"]
 
 
 def test_html_reports_have_no_code_and_no_network_assets(two_versions: Path):

@@ -95,14 +95,14 @@ def test_training_sentence_and_tables():
 
 
 def test_the_family_and_settings_of_a_french_training_report_read_in_french():
-    from future_skills.model import training
+    from future_skills.reporting import model_card
 
     params = {"n_estimators": 200, "model_family": "rf", "model_requested": "auto", "model_type":
               "RandomForestClassifier", "model_reason": "auto: 5,218 training rows is below 50,000, so the original "
               "random forest is kept", "test_size": 0.2, "class_weight": "balanced", "stratified_split": True,
               "max_depth": None, "max_features": "sqrt", "categorical_encoding": "one-hot (unknown categories ignored)"}
     metadata = {"hyperparameters": params, "dataset": {"train_samples": 5218}}
-    assert train_view.family_sentence(metadata) == training.family_sentence(metadata)  # English as before
+    assert train_view.family_sentence(metadata) == model_card.family_sentence(metadata)  # English as before
     french = train_view.family_sentence(metadata, "fr")
     assert french.startswith("Famille de modèle\u00a0: **forêt aléatoire** de 200 arbres (RandomForestClassifier)")
     assert "5\u202f218 lignes d'entraînement, moins de 50\u202f000" in french and "training rows" not in french

@@ -96,3 +96,16 @@ def test_a_pipeline_the_compiler_cannot_reproduce_is_not_compiled():
     pipeline.steps[-1] = ("model", LogisticRegression(max_iter=50))
     pipeline.fit(frame[list(FEATURES)], frame[LABEL])
     assert compile_pipeline(pipeline) is None
+
+
+def test_hot_path_follows_a_changed_contract(project_root):
+    from future_skills.exceptions import FutureSkillsError
+
+    install_model("v1")
+    record = {**records(1)[0], "trend_score": 0.9}
+    assert len(serving.predict(record, log=False)) == 1  # within the default 0-1
+    (project_root / "future_skills.toml").write_text("[dataset.ranges]\ntrend_score = { min = 0, max = 0.5 }\n",
+                                                      encoding="utf-8")
+    assert hot_path.predict_records(record, False, None) is None  # the cached rules were re-read
+    with pytest.raises(FutureSkillsError, match="trend_score"):
+        serving.predict(record, log=False)

@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from future_skills.pipeline.limits import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT
+from future_skills.pipeline.warm_kernels import warm_kernels
 
 
 def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,11 +38,13 @@ def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_retrain(args: argparse.Namespace) -> int:
-    if args.dataset_csv:  # a bad file is refused in about a second, before the notebook machinery is imported
-        # imported when the command runs: `future-skills --help` stays fast
-        from future_skills.data.dataset import read_dataset_csv
+    # the warm kernel template starts first: it imports the notebooks' libraries while this process imports its own
+    with warm_kernels(enabled=not args.kernel):
+        return _retrain(args)
 
-        read_dataset_csv(args.dataset_csv)
+
+def _retrain(args: argparse.Namespace) -> int:
+    from future_skills.formatting import decimal  # imported when the command runs: `future-skills --help` stays fast
     from future_skills.pipeline.retrain import RetrainOptions, run_retrain  # papermill/nbconvert: slow import
     from future_skills.reporting.texts import cli_text
 
@@ -58,6 +61,9 @@ def cmd_retrain(args: argparse.Namespace) -> int:
         print(f"warning: {sentence}", file=sys.stderr)
     print(cli_text("registered", args.report_lang, version=result.version, status=result.status,
                    path=result.report_index))
+    if result.seconds is not None:
+        print(cli_text("timing", args.report_lang, version=result.version, seconds=decimal(result.seconds, 1,
+              args.report_lang), notebooks=decimal(result.notebooks_seconds or 0, 1, args.report_lang)))
     return 0
 
 

@@ -9,12 +9,15 @@ collected in one pass. Every check's name is the rule as a person would write it
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as arrow
+import pyarrow.compute  # noqa: F401 - arrow.compute.cast
 
 from future_skills.schema import (
     CATEGORICAL_FEATURES,
@@ -137,11 +140,39 @@ def numeric_ranges(contract: DatasetContract | None = None) -> dict[str, ColumnR
     return dict((contract or load_contract()).ranges)
 
 
-def _floats(values: pd.Series) -> np.ndarray:
-    """The values as floats, NaN where empty or not a number (no parsing for numeric columns)."""
+def parse_numbers(values: pd.Series, integer: bool = False) -> np.ndarray:
+    """The values as floats (or int64), NaN where empty or not a number (no parsing for numeric columns).
+
+    Text is parsed by Arrow (about twice as fast as pandas at 1M rows, and it accepts no spelling
+    pandas refuses); a column Arrow cannot parse whole, e.g. with a typo or missing values for
+    integers, goes through ``pd.to_numeric`` with its NaN for what is not a number, as before.
+    """
     if values.dtype.kind in "fiu":
-        return values.to_numpy(dtype=float)
-    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        return values.to_numpy(dtype="int64" if integer else float)
+    try:
+        text = arrow.array(values, from_pandas=True)  # pandas' Arrow-backed text columns: no copy
+        parsed = arrow.compute.cast(text, arrow.int64() if integer else arrow.float64())
+        if integer and parsed.null_count:
+            raise arrow.ArrowInvalid("missing values")
+        return parsed.to_numpy(zero_copy_only=False)
+    except (arrow.ArrowInvalid, arrow.ArrowTypeError, arrow.ArrowNotImplementedError):
+        numbers = pd.to_numeric(values, errors="coerce")
+        return numbers.to_numpy(dtype="int64") if integer else numbers.to_numpy(dtype=float)
+
+
+_COLUMN = threading.local()  # the column the pandera checks are on, and its numbers
+
+
+def _floats(values: pd.Series) -> np.ndarray:
+    """:func:`parse_numbers` of a column, parsed once for all the rules checked on it one after another."""
+    if getattr(_COLUMN, "series", None) is not values:
+        _COLUMN.series, _COLUMN.numbers = values, parse_numbers(values)
+    return _COLUMN.numbers
+
+
+def forget_parsed_column() -> None:
+    """Drop the column :func:`_floats` keeps (validation is over: no reference to the data is kept)."""
+    _COLUMN.series = _COLUMN.numbers = None
 
 
 # A rule on one column: (floats, missing) -> True where the value passes. Missing values pass every
@@ -265,4 +296,6 @@ def failure_cases(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFra
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         return errors.failure_cases
+    finally:
+        forget_parsed_column()
     return pd.DataFrame(columns=["column", "check", "failure_case", "index"])

@@ -90,11 +90,14 @@ def detect_delimiter(header: str, source: Path) -> str:
 def detect_decimal(frame: pd.DataFrame, delimiter: str, source: Path) -> str:
     """'.' or ',': a comma only with a non-comma delimiter, never both marks in one file."""
     columns = [c for c in frame.columns if c.strip().lower() in NUMERIC_FEATURES]
+    if delimiter == ",":  # a decimal comma would split the field: nothing to look at
+        return "."
     values = pd.concat([frame[c] for c in columns], ignore_index=True).dropna().astype(str).str.strip() \
         if columns else pd.Series(dtype=str)
-    commas, points = values.str.match(_COMMA_DECIMAL), values.str.match(_POINT_DECIMAL)
-    if delimiter == "," or not commas.any():
+    commas = values.str.match(_COMMA_DECIMAL)
+    if not commas.any():
         return "."
+    points = values.str.match(_POINT_DECIMAL)
     if points.any():
         raise _refuse(source, f"its numbers mix decimal commas (e.g. {values[commas].iloc[0]!r}) and decimal points "
                               f"(e.g. {values[points].iloc[0]!r}), so the decimal mark is ambiguous")
@@ -121,7 +124,7 @@ def read_hr_csv(path: Path | str) -> tuple[pd.DataFrame, CsvFormat]:
         raise _refuse(source, f"the file cannot be opened ({exc.strerror})") from None
     text, encoding = decode(data, source)
     line_endings = "CRLF (Windows)" if "\r\n" in text else "LF"
-    delimiter = detect_delimiter(text.splitlines()[0], source)
+    delimiter = detect_delimiter(text[:text.find("\n") + 1 or len(text)].splitlines()[0] if text else "", source)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             na_values=[""], skipinitialspace=True)

@@ -18,6 +18,7 @@ from future_skills.data.contract import (
     dataset_schema,
     failure_cases,
     load_contract,
+    parse_numbers,
 )
 from future_skills.exceptions import DatasetValidationError
 from future_skills.schema import (
@@ -67,7 +68,7 @@ def normalise_dataset(frame: pd.DataFrame, contract: DatasetContract | None = No
     if LABEL in tidy.columns:
         raw = tidy[LABEL]
         text = raw.astype("string").str.strip().str.upper()
-        text = text.map(lambda v: contract.label_spellings.get(v, v) if isinstance(v, str) else v)
+        text = text.replace(contract.label_spellings) if contract.label_spellings else text
         changed = int((raw.notna() & (raw.astype("string") != text)).sum())
         tidy[LABEL] = text.astype(object).where(text.notna(), None)
     for name in CATEGORICAL_FEATURES:
@@ -209,9 +210,9 @@ def coerce_types(frame: pd.DataFrame) -> pd.DataFrame:
     """The dataset columns in contract order, with IDs as integers, numbers as floats, text as str."""
     clean = frame[list(DATASET_COLUMNS)].copy()
     for column in INTEGER_COLUMNS:
-        clean[column] = pd.to_numeric(clean[column]).astype("int64")
+        clean[column] = parse_numbers(clean[column], integer=True)
     for column in NUMERIC_FEATURES:
-        clean[column] = pd.to_numeric(clean[column]).astype("float64")
+        clean[column] = parse_numbers(clean[column])
     for column in (*CATEGORICAL_FEATURES, LABEL):
         clean[column] = clean[column].astype(str).str.strip()
     clean["snapshot_date"] = pd.to_datetime(clean["snapshot_date"].astype(str)).dt.strftime("%Y-%m-%d")

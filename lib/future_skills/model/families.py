@@ -28,9 +28,9 @@ from sklearn.preprocessing import OneHotEncoder, TargetEncoder
 from threadpoolctl import threadpool_limits
 
 from future_skills.exceptions import FutureSkillsError
+from future_skills.model.choices import check_family
 from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES
 
-FAMILIES: tuple[str, ...] = ("rf", "hgb", "auto")
 FAMILY_MODEL_TYPES = {"rf": "RandomForestClassifier", "hgb": "HistGradientBoostingClassifier"}
 CLASS_WEIGHT = "balanced"
 # From AUTO_HGB_MIN_ROWS rows on, auto trains hgb: at 100k rows the forest is slower to fit, larger
@@ -74,13 +74,6 @@ def model_threads() -> Iterator[int]:
     threads = free_cores()
     with threadpool_limits(limits=threads, user_api="openmp"):
         yield threads
-
-
-def check_family(model: Any) -> str:
-    """``rf``, ``hgb`` or ``auto``; anything else is a FutureSkillsError naming the choices."""
-    if model not in FAMILIES:
-        raise FutureSkillsError(f"--model must be one of {', '.join(FAMILIES)}, got {model!r}.")
-    return str(model)
 
 
 def choose_family(requested: str, rows: int) -> FamilyChoice:

@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
 from future_skills.schema import LEVELS
 
@@ -24,6 +23,9 @@ def classification_metrics(y_true: Sequence[Any], y_pred: Sequence[Any]) -> dict
 
     Undefined ratios (a class never predicted or absent) count as 0 (``zero_division=0``).
     """
+    # scikit-learn is imported when metrics are computed: the pipeline's driver only renders them
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
     truth, pred = _labels(y_true), _labels(y_pred)
     if len(truth) != len(pred):
         raise ValueError(f"y_true has {len(truth)} labels but y_pred has {len(pred)}.")
@@ -47,6 +49,8 @@ def classification_metrics(y_true: Sequence[Any], y_pred: Sequence[Any]) -> dict
 
 def confusion(y_true: Sequence[Any], y_pred: Sequence[Any]) -> pd.DataFrame:
     """Confusion matrix with rows = HR label, columns = predicted level, both LOW/MEDIUM/HIGH."""
+    from sklearn.metrics import confusion_matrix  # when computed, as in classification_metrics
+
     matrix = confusion_matrix(_labels(y_true), _labels(y_pred), labels=list(LEVELS))
     frame = pd.DataFrame(matrix.astype(int), index=list(LEVELS), columns=list(LEVELS))
     frame.index.name = "HR label"

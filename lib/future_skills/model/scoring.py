@@ -13,9 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import parallel_config
 
-from future_skills.model.families import model_threads
 from future_skills.schema import FEATURES, LEVELS, PROBABILITY_COLUMNS
 
 ML_ENGINE = "ML (RandomForest)"
@@ -56,12 +54,27 @@ def levels_and_scores(probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return levels, 100.0 * probabilities @ weights
 
 
-def ml_predict(model: Any, frame: pd.DataFrame) -> pd.DataFrame:
-    """Probabilities per level, the most probable level and the expected-need score."""
+def ml_predict(model: Any, frame: pd.DataFrame, compiled: Any = None) -> pd.DataFrame:
+    """Probabilities per level, the most probable level and the expected-need score.
+
+    With ``compiled`` (the model's :class:`~future_skills.model.compiled.CompiledPipeline`), the
+    names are encoded by its vectorised :meth:`encode_frame` (identical output, checked when it was
+    compiled) and the fitted estimator scores that matrix: the ColumnTransformer's DataFrame
+    handling cost more than gradient boosting's own scoring on 100k rows (BENCHMARKS.md).
+    """
+    # Imported when scoring, not with the module: families imports scikit-learn (~0.3 s), which the drift
+    # verdict (ml_model_version, prediction_frame) must not pay.
+    from joblib import parallel_config  # noqa: I001 - one block under its comment
+    from future_skills.model.families import model_threads
+
     many = len(frame) >= PARALLEL_MIN_ROWS
     # threads, not processes: a ColumnTransformer would otherwise ship the rows to worker processes
     with parallel_config(backend="threading", n_jobs=-1 if many else 1), (model_threads() if many else nullcontext()):
-        raw = np.asarray(model.predict_proba(frame[list(FEATURES)]), dtype=float)
+        if compiled is not None:
+            raw = model.named_steps["model"].predict_proba(compiled.encode_frame(frame))
+        else:
+            raw = model.predict_proba(frame[list(FEATURES)])
+    raw = np.asarray(raw, dtype=float)
     probabilities = level_probabilities(raw, model.classes_)
     levels, score = levels_and_scores(probabilities)
     return prediction_frame(frame.index, levels, score, probabilities, ML_ENGINE)

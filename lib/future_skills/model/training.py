@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
@@ -22,8 +21,9 @@ from future_skills.atomic import atomic_write_json, atomic_write_text, file_sha2
 from future_skills.data.contract import load_contract
 from future_skills.data.dataset import describe_snapshot, read_snapshot
 from future_skills.environment import environment_info, git_commit
-from future_skills.exceptions import DatasetValidationError, FutureSkillsError
+from future_skills.exceptions import DatasetValidationError
 from future_skills.model import families
+from future_skills.model.choices import check_family, check_hyperparameters
 from future_skills.model.metrics import classification_metrics, confusion
 from future_skills.model.store import save_model
 from future_skills.paths import ProjectPaths, get_paths, relative_to_root, report_paths
@@ -36,16 +36,6 @@ SPLIT_COLUMN = "split"
 def build_pipeline(n_estimators: int, random_state: int, family: str = "rf", rows: int = 0) -> Pipeline:
     """The unfitted pipeline of ``family`` (see :mod:`future_skills.model.families`)."""
     return families.build_family(family, n_estimators, random_state, rows)
-
-
-def check_hyperparameters(n_estimators: Any, test_size: Any, random_state: Any) -> None:
-    """Reject bad training arguments with one sentence, before anything is read or written."""
-    if isinstance(n_estimators, bool) or not isinstance(n_estimators, (int, np.integer)) or n_estimators < 1:
-        raise FutureSkillsError(f"n_estimators must be a positive integer, got {n_estimators!r}.")
-    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
-        raise FutureSkillsError(f"test_size must be a number between 0 and 1 (exclusive), got {test_size!r}.")
-    if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
-        raise FutureSkillsError(f"random_state must be an integer, got {random_state!r}.")
 
 
 def split_dataset(frame: pd.DataFrame, test_size: float, random_state: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -149,7 +139,9 @@ def _fit_and_score(frame: pd.DataFrame, model: str, n_estimators: int, test_size
     pipeline = build_pipeline(n_estimators, random_state, choice.family, len(train))
     with families.model_threads():
         started = time.perf_counter()
-        pipeline.fit(train[list(FEATURES)], train[LABEL].astype(str))
+        # labels as a fixed-width numpy text array: scikit-learn sorts them dozens of times (class checks,
+        # target encoding), 7x faster than as Python objects (10 s of a 1M-row fit)
+        pipeline.fit(train[list(FEATURES)], train[LABEL].to_numpy(dtype=str))
         duration = time.perf_counter() - started
         predictions = pipeline.predict(test[list(FEATURES)])
         top10, by_feature, method = families.feature_importances(pipeline, 10, test, test[LABEL], random_state)
@@ -170,7 +162,7 @@ def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, tes
     """
     validate_version(version)
     check_hyperparameters(n_estimators, test_size, random_state)
-    families.check_family(model)
+    check_family(model)
     dataset_csv, model_path = Path(dataset_csv), Path(model_path)
     metadata_path, split_path = Path(metadata_path), Path(split_path)
     frame = read_snapshot(dataset_csv)
@@ -204,15 +196,6 @@ def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, tes
             Path(path).unlink(missing_ok=True)
         raise
     return metadata
-
-
-def family_sentence(metadata: dict[str, Any]) -> str:
-    """Which model family was trained and why, in one sentence for the report and the console."""
-    params = metadata["hyperparameters"]
-    family = params.get("model_family", "rf")
-    name = {"rf": "a random forest", "hgb": "gradient boosting"}.get(family, family)
-    size = f" of {params['n_estimators']} trees" if family == "rf" else f" ({params.get('n_iter_fitted')} rounds)"
-    return f"Model family: **{name}**{size} ({params.get('model_type')}); {params.get('model_reason', '')}."
 
 
 def written_files(metadata: dict[str, Any], metadata_path: Path | str) -> list[dict[str, str]]:

@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from future_skills.monitoring.statistics import Column, DriftStatistic, register
 
@@ -86,6 +85,7 @@ def _ks_large(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
     value or just below the next one; the counts of current values ≤ and < each reference value
     give every candidate, with the same integer ratios, hence the same floats, as scipy.
     """
+    from scipy import stats  # imported when a statistic is computed: rendering a drift report's text needs no scipy
     values, ref_counts = np.unique(ref, return_counts=True)
     cur_leq = np.searchsorted(cur, values, side="right")
     cur_less = np.searchsorted(cur, values, side="left")
@@ -112,6 +112,7 @@ def ks_test(reference: Any, current: Any) -> tuple[float, float]:
 
 
 def _ks(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
+    from scipy import stats  # lazily, as in _ks_large
     if not len(ref) or not len(cur):
         return float("nan"), float("nan")
     if max(len(ref), len(cur)) <= EXACT_KS_MAX_ROWS:
@@ -179,6 +180,7 @@ def total_variation(reference: pd.Series, current: pd.Series) -> dict[str, Any]:
 
 def chi_square(reference: pd.Series, current: pd.Series) -> dict[str, Any]:
     """Chi-square of reference vs current counts (``scipy.stats.chi2_contingency``), where meaningful."""
+    from scipy import stats  # lazily, as in _ks_large
     categories, table = _pooled_table(reference, current)
     result: dict[str, Any] = {"categories": len(categories), "chi2": None, "chi2_pvalue": None, "chi2_note": None}
     if len(categories) < 2:

@@ -18,10 +18,8 @@ from future_skills.data import database
 from future_skills.data.dataset import read_snapshot
 from future_skills.data.demo import ensure_demo_database
 from future_skills.exceptions import FutureSkillsError
-from future_skills.model.evaluation import candidate_test_rows
-from future_skills.model.scoring import ml_model_version, ml_predict
-from future_skills.model.store import load_model, verify_model_file
-from future_skills.model.training import read_split
+from future_skills.model.scoring import ml_model_version
+from future_skills.model.store import verify_model_file
 from future_skills.monitoring.log_reader import empty_log_frame, read_prediction_log
 from future_skills.paths import ProjectPaths, get_paths, relative_to_root
 from future_skills.registry.entities import RegistryEntry
@@ -82,6 +80,12 @@ def reference_predictions(version: str, entry: RegistryEntry, dataset: pd.DataFr
             return pd.read_parquet(cache)
         except (OSError, ValueError):
             pass  # unreadable cache: recompute it
+
+    # Imported on a cache miss only: these import scikit-learn (~0.3 s), which a cached drift run never needs.
+    from future_skills.model.evaluation import candidate_test_rows
+    from future_skills.model.scoring import ml_predict
+    from future_skills.model.store import load_model
+    from future_skills.model.training import read_split
 
     model = load_model(paths.registered_model_file(entry), entry.model_sha256)
     split_path = paths.split_csv(version)

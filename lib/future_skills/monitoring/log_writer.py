@@ -20,6 +20,7 @@ with :func:`warnings.warn` (category :class:`MonitoringWarning`, shown on stderr
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 import warnings
@@ -53,31 +54,32 @@ def format_lines(records: Iterable[dict[str, Any]]) -> bytes:
     return "".join(json.dumps(to_log_record(r)) + "\n" for r in records).encode("utf-8")
 
 
-# %r of a float is its repr, exactly what json.dumps writes; %d the IDs; %s pre-encoded JSON strings.
-_LINE = ('{"timestamp": %s, "job_role_id": %d, "skill_id": %d, "predicted_level": %s, "score": %r, '
+# Every field is pre-encoded JSON text (see _number_texts, _json_texts), substituted with %s.
+_LINE = ('{"timestamp": %s, "job_role_id": %s, "skill_id": %s, "predicted_level": %s, "score": %s, '
          '"engine": %s, "model_version": %s, "features": {'
-         + ", ".join(f'"{name}": %r' for name in NUMERIC_FEATURES)
-         + '}, "probabilities": {' + ", ".join(f'"{level}": %r' for level in LEVELS) + "}}\n")
+         + ", ".join(f'"{name}": %s' for name in NUMERIC_FEATURES)
+         + '}, "probabilities": {' + ", ".join(f'"{level}": %s' for level in LEVELS) + "}}\n")
 
 
-class _Null:
-    """Stands for a missing or non-finite number: its repr is JSON's ``null``."""
+def _distinct_texts(values: np.ndarray, render: Any) -> list[str]:
+    """``render`` applied to each distinct value of ``values`` once, spread back to every row.
 
-    def __repr__(self) -> str:
-        return "null"
+    Values are told apart by their bits (a float64 or int64 viewed as int64), so -0.0 and 0.0
+    stay distinct; a batch of 100k predictions has a few thousand distinct values per column.
+    """
+    uniques, inverse = np.unique(values.view(np.int64), return_inverse=True)
+    texts = np.array([render(value) for value in uniques.view(values.dtype).tolist()], dtype=object)
+    return texts[inverse].tolist()
 
 
-_NULL = _Null()
+def _number_texts(values: Any) -> list[str]:
+    """Floats as ``json.dumps`` writes them (their repr), missing or non-finite ones as ``null``."""
+    array = np.ascontiguousarray(values, dtype=np.float64)
+    return _distinct_texts(array, lambda value: repr(value) if math.isfinite(value) else "null")
 
 
-def _json_numbers(values: Any) -> list[Any]:
-    """Floats (written with ``%r`` as ``json.dumps`` would), missing or non-finite ones as ``null``."""
-    array = np.asarray(values, dtype=np.float64)
-    numbers: list[Any] = array.tolist()
-    if not np.isfinite(array).all():
-        for index in np.flatnonzero(~np.isfinite(array)).tolist():
-            numbers[index] = _NULL
-    return numbers
+def _integer_texts(values: Any) -> list[str]:
+    return _distinct_texts(np.ascontiguousarray(values, dtype=np.int64), str)
 
 
 def _json_texts(values: Iterable[Any]) -> list[str]:
@@ -87,22 +89,19 @@ def _json_texts(values: Iterable[Any]) -> list[str]:
             for v in values]
 
 
-def _integers(values: Any) -> list[int]:
-    return np.asarray(values, dtype=np.int64).tolist()
-
-
 def format_columns(columns: dict[str, Any]) -> bytes:
-    """The same lines as :func:`format_lines`, from columns (one sequence per flat key), ~10x faster on big batches.
+    """The same lines as :func:`format_lines`, from columns (one sequence per flat key), ~20x faster on big batches.
 
     ``columns`` holds ``timestamp``, the IDs, ``predicted_level``, ``score``, ``engine``,
-    ``model_version``, the numeric features and ``prob_<LEVEL>``.
+    ``model_version``, the numeric features and ``prob_<LEVEL>``. Each distinct value of a column
+    is encoded once; one ``%`` per line puts the texts in place.
     """
     parts = [_json_texts(columns["timestamp"]),
-             _integers(columns["job_role_id"]), _integers(columns["skill_id"]),
-             _json_texts(columns["predicted_level"]), _json_numbers(columns["score"]),
+             _integer_texts(columns["job_role_id"]), _integer_texts(columns["skill_id"]),
+             _json_texts(columns["predicted_level"]), _number_texts(columns["score"]),
              _json_texts(columns["engine"]), _json_texts(columns["model_version"]),
-             *(_json_numbers(columns[name]) for name in NUMERIC_FEATURES),
-             *(_json_numbers(columns[name]) for name in PROBABILITY_COLUMNS)]
+             *(_number_texts(columns[name]) for name in NUMERIC_FEATURES),
+             *(_number_texts(columns[name]) for name in PROBABILITY_COLUMNS)]
     return "".join([_LINE % row for row in zip(*parts)]).encode("utf-8")
 
 

@@ -12,7 +12,7 @@ cell's reply inside its event loop and never gets to check that the kernel is st
 """
 from __future__ import annotations
 
-import os
+import contextlib
 import signal
 import sys
 import threading
@@ -23,76 +23,58 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import papermill
-from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
 from future_skills.exceptions import NotebookExecutionError
 from future_skills.paths import NOTEBOOKS_DIR
+from future_skills.pipeline.kernels import KernelWatch
 from future_skills.pipeline.limits import TimeLimits
 from future_skills.reporting.html import export_notebook_html
 
 KERNEL_DIED = "the kernel died (out of memory?)"
+ENGINE = "future-skills"
+SAVE_EVERY_SECONDS = 2.0  # while cells run, the executed notebook on disk is at most this far behind
 
 
-class LocalIPCKernelManager(AsyncKernelManager):
-    """A kernel reached through local IPC sockets instead of unencrypted loopback TCP ports."""
+class SparseSaves(NotebookExecutionManager):
+    """papermill's execution record, written when the run starts, ends or fails, and every few seconds between.
 
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("transport", "ipc")
-        super().__init__(**kwargs)
+    papermill writes and validates the whole executed notebook at each cell's start and end: on a
+    30-cell report that was 0.6 s of a 1-s notebook. A driver killed with SIGKILL now leaves a
+    notebook at most :data:`SAVE_EVERY_SECONDS` behind; every other ending is saved in full.
+    """
 
+    saved_at: float | None = None
 
-class _KernelWatch:
-    """The kernel of one notebook run: known once started, killable from a timer or an interrupt."""
-
-    def __init__(self) -> None:
-        self.manager: LocalIPCKernelManager | None = None
-        self.expired = False
-
-    def manager_class(self) -> type[LocalIPCKernelManager]:
-        """A kernel manager class that reports its instance to this watch once the kernel runs."""
-        watch = self
-
-        class WatchedKernelManager(LocalIPCKernelManager):
-            async def _async_post_start_kernel(self, **kw: Any) -> None:
-                await super()._async_post_start_kernel(**kw)
-                watch.manager = self
-
-        return WatchedKernelManager
-
-    def expire(self) -> None:
-        """The notebook's time limit passed: kill the kernel (the run then sees a dead kernel)."""
-        self.expired = True
-        self.kill()
-
-    def kill(self) -> None:
-        """SIGKILL the kernel's process group (it runs in its own session) and remove its socket files."""
-        manager = self.manager
-        pid = getattr(getattr(manager, "provisioner", None), "pid", None)
-        if pid:
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
-                os.waitpid(pid, os.WNOHANG)  # reap it now rather than leave a zombie
-            except ChildProcessError:
-                pass
-        if manager is not None:
-            remove_kernel_files(manager)
+    def save(self, **kwargs: Any) -> None:
+        now = time.monotonic()
+        if self.end_time is None and self.saved_at is not None and now - self.saved_at < SAVE_EVERY_SECONDS:
+            return
+        self.saved_at = now
+        super().save(**kwargs)
 
 
-def remove_kernel_files(manager: Any) -> None:
-    """Remove a kernel's connection file and IPC socket files (what ``cleanup_resources`` does, synchronously)."""
-    try:
-        manager.cleanup_connection_file()
-        if manager.transport == "ipc":
-            for port in (manager.shell_port, manager.iopub_port, manager.stdin_port,
-                         manager.hb_port, manager.control_port):
-                Path(f"{manager.ip}-{port}").unlink(missing_ok=True)
-    except Exception:  # noqa: BLE001 - clean-up must never hide the original error
-        pass
+class SparseSavesEngine(NBClientEngine):
+    """papermill's nbclient engine with :class:`SparseSaves` as its execution record."""
+
+    @classmethod
+    def execute_notebook(cls, nb: Any, kernel_name: str | None, output_path: str | None = None,
+                         progress_bar: bool = True, log_output: bool = False, autosave_cell_every: int = 30,
+                         **kwargs: Any) -> Any:
+        manager = SparseSaves(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
+                              autosave_cell_every=autosave_cell_every)
+        manager.notebook_start()
+        try:
+            cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
+        finally:
+            manager.cleanup_pbar()
+            manager.notebook_complete()
+        return manager.nb
+
+
+papermill_engines.register(ENGINE, SparseSavesEngine)
 
 
 @dataclass
@@ -102,25 +84,6 @@ class StepResult:
     notebook: str
     output_path: Path
     seconds: float
-
-
-@contextmanager
-def kernel_environment(env: Mapping[str, str] | None) -> Iterator[None]:
-    """Set ``env`` while a kernel starts (kernels inherit the environment), then restore it.
-
-    This is how secrets reach a notebook: values passed as papermill parameters are written
-    into the executed notebook and its HTML report; environment variables are not.
-    """
-    saved = {name: os.environ.get(name) for name in (env or {})}
-    os.environ.update(env or {})
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *,
@@ -135,14 +98,14 @@ def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *
     """
     started = time.perf_counter()
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    watch = _KernelWatch()
+    watch = KernelWatch(env, cwd)
     timer = threading.Timer(limits.notebook_seconds, watch.expire) if limits.notebook_seconds else None
     try:
         if timer:
             timer.daemon = True
             timer.start()
-        with kernel_environment(env):
-            _execute(notebook, output_path, parameters, kernel, progress, cwd, limits, watch)
+        with watch, (contextlib.chdir(cwd) if cwd else contextlib.nullcontext()):
+            _execute(notebook, output_path, parameters, kernel, progress, limits, watch)
     except BaseException as exc:
         watch.kill()
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
@@ -155,15 +118,16 @@ def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *
 
 
 def _execute(notebook: str, output_path: Path, parameters: dict[str, Any], kernel: str | None,
-             progress: bool, cwd: Path | None, limits: TimeLimits, watch: _KernelWatch) -> None:
+             progress: bool, limits: TimeLimits, watch: KernelWatch) -> None:
+    """papermill in the current folder (the caller's): kernel and driver share it for the IPC socket files."""
     papermill.execute_notebook(
         str(NOTEBOOKS_DIR / notebook),
         str(output_path),
         parameters=parameters,
         kernel_name=kernel,
         progress_bar=progress and sys.stderr.isatty(),
-        cwd=str(cwd) if cwd else None,
         report_mode=False,
+        engine_name=ENGINE,
         execution_timeout=limits.cell_seconds,
         kernel_manager_class=watch.manager_class(),
     )

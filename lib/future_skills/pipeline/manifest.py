@@ -61,6 +61,8 @@ class RunManifest:
     promoted: bool = False
     notebooks_sha256: dict[str, str] = field(default_factory=dict)
     packages: dict[str, str] = field(default_factory=dict)
+    notebooks_seconds: float | None = None  # wall time of the four notebooks (04_drift runs alongside 01-03)
+    seconds: float | None = None  # wall time of the whole run, from the command's start to index.html
 
     def to_dict(self) -> dict[str, Any]:
         record = asdict(self)

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from future_skills.atomic import storage_error
 from future_skills.exceptions import FutureSkillsError
-from future_skills.model.families import check_family
-from future_skills.model.training import check_hyperparameters
+from future_skills.model.choices import check_family, check_hyperparameters
 from future_skills.monitoring.log_reader import parse_window
 from future_skills.paths import ProjectPaths, model_filename
 from future_skills.pipeline.limits import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT, TimeLimits

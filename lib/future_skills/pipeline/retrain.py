@@ -33,10 +33,10 @@ from future_skills.exceptions import (
     VersionExistsError,
 )
 from future_skills.model.gate_texts import verdict_text
-from future_skills.paths import NOTEBOOKS, ProjectPaths, get_paths, relative_to_root
-from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
+from future_skills.paths import ProjectPaths, get_paths
+from future_skills.pipeline.execute import interrupt_on_sigterm
 from future_skills.pipeline.limits import TimeLimits
-from future_skills.pipeline.manifest import RunManifest, RunStatus, StepRecord, load_manifest, notebook_hashes
+from future_skills.pipeline.manifest import RunManifest, RunStatus, load_manifest, notebook_hashes
 from future_skills.pipeline.options import RetrainOptions, check_options, check_writable, refuse_fresh_registry
 from future_skills.pipeline.publish import publish_hint, publish_version
 from future_skills.pipeline.recovery import (
@@ -45,19 +45,17 @@ from future_skills.pipeline.recovery import (
     set_aside_previous_run,
     version_lock,
 )
+from future_skills.pipeline.steps import StepRunner
+from future_skills.pipeline.warm_kernels import warm_kernels
 from future_skills.registry.entities import Decision
 from future_skills.registry.governance import check_auto_promote_allowed
 from future_skills.registry.store import Registry, now_iso
-from future_skills.reporting.html import make_html_exporter, write_run_index
+from future_skills.reporting.html import write_run_index
 from future_skills.reporting.run_index import build_index_context
 from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
 from future_skills.reporting.texts import cli_text
 from future_skills.reporting.train_view import family_sentence
-from future_skills.settings import load_settings
 from future_skills.versions import validate_version
-
-# A failure of these notebooks is reported as a warning of the run; the model is still published.
-NON_BLOCKING = frozenset({"04_drift.ipynb"})
 
 
 def _recorded_parameters(options: RetrainOptions) -> dict[str, Any]:
@@ -105,6 +103,8 @@ class RetrainResult:
     promoted: bool
     message: str
     warnings: list[str]
+    seconds: float | None = None
+    notebooks_seconds: float | None = None
 
 
 class _Run:
@@ -116,7 +116,6 @@ class _Run:
         self.version = options.version
         self.run_dir = paths.run_dir(options.version)
         self.report_dir = paths.report_dir(options.version)
-        self.exporter = make_html_exporter()
         self.production = self.registry.production_version()
         self.limits = TimeLimits(options.cell_timeout, options.notebook_timeout)
         self.warnings: list[str] = []
@@ -132,16 +131,12 @@ class _Run:
         self.manifest.save(self.run_dir)
 
     def execute(self, db_url: str | None) -> None:
-        """Run the notebooks in order; export each one to HTML, failed or not."""
+        """Run the notebooks (see :mod:`.steps`); each one is exported to HTML, failed or not."""
         db_parameter, kernel_env = db_url_for_notebook(db_url)
         params = notebook_parameters(self.options, self.paths, self.production, db_parameter, self.manifest.run_id)
-        for index, notebook in enumerate(NOTEBOOKS, start=1):
-            self.echo(f"[{index}/{len(NOTEBOOKS)}] {notebook}: running")
-            self.run_step(notebook, params[notebook], kernel_env)
-            self.echo(f"[{index}/{len(NOTEBOOKS)}] {notebook}: {self.manifest.steps[-1].status} "
-                      f"in {self.manifest.steps[-1].seconds:.1f} s")
-            if notebook == "02_train.ipynb":
-                self.echo_family()
+        steps = StepRunner(self.manifest, self.run_dir, self.report_dir, self.paths, kernel=self.options.kernel,
+                           limits=self.limits, echo=self.echo, warn=self.warn)
+        steps.run_all(params, kernel_env, after=lambda notebook: notebook == "02_train.ipynb" and self.echo_family())
 
     def echo_family(self) -> None:
         """Say which model family 02_train chose and why (from the staged metadata)."""
@@ -150,29 +145,6 @@ class _Run:
         except (OSError, ValueError):
             return
         self.echo("      " + family_sentence(metadata, self.options.report_lang).replace("**", ""))
-
-    def run_step(self, notebook: str, parameters: dict[str, Any], kernel_env: dict[str, str]) -> None:
-        """One notebook and its HTML report, recorded in the manifest; a drift failure is a warning."""
-        output = self.run_dir / notebook
-        report = self.report_dir / notebook.replace(".ipynb", ".html")
-        step = StepRecord(notebook, relative_to_root(output, self.paths.root), relative_to_root(report, self.paths.root))
-        self.manifest.steps.append(step)
-        self.save_manifest()
-        started = time.perf_counter()
-        try:
-            run_and_report(notebook, output, report, parameters, exporter=self.exporter, kernel=self.options.kernel,
-                           cwd=self.run_dir, env=kernel_env, limits=self.limits)
-            step.status = RunStatus.SUCCEEDED.value
-        except NotebookExecutionError as exc:
-            step.status, step.cell, step.error = RunStatus.FAILED.value, exc.cell, exc.error
-            if notebook not in NON_BLOCKING:
-                raise
-            self.warn(f"{notebook} could not analyse the prediction log {load_settings().monitoring_log} ({exc.error}); "
-                      f"the model is still published, see {step.report}.")
-            step.status = "warning"
-        finally:
-            step.seconds = round(time.perf_counter() - started, 2)
-            self.save_manifest()
 
     def warn(self, sentence: str) -> None:
         self.warnings.append(sentence)
@@ -234,15 +206,23 @@ def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure:
 def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
                 echo: Callable[[str], None] = print) -> RetrainResult:
     """Run the whole retraining pipeline for ``options.version``; see the module docstring."""
+    started = time.perf_counter()
     check_options(options)
-    if options.dataset_csv:  # every broken rule at once, before anything is written or a kernel starts
-        read_dataset_csv(options.dataset_csv)
-    paths = paths or get_paths()
-    check_writable(paths)
-    paths.ensure()
-    os.environ["FUTURE_SKILLS_HOME"] = str(paths.root)  # the notebook kernels inherit the same root
+    with warm_kernels(enabled=not options.kernel):  # the template imports while the dataset is checked
+        if options.dataset_csv:  # every broken rule at once, before anything is written or a kernel starts
+            read_dataset_csv(options.dataset_csv)
+        paths = paths or get_paths()
+        check_writable(paths)
+        paths.ensure()
+        os.environ["FUTURE_SKILLS_HOME"] = str(paths.root)  # the notebook kernels inherit the same root
+        refuse_fresh_registry(paths, options.new_registry)
+        return _locked_run(options, paths, echo, started)
+
+
+def _locked_run(options: RetrainOptions, paths: ProjectPaths, echo: Callable[[str], None],
+                started: float) -> RetrainResult:
+    """The run under its version lock, after setting aside what a killed run of the version left."""
     registry = Registry(paths)
-    refuse_fresh_registry(paths, options.new_registry)
     with version_lock(options.version, paths), interrupt_on_sigterm():
         refuse_existing_version(options.version, paths, registry)
         moved, interrupted = set_aside_previous_run(options.version, paths)
@@ -250,10 +230,11 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
             kind = "interrupted" if interrupted else "failed"
             echo(f"An earlier {kind} run of {options.version} was set aside at {moved}.")
         refuse_orphan_files(options.version, paths)
-        return _run(options, paths, registry, echo)
+        return _run(options, paths, registry, echo, started)
 
 
-def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo: Callable[[str], None]) -> RetrainResult:
+def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo: Callable[[str], None],
+         started: float) -> RetrainResult:
     db_url = options.db_url
     if not options.dataset_csv and not options.skip_export:
         db_url = ensure_demo_database(db_url)
@@ -270,23 +251,29 @@ def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo:
             raise StorageError(publish_hint(options.version, exc)) from exc  # type: ignore[arg-type]
         raise
     crash_point("finish")
-    return finish_run(run.manifest, metadata, paths, registry, run.warnings)
+    return finish_run(run.manifest, metadata, paths, registry, run.warnings, started)
 
 
 def finish_run(manifest: RunManifest, metadata: dict[str, Any], paths: ProjectPaths, registry: Registry,
-               warnings: list[str]) -> RetrainResult:
-    """Record a published run as succeeded and write its index.html (also after ``publish``)."""
+               warnings: list[str], started: float | None = None) -> RetrainResult:
+    """Record a published run as succeeded and write its index.html (also after ``publish``).
+
+    ``started`` (``time.perf_counter()`` when the run began) gives the run's total seconds.
+    """
     manifest.status, manifest.finished_at = RunStatus.SUCCEEDED.value, now_iso()
     manifest.production_after = registry.production_version()
     manifest.save(paths.run_dir(manifest.version))
     index = write_index(manifest, metadata, None, paths, registry)
     refresh_status_blocks(paths, registry.load())  # an auto-promotion archived the previous production
+    if started is not None:
+        manifest.seconds = round(time.perf_counter() - started, 2)
+        manifest.save(paths.run_dir(manifest.version))
     gate = metadata.get("gate") or {}
     lang = manifest.parameters.get("report_lang", "en")
     verdict = verdict_text(gate.get("criteria", []), bool(gate.get("passed")), lang) if gate else ""
     return RetrainResult(manifest.version, registry.get(manifest.version).status.value,
                          paths.run_dir(manifest.version), index, gate.get("passed"), manifest.promoted,
-                         verdict, warnings)
+                         verdict, warnings, manifest.seconds, manifest.notebooks_seconds)
 
 
 def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:

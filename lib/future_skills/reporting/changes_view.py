@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from future_skills.formatting import DASH, cell, check_language, compact, integer, is_number, level_name, long_date
-from future_skills.reporting.drift_plots import readable
+from future_skills.reporting.drift_texts import readable
 
 # Rows that are sentences or duplicates in the metadata (the training report explains them): not in the table.
 HIDDEN = frozenset({("hyperparameters", "model_reason"), ("hyperparameters", "categorical_encoding"),

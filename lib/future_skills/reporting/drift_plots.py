@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from future_skills.formatting import compact, integer, level_name
 from future_skills.monitoring.statistics import charted
-from future_skills.reporting.drift_texts import FEATURE_NAMES_FR, chart_text, statistic_name
+from future_skills.reporting.drift_texts import chart_text, readable, statistic_name
 from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES, localise_ticks
 from future_skills.schema import LEVELS, NUMERIC_FEATURES
 
@@ -31,13 +31,6 @@ def chart_sample(frame: pd.DataFrame, limit: int = CHART_SAMPLE_ROWS, lang: str 
         return frame, ""
     return frame.sample(n=limit, random_state=0), chart_text("sample", lang, limit=integer(limit, lang),
                                                                total=integer(len(frame), lang))
-
-
-def readable(feature: str, lang: str = "en") -> str:
-    """``trend_score`` → ``Trend score`` (``Tendance`` in French)."""
-    if lang == "fr" and feature in FEATURE_NAMES_FR:
-        return FEATURE_NAMES_FR[feature]
-    return feature.replace("_k", " (k€)").replace("_", " ").capitalize()
 
 
 def level_label(level: str, lang: str = "en") -> str:

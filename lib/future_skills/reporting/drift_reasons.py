@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from future_skills.formatting import NARROW_NBSP, typography
-from future_skills.reporting.drift_plots import readable
+from future_skills.reporting.drift_texts import readable
 
 _FEATURES = r"([a-z_]+(?:, [a-z_]+)*)"
 

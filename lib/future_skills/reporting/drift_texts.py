@@ -141,6 +141,13 @@ STATISTIC_TEXT: dict[str, dict[str, Any]] = {
 }
 
 
+def readable(feature: str, lang: str = "en") -> str:
+    """``trend_score`` → ``Trend score`` (``Tendance`` in French): a signal's name in a chart, table or sentence."""
+    if lang == "fr" and feature in FEATURE_NAMES_FR:
+        return FEATURE_NAMES_FR[feature]
+    return feature.replace("_k", " (k€)").replace("_", " ").capitalize()
+
+
 def drift_text(key: str, lang: str = "en", **fields: object) -> str:
     """One phrase of the drift report in ``lang``."""
     return catalogue_text(TEXT, key, lang, **fields)

@@ -7,9 +7,15 @@ import pandas as pd
 
 from future_skills.formatting import decimal, integer, percent, window_text
 from future_skills.monitoring.statistics import Column, iter_columns, registered
-from future_skills.reporting.drift_plots import level_label, readable
+from future_skills.reporting.drift_plots import level_label
 from future_skills.reporting.drift_reasons import reason_text
-from future_skills.reporting.drift_texts import column_header, drift_text, statistic_explanation, statistic_name
+from future_skills.reporting.drift_texts import (
+    column_header,
+    drift_text,
+    readable,
+    statistic_explanation,
+    statistic_name,
+)
 from future_skills.schema import LEVELS
 
 STATUSES = ("ok", "watch", "drift", "no_data")

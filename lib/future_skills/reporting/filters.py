@@ -22,7 +22,7 @@ from future_skills.formatting import (
 from future_skills.model.gate_texts import criterion_detail, criterion_name, verdict_text
 from future_skills.reporting import decision_view
 from future_skills.reporting.changes_view import change_row
-from future_skills.reporting.drift_plots import readable
+from future_skills.reporting.drift_texts import readable
 from future_skills.reporting.export_view import refusal_view
 from future_skills.reporting.metrics_view import measure, measure_change, metric_label
 

@@ -117,3 +117,12 @@ def model_card_context(metadata: dict[str, Any] | None, settings: dict[str, Any]
         "evaluation_rows": evaluation.get("rows_compared") or evaluation.get("test_rows"),
         "groups": groups, "calibration": evaluation.get("calibration"),
     }
+
+
+def family_sentence(metadata: dict[str, Any]) -> str:
+    """Which model family was trained and why, in one sentence for the report and the console."""
+    params = metadata["hyperparameters"]
+    family = params.get("model_family", "rf")
+    name = {"rf": "a random forest", "hgb": "gradient boosting"}.get(family, family)
+    size = f" of {params['n_estimators']} trees" if family == "rf" else f" ({params.get('n_iter_fitted')} rounds)"
+    return f"Model family: **{name}**{size} ({params.get('model_type')}); {params.get('model_reason', '')}."

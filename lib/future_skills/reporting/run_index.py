@@ -14,7 +14,6 @@ from future_skills.registry.diff import diff_versions
 from future_skills.registry.reader import entry_metadata
 from future_skills.reporting.changes_view import HIDDEN
 from future_skills.reporting.model_card import model_card_context
-from future_skills.reporting.plots import figure_png, reliability_figure
 from future_skills.thresholds import load_config
 
 CHANGE_SECTIONS = ("hyperparameters", "dataset", "feature_importance")
@@ -45,6 +44,9 @@ def calibration_png(calibration: dict[str, Any] | None) -> dict[str, str] | None
     """The reliability diagram of the model card in both languages (base64 PNG), or None."""
     if not calibration or not calibration.get("bins"):
         return None
+    # matplotlib is imported only when an index with a calibration chart is drawn (not at the driver's start)
+    from future_skills.reporting.plots import figure_png, reliability_figure
+
     return {lang: figure_png(reliability_figure(calibration, lang)) for lang in LANGUAGES}
 
 

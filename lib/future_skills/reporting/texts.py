@@ -277,6 +277,7 @@ STATUS_TEXT: dict[str, dict[str, str]] = {
 CLI_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "registered": "{version} registered as {status}. Audit report: {path}",
+        "timing": "Run took {seconds} s, of which {notebooks} s for the notebooks (per step in runs/{version}/run.json).",
         "drift_verdict": "Drift verdict: {verdict} ({rows} predictions, {malformed} malformed log lines skipped).",
         "report": "Report: {path}", "drift_json": "Drift JSON: {path}",
         "history": "Monitoring history of {runs} drift run{plural} written to {path}.",
@@ -288,6 +289,8 @@ CLI_TEXT: dict[str, dict[str, str]] = {
     },
     "fr": {
         "registered": "{version} enregistrée, statut : {status}. Rapport d'audit : {path}",
+        "timing": "Durée de l'exécution : {seconds} s, dont {notebooks} s pour les notebooks (détail par étape "
+                  "dans runs/{version}/run.json).",
         "drift_verdict": "Verdict de dérive : {verdict} ({rows} prédictions, {malformed} lignes de journal mal "
                          "formées ignorées).",
         "report": "Rapport : {path}", "drift_json": "JSON de dérive : {path}",

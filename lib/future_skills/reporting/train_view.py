@@ -7,9 +7,9 @@ from typing import Any
 import pandas as pd
 
 from future_skills.formatting import decimal, integer, level_name, long_date, percent
-from future_skills.model import training
 from future_skills.model.families import AUTO_HGB_MIN_ROWS
 from future_skills.model.training import written_files
+from future_skills.reporting import model_card
 from future_skills.reporting.changes_view import change_value, setting_name
 from future_skills.reporting.texts import catalogue_text
 
@@ -70,7 +70,7 @@ def family_sentence(metadata: dict[str, Any], lang: str = "en") -> str:
     """Which model family was trained and why (Markdown): the model layer's sentence in English, worded from
     the same records (family, rows, threshold) in another language."""
     if lang == "en":
-        return training.family_sentence(metadata)
+        return model_card.family_sentence(metadata)
     params = metadata["hyperparameters"]
     family, requested = params.get("model_family", "rf"), params.get("model_requested", "auto")
     words = TEXT[lang]  # filled raw, then typography once for the whole sentence

@@ -24,8 +24,10 @@ from future_skills.monitoring import log_writer
 from future_skills.schema import CATEGORICAL_FEATURES, ID_COLUMNS, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from future_skills.serving import predict as serving
 from future_skills.settings import load_settings
+from future_skills.thresholds import config_path
 
 COMPILED_CACHE: dict[int, Any] = {}  # id(loaded model) -> its compiled form (or None); cleared by clear_cache
+RULES_CACHE: dict[tuple[Any, ...], Any] = {}  # (config path, its stamp) -> the contract's input rules
 # Up to this many records the compiled model beats scikit-learn (BENCHMARKS.md: 1 row ~0.5-1 ms vs ~30-90 ms).
 FAST_MAX_ROWS = 100
 
@@ -59,13 +61,23 @@ def plain_records(payload: Any) -> list[dict[str, Any]] | None:
     return records
 
 
+def contract_rules() -> dict[str, Any]:
+    """The dataset contract's input rules, re-read only when the config file (its path or stamp) changes."""
+    path = config_path()
+    key = (str(path), serving._stamp(path))
+    if key not in RULES_CACHE:
+        RULES_CACHE.clear()
+        RULES_CACHE[key] = feature_rules(load_contract())
+    return RULES_CACHE[key]
+
+
 def passes_contract(records: list[dict[str, Any]], numbers: np.ndarray) -> bool:
     """Whether every ID and feature passes the dataset contract's input rules (the same predicates as serving's)."""
     columns = {name: np.array([record[name] for record in records], dtype=np.float64) for name in ID_COLUMNS}
     columns.update({name: numbers[:, position] for position, name in enumerate(NUMERIC_FEATURES)})
     missing = np.zeros(len(records), dtype=bool)
     return all(bool(predicate(columns[column], missing).all())
-               for column, rules in feature_rules(load_contract()).items() for _, predicate in rules)
+               for column, rules in contract_rules().items() for _, predicate in rules)
 
 
 def predict_records(payload: Any, log: bool | None, timestamp: Any, on_invalid: str = "refuse") -> pd.DataFrame | None:
@@ -89,10 +101,10 @@ def predict_records(payload: Any, log: bool | None, timestamp: Any, on_invalid: 
     probabilities = level_probabilities(compiled.predict_proba(names, numbers), compiled.classes)
     levels, scores = levels_and_scores(probabilities)
     version = ml_model_version(choice.version)
-    result = _result(records, levels, np.round(scores, 2), np.round(probabilities, 4), version)
+    scores, probabilities = np.round(scores, 2), np.round(probabilities, 4)
     if logging_on:
-        _log(records, result, numbers, stamps)
-    return result
+        _log(records, levels, scores, probabilities, version, numbers, stamps)
+    return _result(records, levels, scores, probabilities, version)
 
 
 def _result(records: list[dict[str, Any]], levels: np.ndarray, scores: np.ndarray,
@@ -107,13 +119,12 @@ def _result(records: list[dict[str, Any]], levels: np.ndarray, scores: np.ndarra
     return pd.DataFrame(columns)
 
 
-def _log(records: list[dict[str, Any]], result: pd.DataFrame, numbers: np.ndarray, stamps: list[str]) -> None:
-    scores, probabilities = result["score"].tolist(), result[list(PROBABILITY_COLUMNS)].to_numpy().tolist()
+def _log(records: list[dict[str, Any]], levels: np.ndarray, scores: np.ndarray, probabilities: np.ndarray,
+         version: str, numbers: np.ndarray, stamps: list[str]) -> None:
     entries = [{"timestamp": stamp, "job_role_id": record["job_role_id"], "skill_id": record["skill_id"],
                 "predicted_level": str(level), "score": score, "engine": ML_ENGINE,
                 "model_version": version, "features": dict(zip(NUMERIC_FEATURES, row)),
                 "probabilities": dict(zip(LEVELS, probs))}
-               for record, level, score, version, row, probs, stamp in zip(
-                   records, result["predicted_level"], scores, result["model_version"], numbers.tolist(),
-                   probabilities, stamps)]
+               for record, level, score, row, probs, stamp in zip(
+                   records, levels, scores.tolist(), numbers.tolist(), probabilities.tolist(), stamps)]
     log_writer.append_predictions(entries, enabled=True)

@@ -98,6 +98,7 @@ def clear_cache() -> None:
     """Forget loaded models and the warnings already shown (tests, or after a promotion)."""
     _MODEL_CACHE.clear()
     hot_path.COMPILED_CACHE.clear()
+    hot_path.RULES_CACHE.clear()
     _CHOICE_CACHE.clear()
     _CATALOG_CACHE.clear()
     _WARNED.clear()
@@ -213,10 +214,10 @@ def hr_catalog() -> tuple[pd.DataFrame, pd.DataFrame] | None:
 
 def _fill_names(frame: pd.DataFrame) -> pd.DataFrame:
     """Fill absent names/department/category from the catalog by ID; what stays absent is "unknown"."""
+    if all(name in frame.columns and not frame[name].isna().any() for name in CATEGORICAL_FEATURES):
+        return frame.astype({name: str for name in CATEGORICAL_FEATURES})  # all given: no round trip via object
     for name in CATEGORICAL_FEATURES:
         frame[name] = frame[name].astype(object) if name in frame.columns else None
-    if not frame[list(CATEGORICAL_FEATURES)].isna().any().any():
-        return frame.astype({name: str for name in CATEGORICAL_FEATURES})
     catalog = hr_catalog()
     if catalog is not None:
         looked_up = lookup_names(frame, catalog)
@@ -352,7 +353,7 @@ def _score(frame: pd.DataFrame) -> pd.DataFrame:
     model, choice = active_model()
     if model is not None:
         try:
-            scored = ml_predict(model, frame)
+            scored = ml_predict(model, frame, hot_path.compiled_model(model))
             scored["model_version"] = ml_model_version(choice.version)
             return scored
         except Exception as exc:  # noqa: BLE001 - a model that cannot score (e.g. incompatible) means rules

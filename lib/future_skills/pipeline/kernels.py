@@ -1,0 +1,150 @@
+"""The kernels that run pipeline notebooks: how they start, and how they are stopped.
+
+A kernel is reached through local IPC sockets (not unencrypted loopback TCP ports). When the
+run started a :class:`~future_skills.pipeline.warm_kernels.WarmKernelPool`, the kernel is a
+fork of its warm template (:class:`WarmProvisioner`); otherwise jupyter_client starts it the
+ordinary way. Every running kernel is known to a :class:`KernelWatch`, so a time limit, an
+interruption or a failed step elsewhere in the run can kill it (:func:`kill_running_kernels`)
+and remove its socket files.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import uuid
+from pathlib import Path
+from typing import Any, Mapping
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+from future_skills.pipeline.warm_kernels import active_pool
+
+_RUNNING: set["KernelWatch"] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+class LocalIPCKernelManager(AsyncKernelManager):
+    """A kernel reached through local IPC sockets instead of unencrypted loopback TCP ports."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("transport", "ipc")
+        # socket files in the working folder the driver and the kernel share, named apart from those of a
+        # kernel running alongside (jupyter_client numbers them from 1 in each folder)
+        kwargs.setdefault("ip", f"kernel-{uuid.uuid4().hex[:8]}-ipc")
+        super().__init__(**kwargs)
+
+
+class KernelWatch:
+    """The kernel of one notebook run: known once started, killable from a timer or an interrupt."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> None:
+        self.manager: LocalIPCKernelManager | None = None
+        self.expired = self.killed = False
+        self.env, self.cwd = dict(env or {}), cwd
+
+    def __enter__(self) -> "KernelWatch":
+        with _RUNNING_LOCK:
+            _RUNNING.add(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(self)
+
+    def manager_class(self) -> type[LocalIPCKernelManager]:
+        """A kernel manager class that reports its instance to this watch once the kernel runs."""
+        watch = self
+
+        class WatchedKernelManager(LocalIPCKernelManager):
+            async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+                install_provisioner(self)  # a fork of the warm template when a run started one
+                kw["env"] = kernel_env(watch.env)
+                if watch.cwd:
+                    kw["cwd"] = str(watch.cwd)
+                return await super()._async_pre_start_kernel(**kw)
+
+            async def _async_post_start_kernel(self, **kw: Any) -> None:
+                await super()._async_post_start_kernel(**kw)
+                watch.manager = self
+                if watch.killed:  # killed while it was starting
+                    watch.kill()
+
+        return WatchedKernelManager
+
+    def expire(self) -> None:
+        """The notebook's time limit passed: kill the kernel (the run then sees a dead kernel)."""
+        self.expired = True
+        self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL the kernel's process group (it runs in its own session) and remove its socket files."""
+        self.killed = True
+        manager = self.manager
+        pid = getattr(getattr(manager, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                os.waitpid(pid, os.WNOHANG)  # reap it now rather than leave a zombie
+            except ChildProcessError:
+                pass
+        if manager is not None:
+            remove_kernel_files(manager)
+
+
+def remove_kernel_files(manager: Any) -> None:
+    """Remove a kernel's connection file and IPC socket files (what ``cleanup_resources`` does, synchronously)."""
+    try:
+        manager.cleanup_connection_file()
+        if manager.transport == "ipc":
+            for port in (manager.shell_port, manager.iopub_port, manager.stdin_port,
+                         manager.hb_port, manager.control_port):
+                Path(f"{manager.ip}-{port}").unlink(missing_ok=True)
+    except Exception:  # noqa: BLE001 - clean-up must never hide the original error
+        pass
+
+
+
+
+class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
+    """jupyter_client's local provisioner, forking from the run's warm template when there is one."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        pool = active_pool()
+        if pool is None or not pool.can_launch(cmd):
+            return await super().launch_kernel(cmd, **kwargs)
+        cwd = kwargs.get("cwd") or os.getcwd()  # papermill changes into the notebook's directory instead
+        self.process = pool.launch(cmd, dict(kwargs.get("env") or os.environ), cwd)
+        self.pid = self.pgid = self.process.pid
+        self.cwd = cwd
+        return self.connection_info
+
+
+def install_provisioner(manager: Any) -> None:
+    """Give a kernel manager about to start its first kernel the :class:`WarmProvisioner`."""
+    if manager.provisioner is None and active_pool() is not None:
+        manager.kernel_id = manager.kernel_id or str(uuid.uuid4())
+        manager.provisioner = WarmProvisioner(kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec,
+                                              parent=manager)
+
+
+def kernel_env(extra: Mapping[str, str]) -> dict[str, str]:
+    """The environment of a kernel: this process's, plus ``extra``.
+
+    This is how secrets reach a notebook: values passed as papermill parameters are written into
+    the executed notebook and its HTML report; environment variables are not. ``os.environ``
+    itself is never changed, so two notebooks can start at once.
+    """
+    return {**os.environ, **extra}
+
+
+def kill_running_kernels() -> None:
+    """Kill every pipeline kernel still running in this process (a step failed or the run was interrupted)."""
+    with _RUNNING_LOCK:
+        watches = list(_RUNNING)
+    for watch in watches:
+        watch.kill()

@@ -1,0 +1,258 @@
+"""Warm notebook kernels: one process imports the notebooks' libraries once, each kernel is a fork of it.
+
+A pipeline run starts four kernels, and each used to spend about 1.5 s importing pandas,
+scikit-learn, matplotlib and this package before its first real cell — three times the
+computation on a 10k-row dataset. :class:`WarmKernelPool` starts one *template* process at
+the beginning of a run (on the second core, while the driver validates the dataset); it
+imports what the notebooks import (read from the notebooks themselves, :func:`notebook_imports`)
+and then only forks. Every notebook still gets its own fresh kernel process — the executed
+notebook remains the audit record of one kernel — but that kernel starts with its imports
+done, in about a tenth of a second.
+
+A forked kernel behaves like one started by jupyter_client: its own session and process group
+(so the time limits' ``killpg`` and interrupts work), stdin on /dev/null, the environment and
+working directory jupyter_client asked for, and ``JPY_PARENT_PID`` set to the template, so a
+kernel exits when the template does (the template exits when the driver closes its socket or
+dies). A kernel whose command is not this interpreter's ``ipykernel_launcher`` (``--kernel``
+naming another environment) is started the ordinary way.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from future_skills.paths import NOTEBOOKS, NOTEBOOKS_DIR
+
+# Imported by the template besides the notebooks' own imports: what every kernel needs to start.
+KERNEL_MODULES = ("ipykernel.kernelapp", "matplotlib_inline.backend_inline", "matplotlib.pyplot")
+MESSAGE_BYTES = 1 << 20  # one request (command, environment, directory) fits easily
+
+
+def notebook_imports(notebooks_dir: Path = NOTEBOOKS_DIR, names: tuple[str, ...] = tuple(NOTEBOOKS)) -> list[str]:
+    """The modules the pipeline notebooks' code cells import, in first-seen order."""
+    modules: list[str] = []
+    for name in names:
+        cells = json.loads((notebooks_dir / name).read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell.get("cell_type") != "code":
+                continue
+            source = "".join(cell["source"])
+            code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+            try:
+                tree = ast.parse(code)
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import):
+                    found = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+                else:
+                    continue
+                modules += [module for module in found if module not in modules]
+    return modules
+
+
+class ForkedKernel:
+    """A kernel forked by the template: the part of ``subprocess.Popen`` that jupyter_client uses.
+
+    The kernel is the template's child, not ours, so its exit is watched through a pidfd.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, pidfd: int) -> None:
+        self.pid, self.pidfd = pid, pidfd
+        self.returncode: int | None = None
+        self._signal: int | None = None
+
+    def poll(self) -> int | None:
+        """None while the kernel runs, else its exit code (``-signal`` when we killed it)."""
+        if self.returncode is None and select.select([self.pidfd], [], [], 0)[0]:
+            self.returncode = -self._signal if self._signal else 0
+            os.close(self.pidfd)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        """Block until the kernel exits (or ``timeout`` seconds pass)."""
+        if self.returncode is None:
+            select.select([self.pidfd], [], [], timeout)
+        return self.poll()
+
+    def send_signal(self, signum: int) -> None:
+        """Signal the kernel unless it already exited."""
+        if self.poll() is None:
+            self._signal = signum
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        """SIGKILL, as ``Popen.kill``."""
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        """SIGTERM, as ``Popen.terminate``."""
+        self.send_signal(signal.SIGTERM)
+
+
+class WarmKernelPool:
+    """The template process of one pipeline run and the kernels forked from it."""
+
+    def __init__(self, modules: list[str] | None = None) -> None:
+        self.modules = list(KERNEL_MODULES) + (notebook_imports() if modules is None else modules)
+        self._socket: socket.socket | None = None
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> "WarmKernelPool":
+        """Start the template; it imports the modules in the background while the caller goes on."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        code = "import sys; from future_skills.pipeline.warm_kernels import serve; serve(int(sys.argv[1]), sys.argv[2:])"
+        self._process = subprocess.Popen([sys.executable, "-c", code, str(theirs.fileno()), *self.modules],
+                                         pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+                                         start_new_session=True)
+        theirs.close()
+        self._socket = ours
+        return self
+
+    def can_launch(self, cmd: list[str]) -> bool:
+        """Whether ``cmd`` starts this interpreter's IPython kernel (the template is of no use for another)."""
+        return (self._socket is not None and len(cmd) > 2 and cmd[1:3] == ["-m", "ipykernel_launcher"]
+                and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable))
+
+    def launch(self, cmd: list[str], env: dict[str, str], cwd: str | None) -> ForkedKernel:
+        """Fork a kernel running ``cmd``'s arguments with ``env`` in ``cwd``."""
+        request = json.dumps({"argv": cmd[3:], "env": env, "cwd": cwd}).encode()
+        with self._lock:
+            assert self._socket is not None
+            self._socket.send(request)
+            reply, fds, _, _ = socket.recv_fds(self._socket, 1024, 1)
+        if not fds:
+            raise OSError(f"the warm kernel template could not start a kernel: {reply.decode() or 'it exited'}")
+        return ForkedKernel(int(reply), fds[0])
+
+    def close(self) -> None:
+        """Stop the template now: it holds no state (kernels still running notice and exit)."""
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+
+_ACTIVE: WarmKernelPool | None = None
+
+
+def active_pool() -> WarmKernelPool | None:
+    """The pool of the run in progress in this process, if it started one."""
+    return _ACTIVE
+
+
+@contextmanager
+def warm_kernels(enabled: bool = True) -> Iterator[WarmKernelPool | None]:
+    """Within the block, pipeline notebooks start from a warm template (see the module docstring)."""
+    global _ACTIVE
+    if not enabled or _ACTIVE is not None:
+        yield _ACTIVE
+        return
+    pool = WarmKernelPool().start()
+    _ACTIVE = pool
+    try:
+        yield pool
+    finally:
+        _ACTIVE = None
+        pool.close()
+
+
+# ---- the template process ---------------------------------------------------------------------
+
+def serve(fd: int, modules: list[str]) -> None:
+    """The template's main loop: import ``modules``, then fork a kernel per request until the socket closes."""
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]  # as ipykernel_launcher does: the kernel's directory is its own
+    for module in modules:
+        try:
+            __import__(module)
+        except Exception:  # noqa: BLE001 - the kernel reports a failing import in its own cell
+            pass
+    channel = socket.socket(fileno=fd)
+    while True:
+        readable = select.select([channel], [], [], 1.0)[0]
+        _reap()
+        if not readable:
+            continue
+        request = channel.recv(MESSAGE_BYTES)
+        if not request:
+            return
+        try:
+            pid = _fork_kernel(json.loads(request), channel)
+            pidfd = os.pidfd_open(pid)
+        except OSError as exc:
+            channel.send(str(exc).encode())
+            continue
+        socket.send_fds(channel, [str(pid).encode()], [pidfd])
+        os.close(pidfd)
+
+
+def _fork_kernel(request: dict[str, Any], channel: socket.socket) -> int:
+    """Fork; in the child become the IPython kernel the request describes (never returns there)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid:
+        return pid
+    code = 1
+    try:
+        channel.close()
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        # the kernel exits when the template does (ipykernel read JPY_PARENT_PID when the template imported it)
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())
+        argv = [*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"]
+        sys.argv = [sys.executable, *argv]
+        from ipykernel import kernelapp  # noqa: PLC0415 - already imported by the template; here for the child
+
+        kernelapp.launch_new_instance(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    except BaseException:  # noqa: BLE001 - a kernel that cannot start reports on its stderr and exits
+        import traceback  # noqa: PLC0415 - only on this failure path
+
+        traceback.print_exc()
+    finally:
+        import atexit  # noqa: PLC0415 - the kernel's exit handlers run, then never back into the template
+
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return 0
+
+
+def _reap() -> None:
+    """Collect the template's exited kernels (their pidfds already told the driver)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if not pid:
+            return

@@ -1,0 +1,105 @@
+"""Warm kernels: each notebook gets its own kernel, forked from a template that imported the libraries once."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from future_skills.exceptions import NotebookExecutionError
+from future_skills.pipeline.execute import run_notebook
+from future_skills.pipeline.limits import TimeLimits
+from future_skills.pipeline.warm_kernels import WarmKernelPool, notebook_imports, warm_kernels
+from helpers.notebooks import kernel_pid, process_alive, write_notebook
+
+NO_LIMITS = TimeLimits(None, None)
+REPORT = ("import json, sys\n"
+          "print(json.dumps({'ppid': os.getppid(), 'cwd': os.getcwd(), 'secret': os.environ.get('FS_TEST_SECRET'),"
+          " 'preloaded': 'future_skills.model.training' in sys.modules}))")
+
+
+def _printed(output: Path) -> dict:
+    cell = nbformat.read(str(output), as_version=4).cells[1]
+    return json.loads("".join(o.get("text", "") for o in cell.outputs))
+
+
+def _wait_for(condition, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.05)
+
+
+def test_the_template_imports_what_the_pipeline_notebooks_import():
+    modules = notebook_imports()
+    assert {"pandas", "future_skills.model.training", "future_skills.monitoring.drift"} <= set(modules)
+    assert not any(module.startswith(("%", "matplotlib inline")) for module in modules)
+    assert len(modules) == len(set(modules))
+
+
+def test_a_notebook_runs_in_its_own_kernel_forked_from_the_warm_template(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "warm.ipynb", REPORT)
+    with warm_kernels() as pool:
+        run_notebook(str(notebook), tmp_path / "a.ipynb", {}, cwd=tmp_path, env={"FS_TEST_SECRET": "s3"},
+                     limits=NO_LIMITS)
+        first = kernel_pid(notebook)
+        run_notebook(str(notebook), tmp_path / "b.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS)
+        template = pool._process.pid
+    seen_a, seen_b = _printed(tmp_path / "a.ipynb"), _printed(tmp_path / "b.ipynb")
+    assert seen_a["ppid"] == seen_b["ppid"] == template != os.getpid()
+    assert kernel_pid(notebook) != first  # one kernel per notebook, never reused
+    assert seen_a["preloaded"] is True  # the notebook never imported it: the template did
+    assert seen_a["cwd"] == str(tmp_path) and seen_a["secret"] == "s3" and seen_b["secret"] is None
+    assert "FS_TEST_SECRET" not in os.environ
+    assert not list(tmp_path.glob("kernel-*ipc-*"))  # socket files removed
+    assert not process_alive(template)
+
+
+def test_the_time_limit_kills_a_forked_kernel(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "slow.ipynb", "time.sleep(600)")
+    with warm_kernels():
+        with pytest.raises(NotebookExecutionError, match=r"a cell ran longer than 2 s"):
+            run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=TimeLimits(2, None))
+    assert not process_alive(kernel_pid(notebook))
+    assert not list(tmp_path.glob("kernel-*ipc-*"))
+
+
+def test_a_forked_kernel_exits_when_its_template_dies(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "orphan.ipynb", "time.sleep(600)")
+    pool = WarmKernelPool(modules=[]).start()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with warm_kernels():  # the pool below is already active: this reuses it
+                run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS)
+        except BaseException as exc:  # noqa: BLE001 - the dead kernel is the expected outcome
+            failure.append(exc)
+
+    import future_skills.pipeline.warm_kernels as warm
+
+    warm._ACTIVE = pool
+    try:
+        runner = threading.Thread(target=run)
+        runner.start()
+        _wait_for(lambda: kernel_pid(notebook))
+        pool._process.kill()  # the driver's template dies (as under kill -9 of the whole run)
+        _wait_for(lambda: not process_alive(kernel_pid(notebook)), 15)
+        runner.join(60)
+    finally:
+        warm._ACTIVE = None
+        pool.close()
+    assert failure and isinstance(failure[0], NotebookExecutionError) and "kernel died" in str(failure[0])
+
+
+def test_another_interpreters_kernel_is_started_the_ordinary_way():
+    pool = WarmKernelPool(modules=[])
+    pool._socket = object()  # as if started
+    assert pool.can_launch([sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"])
+    assert not pool.can_launch(["/usr/bin/false", "-m", "ipykernel_launcher", "-f", "x.json"])
+    assert not pool.can_launch([sys.executable, "-m", "other_kernel", "-f", "x.json"])
