@@ -45,6 +45,7 @@ def test_the_template_imports_what_the_pipeline_notebooks_import():
 def test_a_notebook_runs_in_its_own_kernel_forked_from_the_warm_template(tmp_path: Path):
     notebook = write_notebook(tmp_path / "warm.ipynb", REPORT)
     with warm_kernels() as pool:
+        assert pool.wait_ready(60)
         run_notebook(str(notebook), tmp_path / "a.ipynb", {}, cwd=tmp_path, env={"FS_TEST_SECRET": "s3"},
                      limits=NO_LIMITS)
         first = kernel_pid(notebook)

@@ -10,9 +10,11 @@ point is recognised and set aside by the next run of that version (see :mod:`.re
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -56,6 +58,8 @@ from future_skills.reporting.status_block import refresh_status_blocks, render_s
 from future_skills.reporting.texts import cli_text
 from future_skills.reporting.train_view import family_sentence
 from future_skills.versions import validate_version
+
+INDEX_CHARTS = "future_skills.reporting.plots"
 
 
 def _recorded_parameters(options: RetrainOptions) -> dict[str, Any]:
@@ -241,6 +245,8 @@ def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo:
     run = _Run(options, paths, echo)
     run.run_dir.mkdir(parents=True, exist_ok=True)
     run.save_manifest()
+    # index.html draws a chart at the end: import matplotlib now, while this process only waits for kernels
+    threading.Thread(target=importlib.import_module, args=(INDEX_CHARTS,), daemon=True).start()
     try:
         run.execute(db_url)
         metadata = publish_version(options.version, paths, registry)

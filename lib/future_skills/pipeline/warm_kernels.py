@@ -35,6 +35,8 @@ from future_skills.paths import NOTEBOOKS, NOTEBOOKS_DIR
 
 # Imported by the template besides the notebooks' own imports: what every kernel needs to start.
 KERNEL_MODULES = ("ipykernel.kernelapp", "matplotlib_inline.backend_inline", "matplotlib.pyplot")
+# Imported by the package only where used (the pipeline's driver never needs them), by the notebooks always.
+LATE_IMPORTS = ("sklearn.metrics", "scipy.stats")
 MESSAGE_BYTES = 1 << 20  # one request (command, environment, directory) fits easily
 
 
@@ -108,21 +110,29 @@ class WarmKernelPool:
     """The template process of one pipeline run and the kernels forked from it."""
 
     def __init__(self, modules: list[str] | None = None) -> None:
-        self.modules = list(KERNEL_MODULES) + (notebook_imports() if modules is None else modules)
+        self.modules = list(KERNEL_MODULES) + (notebook_imports() + list(LATE_IMPORTS) if modules is None else modules)
         self._socket: socket.socket | None = None
+        self._ready = -1
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
     def start(self) -> "WarmKernelPool":
         """Start the template; it imports the modules in the background while the caller goes on."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        code = "import sys; from future_skills.pipeline.warm_kernels import serve; serve(int(sys.argv[1]), sys.argv[2:])"
-        self._process = subprocess.Popen([sys.executable, "-c", code, str(theirs.fileno()), *self.modules],
-                                         pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL,
+        self._ready, ready = os.pipe()
+        code = ("import sys; from future_skills.pipeline.warm_kernels import serve; "
+                "serve(int(sys.argv[1]), sys.argv[3:], int(sys.argv[2]))")
+        self._process = subprocess.Popen([sys.executable, "-c", code, str(theirs.fileno()), str(ready), *self.modules],
+                                         pass_fds=[theirs.fileno(), ready], stdin=subprocess.DEVNULL,
                                          start_new_session=True)
         theirs.close()
+        os.close(ready)
         self._socket = ours
         return self
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Whether the template has imported every module (waiting up to ``timeout`` seconds)."""
+        return bool(select.select([self._ready], [], [], timeout)[0])
 
     def can_launch(self, cmd: list[str]) -> bool:
         """Whether ``cmd`` starts this interpreter's IPython kernel (the template is of no use for another)."""
@@ -144,6 +154,7 @@ class WarmKernelPool:
         """Stop the template now: it holds no state (kernels still running notice and exit)."""
         if self._socket is not None:
             self._socket.close()
+            os.close(self._ready)
             self._socket = None
         if self._process is not None:
             self._process.kill()
@@ -177,32 +188,46 @@ def warm_kernels(enabled: bool = True) -> Iterator[WarmKernelPool | None]:
 
 # ---- the template process ---------------------------------------------------------------------
 
-def serve(fd: int, modules: list[str]) -> None:
-    """The template's main loop: import ``modules``, then fork a kernel per request until the socket closes."""
+def serve(fd: int, modules: list[str], ready: int | None = None) -> None:
+    """The template's main loop: import ``modules``, then fork a kernel per request until the socket closes.
+
+    A request that arrives while the template is still importing is served between two imports:
+    the modules come in the notebooks' order, so the first notebook's kernel starts as soon as its
+    own libraries are in, and imports what it still lacks itself while the template goes on.
+    """
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does: the kernel's directory is its own
+    channel = socket.socket(fileno=fd)
     for module in modules:
         try:
             __import__(module)
         except Exception:  # noqa: BLE001 - the kernel reports a failing import in its own cell
             pass
-    channel = socket.socket(fileno=fd)
+        if select.select([channel], [], [], 0)[0] and not _serve_one(channel):
+            return
+    if ready is not None:
+        os.close(ready)  # the driver sees end-of-file: every module is in
     while True:
         readable = select.select([channel], [], [], 1.0)[0]
         _reap()
-        if not readable:
-            continue
-        request = channel.recv(MESSAGE_BYTES)
-        if not request:
+        if readable and not _serve_one(channel):
             return
-        try:
-            pid = _fork_kernel(json.loads(request), channel)
-            pidfd = os.pidfd_open(pid)
-        except OSError as exc:
-            channel.send(str(exc).encode())
-            continue
-        socket.send_fds(channel, [str(pid).encode()], [pidfd])
-        os.close(pidfd)
+
+
+def _serve_one(channel: socket.socket) -> bool:
+    """Fork the kernel of one request and send back its pid and pidfd; False when the driver has gone."""
+    request = channel.recv(MESSAGE_BYTES)
+    if not request:
+        return False
+    try:
+        pid = _fork_kernel(json.loads(request), channel)
+        pidfd = os.pidfd_open(pid)
+    except OSError as exc:
+        channel.send(str(exc).encode())
+        return True
+    socket.send_fds(channel, [str(pid).encode()], [pidfd])
+    os.close(pidfd)
+    return True
 
 
 def _fork_kernel(request: dict[str, Any], channel: socket.socket) -> int:
