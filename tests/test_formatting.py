@@ -108,3 +108,10 @@ def test_p_statements_read_as_a_person_writes_them():
     assert p_statement(0.5123) == f"p{NBSP}={NBSP}0.51"
     assert p_statement(0.5123, "fr") == f"p{NBSP}={NBSP}0,51"
     assert p_statement(0.00001) == f"p{NBSP}<{NBSP}0.01"
+
+
+def test_compact_writes_a_setting_without_trailing_zeros():
+    from future_skills.formatting import compact
+
+    assert [compact(v) for v in (0.25, 0.1, 10.0, 0.0001)] == ["0.25", "0.1", "10", "0.0001"]
+    assert compact(0.25, "fr") == "0,25" and compact(None) == "—"

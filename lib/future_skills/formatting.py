@@ -78,6 +78,13 @@ def decimal(value: Any, digits: int = 3, lang: str = "en", *, signed: bool = Fal
     return _localise(format(float(value), spec), lang)
 
 
+def compact(value: Any, lang: str = "en") -> str:
+    """A setting as written, without trailing zeros (Python's ``g``): 0.25 -> '0.25' / '0,25', 10.0 -> '10'."""
+    if not is_number(value):
+        return DASH
+    return _localise(format(float(value), "g"), lang)
+
+
 def integer(value: Any, lang: str = "en", *, signed: bool = False) -> str:
     """6523 -> '6,523' / '6 523'."""
     if not is_number(value):

@@ -10,8 +10,12 @@ from typing import Any
 import pandas as pd
 
 from future_skills.model import evidence
+from future_skills.model.decision import recommend
 from future_skills.model.gate import promotion_gate
 from future_skills.model.metrics import classification_metrics, comparison_rows
+from future_skills.reporting import status_block
+from future_skills.reporting.model_card import model_card_context
+from future_skills.reporting.run_index import decision_commands
 from future_skills.schema import LEVELS
 from future_skills.thresholds import load_config
 
@@ -46,11 +50,43 @@ def candidate_metadata(rows: int = 400, cand_error: float = 0.15, prod_error: fl
             "comparison": comparison_rows(cand_metrics, prod_metrics)}
 
 
+DRIFT = {"status": "analysed", "verdict": "retrain", "window": "30d", "reference": {"version": "v1"},
+         "realised_accuracy": {"accuracy": 0.814, "rows": 4814, "test_accuracy": 0.854},
+         "features": {"trend_score": {"status": "drift"}}}
+
+
+def live_status(lang: str) -> str:
+    """The registry's status block as the pipeline renders it (reporting.status_block)."""
+    return status_block.render_status_block({
+        "version": "v2", "status": "candidate", "refreshed_at": "2026-11-24T04:00:00", "restricted": True,
+        "suspension": None, "production": "v1", "production_approval": "—", "approval": None,
+        "reports_changed": [], "duplicate_of": None, "commands": decision_commands("v2")}, lang)
+
+
+def index_context(metadata: dict, lang: str = "en") -> dict:
+    """The context of index.html for ``metadata``, with a drift report and a live status block (report tests)."""
+    evaluation = metadata["evaluation"]
+    return {
+        "version": "v2", "run_date": "2026-11-24T03:51:36", "run_id": "v2-20261124", "status": "candidate",
+        "failed": False, "failure": {}, "dataset": metadata["dataset"], "verdict": metadata["gate"]["verdict"],
+        "gate_passed": metadata["gate"]["passed"], "criteria": metadata["gate"]["criteria"],
+        "targets": metadata["gate"]["targets"],
+        "comparison": {"production_version": "v1", "rows_compared": evaluation["rows_compared"],
+                       "excluded_overlap": evaluation["excluded_overlap"], "rows": metadata["comparison"]},
+        "paired": evaluation["paired"], "recent": evaluation["recent"], "decision": recommend(metadata, DRIFT),
+        "drift": DRIFT, "model_card": model_card_context(metadata, {"owner": "HR data team", "contact": ""}),
+        "status_block": live_status(lang), "changes": None,
+        "reports": [{"step": "train", "href": "02_train.html", "exists": True}],
+        "generated_at": "2026-11-24T04:00:00", "git_commit": "abc",
+    }
+
+
 def english_sentences() -> set[str]:
     """Every run of four or more words of the English catalogues (placeholders and punctuation split runs)."""
     from future_skills.model import gate_texts
     from future_skills.monitoring.statistics import registered
     from future_skills.reporting import (
+        changes_view,
         decision_view,
         drift_texts,
         evaluate_view,
@@ -65,7 +101,8 @@ def english_sentences() -> set[str]:
     catalogues = [texts.TEXT, decision_view.TEXT, evaluate_view.TEXT, export_view.TEXT, train_view.TEXT,
                   metrics_view.TEXT, model_card.TEXT, texts.STATUS_TEXT, gate_texts.DETAILS, gate_texts.NAMES,
                   plots.LABELS, plots.CALIBRATION_LABELS, drift_texts.TEXT, drift_texts.CHART_TEXT,
-                  drift_texts.MONITORING_TEXT, texts.CLI_TEXT]
+                  drift_texts.MONITORING_TEXT, texts.CLI_TEXT,
+                  changes_view.LABELS]
     # the monitoring layer's own English words for its statistics (display names, descriptions, headers)
     catalogues.append({"en": {f"{s.name}.{i}": text for s in registered() for i, text in
                               enumerate((s.display_name, s.description, *(c.header for c in s.columns)))}})

@@ -19,10 +19,10 @@ def _registered_models_exist(monkeypatch: pytest.MonkeyPatch) -> None:
 pytestmark = pytest.mark.usefixtures("registered_models_exist")  # promote verifies the model file
 
 
-def candidate_run(project_root: Path, messages: list[str]) -> _Run:
+def candidate_run(project_root: Path, messages: list[str], lang: str = "en") -> _Run:
     Registry(get_paths(project_root)).register(make_entry("v1"))
-    return _Run(RetrainOptions(version="v1", auto_promote=True, operator="ops"), get_paths(project_root),
-                messages.append)
+    return _Run(RetrainOptions(version="v1", auto_promote=True, operator="ops", report_lang=lang),
+                get_paths(project_root), messages.append)
 
 
 def test_auto_promotion_is_refused_when_disabled(project_root: Path):
@@ -32,6 +32,20 @@ def test_auto_promotion_is_refused_when_disabled(project_root: Path):
     assert run.auto_promote({"gate": {"passed": True}}) is False
     assert "allow_auto_promote = false" in messages[-1]
     assert run.registry.get("v1").status == Status.CANDIDATE
+
+
+def test_the_refused_auto_promotion_is_worded_in_french(project_root: Path):
+    from helpers.reports import english_sentences
+
+    (project_root / "future_skills.toml").write_text("[governance]\nallow_auto_promote = false\n")
+    messages: list[str] = []
+    run = candidate_run(project_root, messages, "fr")
+    assert run.auto_promote({"gate": {"passed": True}}) is False
+    line = messages[-1]
+    assert line.startswith("Mise en production automatique refusée\u00a0: la mise en production automatique est "
+                           "désactivée") and "allow_auto_promote = false" in line
+    assert not [f for f in english_sentences() if f in line]
+    assert "disabled" not in line and "approver" not in line
 
 
 def test_auto_promotion_is_recorded_as_not_a_person(project_root: Path):

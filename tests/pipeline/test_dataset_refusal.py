@@ -84,6 +84,27 @@ def test_a_bad_database_export_shows_the_table_in_the_report_and_the_index(tmp_p
 
 
 @pytest.mark.slow
+def test_a_french_failed_run_words_the_refusal_in_french(tmp_path: Path):
+    from helpers.reports import english_sentences
+
+    db = build_demo_database(tmp_path / "hr.sqlite")
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE skill_signals SET trend_score = 7.5 WHERE rowid = 3")
+    connection.close()
+    root = tmp_path / "project"
+    result = retrain(root, "--version", "v1", "--db-url", f"sqlite:///{db}", "--report-lang", "fr")
+    assert result.returncode == 2, result.stderr
+    index = BeautifulSoup((root / "reports" / "v1" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    text = " ".join(index.get_text(" ").split())
+    leaked = [f for f in english_sentences() if f in text]
+    assert not leaked, leaked
+    assert "1 règle du contrat de données n'est pas respectée" in text and "entre 0 et 1" in text
+    assert "rules of the dataset contract" not in text and "What to do" not in text and "sqlite" not in text
+    export = BeautifulSoup((root / "reports" / "v1" / "01_export.html").read_text(encoding="utf-8"), "html.parser")
+    assert "Le jeu de données a été refusé." in export.get_text(" ") and "Que faire" in export.get_text(" ")
+
+
+@pytest.mark.slow
 def test_a_french_spreadsheet_export_trains_and_names_keep_their_accents(tmp_path: Path):
     import json
 

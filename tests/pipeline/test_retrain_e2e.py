@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,10 @@ def two_versions(tmp_path_factory) -> Path:
     assert "v1 auto-promoted to production" in first.stdout and "v1 registered as production" in first.stdout
     assert "Model family: a random forest of 30 trees" in first.stdout and "below 50,000" in first.stdout
     assert "Run took " in first.stdout and " s for the notebooks" in first.stdout
+    traffic = subprocess.run([str(Path(sys.executable).with_name("future-skills")), "simulate-traffic", "--days", "10",
+                              "--rows-per-day", "60", "--drift", "0.6"], env={**os.environ, "FUTURE_SKILLS_HOME": str(root)},
+                             capture_output=True, text=True, timeout=600)
+    assert traffic.returncode == 0, traffic.stderr  # v2's drift report then has live evidence about v1
     sample = root / "validation_sample.csv"
     write_validation_sample(root / "runs" / "v1" / "dataset.csv", sample)
     second = retrain(root, "--version", "v2", "--n-estimators", "40", "--report-lang", "fr",
@@ -251,3 +256,40 @@ def test_french_reports_contain_no_sentence_of_the_english_catalogues(two_versio
     english = " ".join(BeautifulSoup((two_versions / "reports" / "v1" / "02_train.html").read_text(),
                                      "html.parser").get_text(" ").replace("*", "").split())
     assert sum(f in english for f in fragments) > 5  # the same check finds English in an English report
+
+
+def _page(root: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((root / "reports" / "v2" / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def _words(soup: BeautifulSoup) -> str:
+    return " ".join(soup.get_text(" ").split())
+
+
+def test_each_figure_shown_twice_is_the_same_number_across_the_reports(two_versions: Path):
+    index, evaluate, drift = (_page(two_versions, name) for name in ("index", "03_evaluate", "04_drift"))
+    figure = {span["data-figure"]: span.get_text(strip=True) for span in index.select("#same-rows [data-figure]")}
+    table = next(t for t in evaluate.find_all("table") if "Candidat v2" in t.get_text())
+    row = next(tr for tr in table.find_all("tr") if tr.find("th") and tr.find("th").get_text(strip=True)
+               == "Taux de bonnes réponses")
+    candidate, production, difference = (td.get_text(strip=True) for td in row.find_all("td"))
+    assert (candidate, production, difference) == (figure["candidate.accuracy"], figure["production.accuracy"],
+                                                   figure["difference"])
+    report = json.loads((two_versions / "runs" / "v2" / "drift.json").read_text(encoding="utf-8"))
+    realised = report["realised_accuracy"]
+    assert report["status"] != "no_data" and realised["accuracy"] is not None  # the check has figures to compare
+    live, drift_text = _words(index.find(id="live")), _words(drift)
+    shown = re.search(r"a eu raison dans ([\d,]+ %) des cas sur ([\d ]+) paires .* contre ([\d,]+ %)", live)
+    found = re.search(r"constaté : ([\d,]+ %) sur ([\d ]+) prédictions .*jeu de test : ([\d,]+ %)", drift_text)
+    assert shown and found and shown.groups() == found.groups(), (live, drift_text[:3000])
+    verdict = {"ok": "pas de dérive", "watch": "à surveiller", "retrain": "réentraînement recommandé"}[report["verdict"]]
+    assert verdict in live.lower() and verdict in drift_text.lower()
+
+
+def test_every_notebook_report_states_the_registry_status_now(two_versions: Path):
+    for name in ("01_export", "02_train", "03_evaluate", "04_drift"):
+        status = _page(two_versions, name).find(id="registry-status")
+        assert status is not None, name
+        assert "candidat, approbation en attente" in _words(status) and status.find("a")["href"] == "index.html"
+    v1 = BeautifulSoup((two_versions / "reports" / "v1" / "03_evaluate.html").read_text(encoding="utf-8"), "html.parser")
+    assert "production, auto-approved by the pipeline" in _words(v1.find(id="registry-status"))

@@ -131,3 +131,26 @@ def test_every_markdown_cell_exists_in_both_languages(name):
         assert en.source.split(" ", 1)[0] == fr.source.split(" ", 1)[0] or not en.source.startswith("#")
     parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
     assert 'report_lang: "str" = "en"  #' in parameters.source
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_papermill_error_banners_read_in_the_report_language(tmp_path: Path, lang: str):
+    from future_skills.reporting.html import PAPERMILL_ERROR_TAG
+
+    path = bilingual_notebook(tmp_path, lang)
+    nb = nbformat.read(str(path), as_version=4)
+    banners = ["<span>An Exception was encountered at '<a href=\"#papermill-error-cell\">In [4]</a>'.</span>",
+               "<span id=\"papermill-error-cell\">Execution using papermill encountered an exception here and "
+               "stopped:</span>"]
+    for source in banners:
+        cell = nbformat.v4.new_markdown_cell(source)
+        cell.metadata["tags"] = [PAPERMILL_ERROR_TAG]
+        nb.cells.append(cell)
+    nbformat.write(nb, str(path))
+    text = " ".join(BeautifulSoup(export_notebook_html(path, tmp_path / "out.html").read_text(), "html.parser")
+                    .get_text(" ").split())
+    if lang == "fr":
+        assert "An Exception was encountered" not in text and "Execution using papermill" not in text
+        assert "L'exécution s'est arrêtée sur une erreur à la cellule" in text and "In [4]" in text
+    else:
+        assert "An Exception was encountered at" in text and "encountered an exception here and stopped:" in text

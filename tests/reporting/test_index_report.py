@@ -8,43 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from future_skills.formatting import percent
-from future_skills.model.decision import recommend
-from future_skills.reporting import (
-    status_block,
-)
 from future_skills.reporting.html import write_run_index
-from future_skills.reporting.model_card import model_card_context
-from future_skills.reporting.run_index import decision_commands
 from helpers.reports import candidate_metadata, english_sentences
-
-DRIFT = {"status": "analysed", "verdict": "retrain", "window": "30d", "reference": {"version": "v1"},
-         "realised_accuracy": {"accuracy": 0.814, "rows": 4814, "test_accuracy": 0.854},
-         "features": {"trend_score": {"status": "drift"}}}
-
-
-def live_status(lang: str) -> str:
-    """The registry's status block as the pipeline renders it (reporting.status_block)."""
-    return status_block.render_status_block({
-        "version": "v2", "status": "candidate", "refreshed_at": "2026-11-24T04:00:00", "restricted": True,
-        "suspension": None, "production": "v1", "production_approval": "—", "approval": None,
-        "reports_changed": [], "duplicate_of": None, "commands": decision_commands("v2")}, lang)
-
-
-def context(metadata: dict, lang: str = "en") -> dict:
-    evaluation = metadata["evaluation"]
-    return {
-        "version": "v2", "run_date": "2026-11-24T03:51:36", "run_id": "v2-20261124", "status": "candidate",
-        "failed": False, "failure": {}, "dataset": metadata["dataset"], "verdict": metadata["gate"]["verdict"],
-        "gate_passed": metadata["gate"]["passed"], "criteria": metadata["gate"]["criteria"],
-        "targets": metadata["gate"]["targets"],
-        "comparison": {"production_version": "v1", "rows_compared": evaluation["rows_compared"],
-                       "excluded_overlap": evaluation["excluded_overlap"], "rows": metadata["comparison"]},
-        "paired": evaluation["paired"], "recent": evaluation["recent"], "decision": recommend(metadata, DRIFT),
-        "drift": DRIFT, "model_card": model_card_context(metadata, {"owner": "HR data team", "contact": ""}),
-        "status_block": live_status(lang), "changes": None,
-        "reports": [{"step": "train", "href": "02_train.html", "exists": True}],
-        "generated_at": "2026-11-24T04:00:00", "git_commit": "abc",
-    }
+from helpers.reports import index_context as context
 
 
 @pytest.fixture

@@ -74,3 +74,37 @@ def test_history_page_names_the_model_uses_dates_and_links_the_retrained_candida
     assert [td.get_text() for td in page.select("#history td.model")] == ["v2", "v1", "v1"]
     assert page.find(id="psi-chart")["src"].startswith("data:image/png")
     assert "0.12" in page.find(id="statistics").get_text() and "Kolmogorov" in page.find(id="statistics").get_text()
+
+
+def _recorded_language(root: Path, stamp: str, lang: str) -> None:
+    """The executed 04_drift notebook of a drift run, with the report language papermill recorded."""
+    notebook = {"cells": [], "nbformat": 4, "nbformat_minor": 5,
+                "metadata": {"papermill": {"parameters": {"report_lang": lang, "window": "30d"}}}}
+    (root / "runs" / "monitoring" / stamp / "04_drift.ipynb").write_text(json.dumps(notebook))
+
+
+def test_the_history_page_takes_the_language_of_the_newest_drift_report(project_root: Path):
+    from future_skills.reporting.monitoring_history import history_language
+
+    assert history_language() == "en"  # no drift run yet
+    _drift_run(project_root, "20261101T060000", "ok")
+    _recorded_language(project_root, "20261101T060000", "en")
+    _drift_run(project_root, "20261108T060000", "retrain", psi=0.4)
+    _recorded_language(project_root, "20261108T060000", "fr")
+    _drift_run(project_root, "20261115T060000", "ok")  # a `drift --no-report` run: no notebook, no language
+    assert history_language() == "fr"
+    Registry().register({**make_entry("v1", status="production"), "created_at": "2026-10-01T00:00:00"})
+    page = BeautifulSoup(build_monitor_history()[0].read_text(encoding="utf-8"), "html.parser")
+    assert page.html["lang"] == "fr" and "novembre 2026" in page.get_text()
+    english = BeautifulSoup(build_monitor_history(lang="en")[0].read_text(encoding="utf-8"), "html.parser")
+    assert english.html["lang"] == "en"
+
+
+def test_monitor_history_cli_follows_the_reports_language(project_root: Path, capsys):
+    from future_skills.cli import main
+
+    _drift_run(project_root, "20261108T060000", "retrain", psi=0.4)
+    _recorded_language(project_root, "20261108T060000", "fr")
+    Registry().register({**make_entry("v1", status="production"), "created_at": "2026-10-01T00:00:00"})
+    assert main(["monitor-history"]) == 0
+    assert capsys.readouterr().out.startswith("Historique du suivi de 1 analyse de dérive")

@@ -94,6 +94,30 @@ def test_training_sentence_and_tables():
     assert train_view.hyperparameter_table(metadata).loc["n_estimators", "Value"] == "200"
 
 
+def test_the_family_and_settings_of_a_french_training_report_read_in_french():
+    from future_skills.reporting import model_card
+
+    params = {"n_estimators": 200, "model_family": "rf", "model_requested": "auto", "model_type":
+              "RandomForestClassifier", "model_reason": "auto: 5,218 training rows is below 50,000, so the original "
+              "random forest is kept", "test_size": 0.2, "class_weight": "balanced", "stratified_split": True,
+              "max_depth": None, "max_features": "sqrt", "categorical_encoding": "one-hot (unknown categories ignored)"}
+    metadata = {"hyperparameters": params, "dataset": {"train_samples": 5218}}
+    assert train_view.family_sentence(metadata) == model_card.family_sentence(metadata)  # English as before
+    french = train_view.family_sentence(metadata, "fr")
+    assert french.startswith("Famille de modèle\u00a0: **forêt aléatoire** de 200 arbres (RandomForestClassifier)")
+    assert "5\u202f218 lignes d'entraînement, moins de 50\u202f000" in french and "training rows" not in french
+    assert "auto\u00a0: 5" in french and "\u00a0\u00a0" not in french  # French typography applied once
+    asked = train_view.family_sentence({**metadata, "hyperparameters": {**params, "model_requested": "rf"}}, "fr")
+    assert "--model rf a été demandé" in asked
+    table = train_view.hyperparameter_table(metadata, "fr")
+    values = dict(zip(table.index, table["Valeur"]))
+    assert values["Nombre d'arbres"] == "200" and values["Part des paires gardées pour le test"] == "0,2"
+    assert values["Paires de test tirées par niveau"] == "oui" and values["Type de modèle"] == "forêt aléatoire"
+    assert values["Codage des catégories"].startswith("une colonne par catégorie")
+    assert not any("_" in name for name in table.index) and "True" not in values.values()
+    assert not any("training rows" in v for v in values.values())
+
+
 def test_tables_show_numbers_in_the_report_language():
     frame = pd.DataFrame({"Share": [0.8552, float("nan")], "Rows": [6523, 12]}, index=["a", "b"])
     french = show(frame, "fr").to_html()
@@ -136,8 +160,12 @@ def test_csv_format_and_refusal_read_in_french():
     assert french == "UTF-8, séparateur point-virgule, décimales avec virgule, fins de ligne LF"
     refused = DatasetValidationError("3 rows break a rule.\nFix the file.",
                                      failures=[CheckResult("trend_score", "a number", 3, [{"line": 4, "value": "x"}])])
-    assert export_view.refusal_sentence(refused) == "**The dataset was refused.** 3 rows break a rule."
-    assert export_view.refusal_sentence(refused, "fr").startswith("**Le jeu de données a été refusé.**")
+    assert export_view.refusal_sentence(refused) == "**The dataset was refused.** 1 rule of the dataset contract failed."
+    assert export_view.refusal_sentence(refused, "fr") == ("**Le jeu de données a été refusé.** 1 règle du contrat "
+                                                           "de données n'est pas respectée.")
+    empty = DatasetValidationError("the file has a header but no data rows; export it again.")
+    assert export_view.refusal_sentence(empty).endswith("the file has a header but no data rows; export it again.")
+    assert export_view.refusal_advice([], "fr") == "Que faire\u00a0: corrigez ces lignes dans les données et relancez."
     table = export_view.refusal_table(refused, "fr")
     assert list(table.columns)[:3] == ["Règle", "Colonne", "Lignes en erreur"]
     assert table.iloc[0, 0] == "un nombre"

@@ -71,11 +71,12 @@ def cmd_compact_logs(args: argparse.Namespace) -> int:
 
 def cmd_monitor_history(args: argparse.Namespace) -> int:
     # imported when the command runs: `future-skills --help` stays fast
-    from future_skills.reporting.monitoring_history import build_monitor_history
+    from future_skills.reporting.monitoring_history import build_monitor_history, history_language
     from future_skills.reporting.texts import cli_text
 
-    path, runs = build_monitor_history(lang=args.report_lang)
-    print(cli_text("history", args.report_lang, runs=runs, plural="s" if runs != 1 else "", path=path))
+    lang = args.report_lang or history_language()
+    path, runs = build_monitor_history(lang=lang)
+    print(cli_text("history", lang, runs=runs, plural="s" if runs != 1 else "", path=path))
     return 0
 
 
@@ -120,7 +121,8 @@ def add_monitoring_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_compact_logs)
 
     p = sub.add_parser("monitor-history", help="build reports/monitoring/index.html from past drift runs")
-    p.add_argument("--report-lang", choices=["en", "fr"], default="en", help="language of the page (default en)")
+    p.add_argument("--report-lang", choices=["en", "fr"], default=None,
+                   help="language of the page (default: the language of the newest drift report, else en)")
     p.set_defaults(handler=cmd_monitor_history)
 
     p = sub.add_parser("simulate-traffic", help="score demo pairs through the real predict path (demo data)")

@@ -20,7 +20,13 @@ from future_skills.data.contract import DatasetContract, contract_from_dict, loa
 from future_skills.data.csv_files import read_hr_csv
 from future_skills.data.database import export_dataset, masked_url
 from future_skills.data.demo import ensure_demo_database
-from future_skills.data.validation import CheckResult, failure_table, normalise_dataset, validate_dataset
+from future_skills.data.validation import (
+    CheckResult,
+    contract_keys,
+    failure_table,
+    normalise_dataset,
+    validate_dataset,
+)
 from future_skills.exceptions import DatasetValidationError
 from future_skills.paths import get_paths, relative_to_root
 from future_skills.schema import LABEL, LEVELS
@@ -170,10 +176,12 @@ def export_snapshot(version: str, db_url: str | None = None, dataset_csv: str | 
 
 
 def write_failures(path: Path, error: DatasetValidationError) -> None:
-    """The failed rules of a refused dataset as JSON (``validation_failures.json``) for the run's index page."""
+    """The failed rules of a refused dataset as JSON (``validation_failures.json``) for the run's index page:
+    the message, the rows of :func:`failure_table` and the future_skills.toml keys that change them."""
     table = failure_table(error.failures) if error.failures else None
     rows = [] if table is None else table.astype(str).to_dict("records")
-    atomic_write_json(path, {"message": str(error), "failures": rows})
+    keys = contract_keys(error.failures) if error.failures else []
+    atomic_write_json(path, {"message": str(error), "failures": rows, "keys": keys})
 
 
 def read_failures(run_dir: Path) -> dict[str, Any] | None:

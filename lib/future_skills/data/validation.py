@@ -151,8 +151,8 @@ def run_checks(frame: pd.DataFrame, min_classes: int | None = None,
     return check_frame(frame, dataset_schema(contract, min_classes), contract)[0]
 
 
-def what_to_do(failures: list[CheckResult], contract: DatasetContract | None = None) -> str:
-    """The closing sentence: fix the data, or name the future_skills.toml key that changes the rule."""
+def contract_keys(failures: list[CheckResult], contract: DatasetContract | None = None) -> list[str]:
+    """The future_skills.toml keys that would change the failed rules (none for rules the data must meet)."""
     contract = contract or load_contract()
     keys = []
     for failure in failures:
@@ -164,10 +164,16 @@ def what_to_do(failures: list[CheckResult], contract: DatasetContract | None = N
             keys.append("dataset.min_rows_per_class")
         elif "different levels" in failure.rule:
             keys.append("dataset.min_classes")
+    return list(dict.fromkeys(keys))
+
+
+def what_to_do(failures: list[CheckResult], contract: DatasetContract | None = None) -> str:
+    """The closing sentence: fix the data, or name the future_skills.toml key that changes the rule."""
+    keys = contract_keys(failures, contract)
     advice = "What to do: fix these rows in the data and run again"
     if keys:
         advice += (f"; if the data is right and a rule is not, change the contract in {CONFIG_FILE} "
-                   f"({'; '.join(dict.fromkeys(keys))}) — `future-skills contract infer --from FILE.csv` suggests one")
+                   f"({'; '.join(keys)}) — `future-skills contract infer --from FILE.csv` suggests one")
     return advice + "."
 
 

@@ -53,10 +53,10 @@ from future_skills.registry.entities import Decision
 from future_skills.registry.governance import check_auto_promote_allowed
 from future_skills.registry.store import Registry, now_iso
 from future_skills.reporting.html import write_run_index
-from future_skills.reporting.model_card import family_sentence
 from future_skills.reporting.run_index import build_index_context
 from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
 from future_skills.reporting.texts import cli_text
+from future_skills.reporting.train_view import family_sentence
 from future_skills.versions import validate_version
 
 INDEX_CHARTS = "future_skills.reporting.plots"
@@ -148,7 +148,7 @@ class _Run:
             metadata = json.loads(self.paths.staged_metadata(self.version).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return
-        self.echo("      " + family_sentence(metadata).replace("**", ""))
+        self.echo("      " + family_sentence(metadata, self.options.report_lang).replace("**", ""))
 
     def warn(self, sentence: str) -> None:
         self.warnings.append(sentence)
@@ -165,8 +165,9 @@ class _Run:
             return False
         try:
             check_auto_promote_allowed()
-        except PermissionRefusedError as exc:
-            self.echo(cli_text("auto_refused", self.options.report_lang, reason=exc))
+        except PermissionRefusedError:  # the governance refusal, worded in the run's language
+            lang = self.options.report_lang
+            self.echo(cli_text("auto_refused", lang, reason=cli_text("auto_disabled", lang)))
             return False
         operator = self.options.operator or login_name() or "operator"
         comment = "auto-promoted by run_retrain --auto-promote (criteria 1-3 passed); no person approved it"
@@ -282,16 +283,15 @@ def finish_run(manifest: RunManifest, metadata: dict[str, Any], paths: ProjectPa
 
 
 def _failure_details(exc: BaseException, run: _Run) -> dict[str, Any]:
-    """Notebook, error sentence and report link for the FAILED banner of index.html."""
+    """Notebook, cell, error and report link for the FAILED banner of index.html; a refused dataset's broken
+    rules as records (``refused``), which the page words in its own language."""
     if isinstance(exc, NotebookExecutionError):
         report = exc.notebook.replace(".ipynb", ".html")
         exists = (run.report_dir / report).exists()
-        where = f" (cell {exc.cell})" if exc.cell is not None else ""
-        refused = read_failures(run.run_dir) or {}  # the export's broken rules, when the dataset was refused
-        error = refused["message"].splitlines()[0] if refused.get("message") else exc.error
-        return {"notebook": exc.notebook + where, "error": error, "report": report if exists else None,
-                "failures": refused.get("failures") or []}
-    return {"notebook": "pipeline (after the notebooks)", "error": str(exc) or type(exc).__name__, "report": None}
+        refused = read_failures(run.run_dir)  # the export's broken rules, when the dataset was refused
+        return {"notebook": exc.notebook, "cell": exc.cell, "error": exc.error,
+                "report": report if exists else None, "refused": refused}
+    return {"notebook": None, "error": str(exc) or type(exc).__name__, "report": None}
 
 
 def publish_staged(version: str, paths: ProjectPaths | None = None) -> RetrainResult:

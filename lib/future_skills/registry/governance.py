@@ -119,8 +119,9 @@ def _report_sha256(path: Path, strip_status: bool) -> str | None:
 
 
 def report_fingerprints(paths: ProjectPaths, version: str) -> dict[str, str | None]:
-    """Report name -> sha256 of ``reports/<version>/…`` (None when the file is missing)."""
-    return {name: _report_sha256(paths.root / rel, strip_status=name == "index")
+    """Report name -> sha256 of ``reports/<version>/…`` (None when the file is missing), each without its
+    live status region (refreshed after every decision, so not part of what was approved)."""
+    return {name: _report_sha256(paths.root / rel, strip_status=True)
             for name, rel in report_paths(version).items()}
 
 

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from future_skills.formatting import integer, level_name
+from future_skills.formatting import compact, integer, level_name
 from future_skills.monitoring.statistics import charted
 from future_skills.reporting.drift_texts import chart_text, readable, statistic_name
-from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES
+from future_skills.reporting.plots import LEVEL_COLOURS, LEVEL_NAMES, localise_ticks
 from future_skills.schema import LEVELS, NUMERIC_FEATURES
 
 STATUS_COLOURS = {"ok": "#4c9a2a", "watch": "#e0a100", "drift": "#c0392b"}
@@ -36,11 +36,6 @@ def chart_sample(frame: pd.DataFrame, limit: int = CHART_SAMPLE_ROWS, lang: str 
 def level_label(level: str, lang: str = "en") -> str:
     """A need level in a legend or table: 'Medium need' in English, the French level name otherwise."""
     return LEVEL_NAMES[level] if lang == "en" else level_name(level, lang)
-
-
-def _number(value: float, lang: str) -> str:
-    """A threshold as Python's ``g`` format, with a decimal comma in French."""
-    return f"{value:g}".replace(".", ",") if lang == "fr" else f"{value:g}"
 
 
 def _day(day: Any, lang: str) -> str:
@@ -83,6 +78,7 @@ def feature_histograms(report: dict[str, Any], features: list[str] | None = None
         ax.set_visible(False)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=2, fontsize=8)
     fig.suptitle(chart_text("moved", lang, sampled=sampled))
+    localise_ticks(fig, lang)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
@@ -106,7 +102,7 @@ def statistics_chart(report: dict[str, Any], lang: str = "en") -> Figure | None:
             if key in thresholds:
                 ax.axvline(thresholds[key], color="black", linestyle=style, linewidth=1,
                            label=chart_text("threshold", lang, label=chart_text(label, lang),
-                                           value=_number(thresholds[key], lang)))
+                                           value=compact(thresholds[key], lang)))
         ax.invert_yaxis()
         name = statistic_name(statistic, lang)
         ax.set_title(chart_text("per_feature", lang, name=name))
@@ -114,6 +110,7 @@ def statistics_chart(report: dict[str, Any], lang: str = "en") -> Figure | None:
         ax.set_ylabel(chart_text("feature", lang))
         if ax.get_legend_handles_labels()[0]:
             ax.legend(fontsize=8, loc="lower right")
+    localise_ticks(fig, lang)
     fig.tight_layout()
     return fig
 
@@ -138,5 +135,6 @@ def prediction_mix_by_week(report: dict[str, Any], lang: str = "en") -> Figure |
     ax.set_ylabel(chart_text("share_predictions", lang))
     ax.set_ylim(0, 100)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    localise_ticks(fig, lang)
     fig.tight_layout()
     return fig

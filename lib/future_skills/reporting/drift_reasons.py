@@ -51,8 +51,10 @@ REASONS_FR: tuple[tuple[str, str], ...] = (
                            "test de {version} ne peuvent pas être calculées ({error})"),
     (r"The HR database was not used \(IDs mapped through the reference dataset, no realised accuracy\): "
      r"(?P<error>.*)", "La base RH n'a pas été utilisée (identifiants retrouvés dans les données de référence, pas "
-                       "de taux constaté) : {error}"),
+                       "de taux constaté) ; {error}"),
 )
+# An exception's own text is English (and may name files): the French page says where to read it instead.
+ERROR_FR = "détail technique, en anglais, dans le fichier drift.json de l'analyse"
 _COMPILED = tuple((re.compile(pattern + r"\Z", re.DOTALL), template) for pattern, template in REASONS_FR)
 
 
@@ -67,7 +69,9 @@ def _field(name: str, value: str) -> str:
         return ", ".join(readable(f, "fr") for f in value.split(", "))
     if name == "feature":
         return readable(value, "fr")
-    return value if name in ("error", "version") else _french_number(value)
+    if name == "error":
+        return ERROR_FR
+    return value if name == "version" else _french_number(value)
 
 
 def reason_text(sentence: str, lang: str = "en") -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from future_skills.formatting import integer, level_name, mark, outcome, percent
 from future_skills.model.gate_texts import criterion_detail, criterion_name, verdict_text
-from future_skills.reporting.metrics_view import comparison_frame, metric_label
+from future_skills.reporting.metrics_view import comparison_table, measure, metric_label
 from future_skills.reporting.texts import catalogue_text
 
 TEXT: dict[str, dict[str, str]] = {
@@ -103,17 +103,19 @@ def criteria_frame(gate_result: dict[str, Any], lang: str = "en") -> pd.DataFram
 
 
 def targets_frame(gate_result: dict[str, Any], lang: str = "en") -> pd.DataFrame:
-    """The objectives as a table: target, value, met / not met."""
+    """The objectives as a table: target, value (formatted as on index.html), met / not met."""
     frame = pd.DataFrame([
-        {text("objective", lang): metric_label(t["key"], lang), text("target", lang): t["target"],
-         text("candidate", lang): t["value"], text("result", lang): str(mark("met" if t["met"] else "not_met", lang))}
+        {text("objective", lang): metric_label(t["key"], lang),
+         text("target", lang): measure(t["key"], t["target"], lang),
+         text("candidate", lang): measure(t["key"], t["value"], lang),
+         text("result", lang): str(mark("met" if t["met"] else "not_met", lang))}
         for t in gate_result["targets"]])
     return frame.set_index(text("objective", lang))
 
 
 def comparison(result: dict[str, Any], lang: str = "en") -> pd.DataFrame:
-    """Candidate and production side by side on the same rows."""
-    return comparison_frame(result["candidate"], result["production"],
+    """Candidate and production side by side on the same rows, figures formatted as on index.html."""
+    return comparison_table(result["candidate"], result["production"],
                             (result["version"], result["production_version"]), lang)
 
 

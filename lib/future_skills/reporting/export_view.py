@@ -26,6 +26,13 @@ TEXT: dict[str, dict[str, str]] = {
         "none": "none", "rows_count": "{count} rows",
         "refused": "**The dataset was refused.** {reason}", "first_lines": "First lines",
         "first_values": "First values",
+        "rules_failed": "{count} rules of the dataset contract failed.",
+        "rule_failed": "1 rule of the dataset contract failed.",
+        "advice": "What to do: fix these rows in the data and run again.",
+        "advice_keys": "What to do: fix these rows in the data and run again; if the data is right and a rule is "
+                       "not, change the contract in future_skills.toml ({keys}) — `future-skills contract infer "
+                       "--from FILE.csv` suggests one.",
+        "empty": "(empty)", "not_in_file": "not in the file",
     },
     "fr": {
         "levels_title": "Niveaux de besoin décidés par la RH dans l'instantané",
@@ -45,6 +52,13 @@ TEXT: dict[str, dict[str, str]] = {
         "first_values": "Premières valeurs",
         "csv_format": "{encoding}, séparateur {delimiter}, décimales avec {decimal}, fins de ligne {endings}",
         "comma": "virgule", "semicolon": "point-virgule", "tab": "tabulation", "point": "point",
+        "rules_failed": "{count} règles du contrat de données ne sont pas respectées.",
+        "rule_failed": "1 règle du contrat de données n'est pas respectée.",
+        "advice": "Que faire : corrigez ces lignes dans les données et relancez.",
+        "advice_keys": "Que faire : corrigez ces lignes dans les données et relancez ; si les données sont justes et "
+                       "qu'une règle ne l'est pas, modifiez le contrat dans future_skills.toml ({keys}) — la commande "
+                       "`future-skills contract infer --from FICHIER.csv` en propose un.",
+        "empty": "(vide)", "not_in_file": "absente du fichier",
     },
 }
 
@@ -181,17 +195,48 @@ def format_note(found: dict[str, Any], lang: str = "en") -> str:
                 ("comma", "semicolon", "tab") else delimiter, decimal=decimal_mark, endings=found.get("line_endings", ""))
 
 
+def refusal_reason(count: int, message: str = "", lang: str = "en") -> str:
+    """'2 rules of the dataset contract failed.' in ``lang``; a refusal without broken rules (an empty file)
+    keeps the data layer's first line."""
+    if count:
+        return text("rule_failed", lang) if count == 1 else text("rules_failed", lang, count=integer(count, lang))
+    return str(message).splitlines()[0] if message else ""
+
+
 def refusal_sentence(refused: Exception, lang: str = "en") -> str:
-    """The heading of a refused dataset, with the data layer's first line (Markdown)."""
-    return text("refused", lang, reason=str(refused).splitlines()[0])
+    """The heading of a refused dataset, with how many rules failed (Markdown)."""
+    failures = getattr(refused, "failures", None) or []
+    return text("refused", lang, reason=refusal_reason(len(failures), str(refused), lang))
+
+
+def refusal_advice(keys: list[str], lang: str = "en") -> str:
+    """What to do about a refused dataset: fix the rows, or change the future_skills.toml ``keys``."""
+    return text("advice_keys", lang, keys="; ".join(keys)) if keys else text("advice", lang)
+
+
+def translated_failures(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A ``validation.failure_table`` (English headers, rule names and notes) read in ``lang``."""
+    if lang == "en":
+        return table
+    table = table.copy()
+    table["Rule"] = [rule_text(rule, lang) for rule in table["Rule"]]
+    table["First values"] = [str(v).replace("(empty)", text("empty", lang)).replace("not in the file",
+                                                                                      text("not_in_file", lang))
+                             for v in table["First values"]]
+    return table.rename(columns={"Rule": text("rule", lang), "Column": text("column", lang),
+                                 "Rows failing": text("failing", lang), "First lines": text("first_lines", lang),
+                                 "First values": text("first_values", lang)})
 
 
 def refusal_table(refused: Any, lang: str = "en") -> pd.DataFrame:
     """The broken rules of a refused dataset (``validation.failure_table``), headers and rule names in ``lang``."""
-    table = failure_table(refused.failures)
-    if lang == "en":
-        return table
-    table["Rule"] = [rule_text(rule, lang) for rule in table["Rule"]]
-    return table.rename(columns={"Rule": text("rule", lang), "Column": text("column", lang),
-                                 "Rows failing": text("failing", lang), "First lines": text("first_lines", lang),
-                                 "First values": text("first_values", lang)})
+    return translated_failures(failure_table(refused.failures), lang)
+
+
+def refusal_view(refused: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """A refused dataset as the failed run's index.html shows it, from ``validation_failures.json``'s records:
+    the reason, the table (``header`` and ``rows``) and what to do, all in ``lang``."""
+    rows = refused.get("failures") or []
+    table = translated_failures(pd.DataFrame(rows), lang) if rows else pd.DataFrame()
+    return {"reason": refusal_reason(len(rows), refused.get("message", ""), lang), "header": list(table.columns),
+            "rows": table.astype(str).values.tolist(), "advice": refusal_advice(refused.get("keys") or [], lang)}

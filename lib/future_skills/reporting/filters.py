@@ -21,18 +21,10 @@ from future_skills.formatting import (
 )
 from future_skills.model.gate_texts import criterion_detail, criterion_name, verdict_text
 from future_skills.reporting import decision_view
+from future_skills.reporting.changes_view import change_row
 from future_skills.reporting.drift_texts import readable
-from future_skills.reporting.metrics_view import metric_label
-
-
-def measure(key: str, value: Any, lang: str) -> str:
-    """A metric value as readers see it: shares as percentages, weighted F1 as a 0–1 number."""
-    return decimal(value, 3, lang) if str(key).startswith("f1") else percent(value, lang)
-
-
-def measure_change(key: str, value: Any, lang: str) -> str:
-    """A metric difference: percentage points for shares, a signed number for weighted F1."""
-    return decimal(value, 3, lang, signed=True) if str(key).startswith("f1") else points(value, lang)
+from future_skills.reporting.export_view import refusal_view
+from future_skills.reporting.metrics_view import measure, measure_change, metric_label
 
 
 def template_filters(lang: str) -> dict[str, Callable[..., Any]]:
@@ -56,6 +48,8 @@ def template_filters(lang: str) -> dict[str, Callable[..., Any]]:
         "mark": lambda state: mark(state, lang),
         "label": lambda text: colon(text, lang),
         "readable": lambda name: readable(name, lang),
+        "change_row": lambda row: change_row(row, lang),
+        "refusal": lambda refused: refusal_view(refused, lang),
         "criterion_name": lambda c: criterion_name(c["id"], lang),
         "criterion_detail": lambda c: criterion_detail(c, lang),
         "outcome": lambda c: mark(outcome(c.get("passed"), checked=c.get("checked", True)), lang),

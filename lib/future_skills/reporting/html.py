@@ -18,6 +18,7 @@ from nbconvert.preprocessors import Preprocessor
 from future_skills.atomic import atomic_write_text
 from future_skills.formatting import LANGUAGES, check_language, mark_css, typography
 from future_skills.paths import NOTEBOOK_STEPS
+from future_skills.registry.governance import STATUS_BEGIN, STATUS_END
 from future_skills.reporting.filters import template_filters
 from future_skills.reporting.model_card import card_text
 from future_skills.reporting.texts import GLOSSARY, TEXT
@@ -66,6 +67,20 @@ def keep_language(notebook: nbformat.NotebookNode, lang: str) -> nbformat.Notebo
     return notebook
 
 
+PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
+
+
+def localise_error_banners(notebook: nbformat.NotebookNode, lang: str) -> nbformat.NotebookNode:
+    """Papermill's two English banners of a failed run ("An Exception was encountered at …") in ``lang``."""
+    if lang == "en":
+        return notebook
+    for cell in notebook.cells:
+        if PAPERMILL_ERROR_TAG in cell.get("metadata", {}).get("tags", []):
+            for key in ("papermill_top", "papermill_here"):
+                cell.source = cell.source.replace(TEXT["en"][key], typography(TEXT[lang][key], lang))
+    return notebook
+
+
 def report_header(notebook_path: Path | str, parameters: dict[str, Any], lang: str) -> dict[str, str]:
     """Browser title ("v2 — Training") and the link text back to the summary, in ``lang``."""
     name = Path(notebook_path).name
@@ -77,7 +92,8 @@ def report_header(notebook_path: Path | str, parameters: dict[str, Any], lang: s
 
 def export_notebook_html(notebook_path: Path | str, html_path: Path | str,
                          exporter: HTMLExporter | None = None, lang: str | None = None) -> Path:
-    """Export one executed notebook to ``html_path`` (atomically), keeping the cells of one language.
+    """Export one executed notebook to ``html_path`` (atomically), keeping the cells of one language, with an
+    empty live status region at the top (filled from the registry by ``status_block.refresh_status_blocks``).
 
     ``lang`` defaults to the notebook's ``report_lang`` parameter (recorded by papermill), else English.
     """
@@ -85,11 +101,13 @@ def export_notebook_html(notebook_path: Path | str, html_path: Path | str,
     parameters = notebook.metadata.get("papermill", {}).get("parameters", {}) or {}
     lang = check_language(lang or parameters.get("report_lang") or "en")
     keep_language(notebook, lang)
+    localise_error_banners(notebook, lang)
     header = report_header(notebook_path, parameters, lang)
     exporter = exporter or make_html_exporter()
     exporter.language_code = lang
     body, _ = exporter.from_notebook_node(
-        notebook, resources={"metadata": {"name": header["title"]}, "fs_back": header["back"], "fs_lang": lang})
+        notebook, resources={"metadata": {"name": header["title"]}, "fs_back": header["back"], "fs_lang": lang,
+                             "fs_status": STATUS_BEGIN + STATUS_END})
     atomic_write_text(html_path, body)
     return Path(html_path)
 

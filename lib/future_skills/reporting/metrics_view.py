@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from future_skills.formatting import DASH, decimal, integer, level_name, mark_of
+from future_skills.formatting import DASH, decimal, integer, level_name, mark_of, percent, points
 from future_skills.model.metrics import comparison_rows
 from future_skills.reporting.texts import catalogue_text
 from future_skills.schema import LEVELS
@@ -28,6 +28,16 @@ def metric_label(key: str, lang: str = "en") -> str:
         return catalogue_text(TEXT, key, lang)
     measure, level = key.split("_", 1)
     return f"{catalogue_text(TEXT, measure, lang)} {level_name(level, lang)}"
+
+
+def measure(key: str, value: Any, lang: str = "en") -> str:
+    """A metric value as every page shows it: shares as percentages, weighted F1 as a 0–1 number."""
+    return decimal(value, 3, lang) if str(key).startswith("f1") else percent(value, lang)
+
+
+def measure_change(key: str, value: Any, lang: str = "en") -> str:
+    """A metric difference as every page shows it: percentage points for shares, a signed number for F1."""
+    return decimal(value, 3, lang, signed=True) if str(key).startswith("f1") else points(value, lang)
 
 
 def summary_frame(metrics: dict[str, Any], name: str = "", lang: str = "en") -> pd.DataFrame:
@@ -58,6 +68,18 @@ def comparison_frame(candidate: dict[str, Any], production: dict[str, Any] | Non
                          index=[metric_label(r["key"], lang) for r in rows], columns=names, dtype=float)
     frame.index.name = catalogue_text(TEXT, "metric", lang)
     return frame if production is not None else frame[[names[0]]]
+
+
+def comparison_table(candidate: dict[str, Any], production: dict[str, Any] | None,
+                     versions: tuple[str, str | None] = ("", None), lang: str = "en") -> pd.DataFrame:
+    """:func:`comparison_frame` as text cells formatted like index.html (85,5 % ; −0,6 point ; 0,868), so a
+    figure shown on two pages reads the same on both."""
+    frame = comparison_frame(candidate, production, versions, lang).astype(object)
+    for row, result in zip(frame.index, comparison_rows(candidate, production)):
+        for column, value in zip(frame.columns, (result["candidate"], result["production"], result["delta"])):
+            frame.loc[row, column] = (measure_change if column == frame.columns[-1] and production is not None
+                                      else measure)(result["key"], value, lang)
+    return frame
 
 
 def show(frame: pd.DataFrame, lang: str = "en", digits: int = 3) -> Any:

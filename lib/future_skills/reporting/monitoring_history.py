@@ -11,10 +11,10 @@ import io
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from future_skills.atomic import atomic_write_text
-from future_skills.formatting import colon, date_time, typography, window_text
+from future_skills.formatting import LANGUAGES, colon, compact, date_time, typography, window_text
 from future_skills.monitoring.statistics import DriftStatistic, charted, registered
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.registry.entities import RegistryEntry
@@ -30,6 +30,9 @@ from future_skills.reporting.drift_texts import (
 )
 from future_skills.schema import NUMERIC_FEATURES
 from future_skills.thresholds import DEFAULTS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 RUN_STAMP = "%Y%m%dT%H%M%S"  # drift run folder names (pipeline.drift_job)
 
@@ -52,6 +55,31 @@ def load_drift_history(paths: ProjectPaths | None = None) -> list[dict[str, Any]
         report["_run"] = drift_json.parent.name
         history.append(report)
     return history
+
+
+def run_language(run_dir: Path) -> str | None:
+    """The report language a drift run was asked for: the ``report_lang`` papermill recorded in its executed
+    notebook (None for a ``drift --no-report`` run or an unreadable notebook)."""
+    for notebook in sorted(Path(run_dir).glob("*.ipynb")):
+        try:
+            metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+        except (OSError, ValueError):
+            continue
+        lang = ((metadata.get("papermill") or {}).get("parameters") or {}).get("report_lang")
+        if lang in LANGUAGES:
+            return lang
+    return None
+
+
+def history_language(paths: ProjectPaths | None = None) -> str:
+    """The language of the newest drift run that recorded one, else English: the history page reads like
+    the reports it links to."""
+    runs, _ = monitoring_dirs(paths or get_paths())
+    for run_dir in sorted((d for d in runs.glob("*") if d.is_dir()), reverse=True):
+        lang = run_language(run_dir)
+        if lang:
+            return lang
+    return "en"
 
 
 def run_time(report: dict[str, Any]) -> datetime | None:
@@ -93,24 +121,23 @@ def statistic_values(report: dict[str, Any], statistic: DriftStatistic) -> dict[
 def threshold_label(statistic: DriftStatistic, thresholds: dict[str, Any], lang: str = "en") -> str:
     """``PSI (0.1 watch, 0.25 drift)`` from the statistic's declared threshold keys and their values."""
     values = {**DEFAULTS["drift"], **statistic.defaults, **thresholds}
-    marks = [f"{_g(values[key], lang)} {chart_text(label, lang)}" for key, label in
+    marks = [f"{compact(values[key], lang)} {chart_text(label, lang)}" for key, label in
              ((statistic.watch_key, "watch"), (statistic.drift_key, "drift")) if key in values]
     short = column_header(statistic, statistic.columns[0], lang) if statistic.columns else statistic.name
     return f"{short} ({', '.join(marks)})" if marks else short
 
 
-def _g(value: float, lang: str) -> str:
-    """A threshold in Python's ``g`` format, with a decimal comma in French."""
-    return f"{value:g}".replace(".", ",") if lang == "fr" else f"{value:g}"
-
-
-def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatistic, lang: str = "en") -> str | None:
-    """One charted statistic per feature over the drift runs' dates, as a base64 PNG (offline page)."""
+def statistic_history_figure(history: list[dict[str, Any]], statistic: DriftStatistic,
+                             lang: str = "en") -> Figure | None:
+    """One charted statistic per feature over the drift runs' dates (None when no run has a date)."""
     points = [(run_time(h), h) for h in history]
     points = [(when, h) for when, h in points if when is not None]
     if not points:
         return None
-    from matplotlib.figure import Figure  # lazy: the history page is rarely built, matplotlib is slow to import
+    # lazy: the history page is rarely built, matplotlib is slow to import
+    from matplotlib.figure import Figure
+
+    from future_skills.reporting.plots import localise_ticks  # lazy: plots imports matplotlib
 
     fig = Figure(figsize=(9, 4), dpi=100)
     ax = fig.subplots()
@@ -128,7 +155,16 @@ def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatist
     ax.set_ylabel(threshold_label(statistic, thresholds, lang))
     fig.autofmt_xdate()
     ax.legend(fontsize=7, ncols=2)
+    localise_ticks(fig, lang)
     fig.tight_layout()
+    return fig
+
+
+def statistic_history_png(history: list[dict[str, Any]], statistic: DriftStatistic, lang: str = "en") -> str | None:
+    """:func:`statistic_history_figure` as a base64 PNG data URI (offline page), or None."""
+    fig = statistic_history_figure(history, statistic, lang)
+    if fig is None:
+        return None
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
@@ -156,9 +192,9 @@ def history_rows(history: list[dict[str, Any]], entries: list[RegistryEntry], re
     return list(reversed(rows))
 
 
-def build_monitor_history(paths: ProjectPaths | None = None, lang: str = "en") -> tuple[Path, int]:
-    """Write ``reports/monitoring/index.html`` in ``lang``: one line per past drift run, charted statistics
-    over time."""
+def build_monitor_history(paths: ProjectPaths | None = None, lang: str | None = None) -> tuple[Path, int]:
+    """Write ``reports/monitoring/index.html`` in ``lang`` (default: :func:`history_language`, the language of
+    the newest drift report): one line per past drift run, charted statistics over time."""
     # Imported here: nbconvert (under reporting.html) takes seconds to import, and `drift --no-report`
     # imports this module for monitoring_dirs only.
     from future_skills.reporting.html import render_template
@@ -167,6 +203,7 @@ def build_monitor_history(paths: ProjectPaths | None = None, lang: str = "en") -
     from future_skills.reporting.status_block import render_status_block, status_context
 
     paths = (paths or get_paths()).ensure()
+    lang = lang or history_language(paths)
     _, reports = monitoring_dirs(paths)
     history = load_drift_history(paths)
     thresholds = {**DEFAULTS["drift"], **(history[-1].get("thresholds", {}) if history else {})}

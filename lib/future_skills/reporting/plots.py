@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import Formatter, ScalarFormatter
 
 from future_skills.formatting import decimal, integer, level_name, percent
 from future_skills.schema import LEVELS
@@ -41,6 +42,54 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+class TickFormatter(Formatter):
+    """Axis tick labels in the report language (formatting.decimal / percent): '0,25' and '85 %' in French.
+
+    All the ticks of an axis get the same number of decimals, as few as they need (0, 0.05, 0.1 ->
+    '0.00', '0.05', '0.10'); ``share`` shows values from 0 to 1 as percentages.
+    """
+
+    MAX_DIGITS = 4
+
+    def __init__(self, lang: str = "en", share: bool = False) -> None:
+        self.lang, self.share = lang, share
+
+    def digits(self, values: Any) -> int:
+        """The fewest decimals that show every value of ``values`` exactly (at most ``MAX_DIGITS``)."""
+        scale = 100 if self.share else 1
+        numbers = [scale * float(v) for v in values if np.isfinite(v)]
+        for digits in range(self.MAX_DIGITS):
+            if all(abs(v - round(v, digits)) < 1e-9 * max(1.0, abs(v)) for v in numbers):
+                return digits
+        return self.MAX_DIGITS
+
+    def label(self, value: float, digits: int) -> str:
+        """One tick's text with ``digits`` decimals."""
+        if self.share:
+            return percent(value, self.lang, digits)
+        return decimal(0.0 if abs(value) < 1e-12 else value, digits, self.lang)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.label(x, self.digits(list(self.locs) or [x]))
+
+    def format_ticks(self, values: Any) -> list[str]:
+        self.set_locs(values)
+        digits = self.digits(values)
+        return [self.label(v, digits) for v in values]
+
+
+def localise_ticks(fig: Figure, lang: str = "en") -> Figure:
+    """``fig`` with every numeric axis (colour bars included) labelled by :class:`TickFormatter` in ``lang``.
+
+    Axes of categories or dates keep their own labels. Called last by every figure of the reports.
+    """
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(TickFormatter(lang))
+    return fig
+
+
 def confusion_matrix_figure(confusion_df: pd.DataFrame, title: str, lang: str = "en") -> Figure:
     """Heat map of a confusion matrix (rows = HR label, columns = prediction) with counts and row %."""
     frame = confusion_df.reindex(index=list(LEVELS), columns=list(LEVELS)).fillna(0)
@@ -53,7 +102,7 @@ def confusion_matrix_figure(confusion_df: pd.DataFrame, title: str, lang: str = 
     for i in range(len(LEVELS)):
         for j in range(len(LEVELS)):
             colour = "white" if shares[i, j] > 0.6 else "black"
-            ax.text(j, i, f"{int(counts[i, j])}\n({shares[i, j]:.0%})", ha="center", va="center",
+            ax.text(j, i, f"{integer(counts[i, j], lang)}\n({percent(shares[i, j], lang, 0)})", ha="center", va="center",
                     color=colour, fontsize=11)
     names = [level_name(level, lang) for level in LEVELS]
     ax.set_xticks(range(len(LEVELS)), labels=names)
@@ -62,7 +111,7 @@ def confusion_matrix_figure(confusion_df: pd.DataFrame, title: str, lang: str = 
     ax.set_ylabel(LABELS[lang]["decided"])
     ax.set_title(title)
     fig.colorbar(image, ax=ax, label=LABELS[lang]["share"], shrink=0.85)
-    return fig
+    return localise_ticks(fig, lang)
 
 
 def feature_importance_figure(importances: dict[str, float], title: str, lang: str = "en") -> Figure:
@@ -77,7 +126,7 @@ def feature_importance_figure(importances: dict[str, float], title: str, lang: s
     ax.set_title(title)
     ax.set_xlim(0, max(values + [0.01]) * 1.18)
     ax.tick_params(axis="y", labelsize=9)
-    return fig
+    return localise_ticks(fig, lang)
 
 
 def class_distribution_figure(dist: dict[str, int], title: str, lang: str = "en") -> Figure:
@@ -93,7 +142,7 @@ def class_distribution_figure(dist: dict[str, int], title: str, lang: str = "en"
     ax.set_ylabel(LABELS[lang]["rows"])
     ax.set_ylim(0, max(counts + [1]) * 1.18)
     ax.set_title(title)
-    return fig
+    return localise_ticks(fig, lang)
 
 
 def _comparison_values(metrics: dict[str, Any]) -> list[float]:
@@ -114,13 +163,12 @@ def comparison_figure(candidate_metrics: dict[str, Any], production_metrics: dic
     fig = Figure(figsize=(WIDTH, 4.2), layout="constrained")
     ax = fig.subplots()
     offset = width / 2 if production_metrics else 0.0
-    bars = ax.bar(x - offset, _comparison_values(candidate_metrics), width, label=labels[0],
-                  color=CANDIDATE_COLOUR)
-    ax.bar_label(bars, fmt="%.2f", padding=2, fontsize=8)
-    if production_metrics:
-        bars = ax.bar(x + offset, _comparison_values(production_metrics), width, label=labels[1],
-                      color=PRODUCTION_COLOUR)
-        ax.bar_label(bars, fmt="%.2f", padding=2, fontsize=8)
+    for values, shift, label, colour in ((candidate_metrics, -offset, labels[0], CANDIDATE_COLOUR),
+                                         (production_metrics, offset, labels[1], PRODUCTION_COLOUR)):
+        if values:
+            heights = _comparison_values(values)
+            bars = ax.bar(x + shift, heights, width, label=label, color=colour)
+            ax.bar_label(bars, labels=[decimal(h, 2, lang) for h in heights], padding=2, fontsize=8)
     for i, key in enumerate(keys):
         if key in targets:
             ax.hlines(targets[key], i - 0.45, i + 0.45, colors="black", linestyles="--", linewidth=1.2,
@@ -130,16 +178,25 @@ def comparison_figure(candidate_metrics: dict[str, Any], production_metrics: dic
     ax.set_ylabel(text["score"])
     ax.set_title(text["same_rows"] if production_metrics else text["alone"])
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, fontsize=9, frameon=False)
-    return fig
+    return localise_ticks(fig, lang)
+
+
+def reliability_limits(bins: list[dict[str, Any]], margin: float = 0.04) -> tuple[float, float]:
+    """Axis limits of the reliability diagram holding every point and its marker: from just below the
+    lowest confidence or share right (at most 0.3) to just above 1."""
+    values = [float(b[key]) for b in bins for key in ("confidence", "accuracy")]
+    low = min([0.3, *values]) - margin
+    return max(0.0, low), 1.0 + margin
 
 
 def reliability_figure(calibration: dict[str, Any], lang: str = "en") -> Figure:
     """Reliability diagram: share right against mean confidence per confidence band (diagonal = calibrated)."""
     text = CALIBRATION_LABELS[lang]
     bins = calibration["bins"]
+    low, high = reliability_limits(bins)
     fig = Figure(figsize=(4.2, 3.6), layout="constrained")
     ax = fig.subplots()
-    ax.plot([0.3, 1], [0.3, 1], linestyle="--", color=PRODUCTION_COLOUR, label=text["ideal"])
+    ax.plot([low, high], [low, high], linestyle="--", color=PRODUCTION_COLOUR, label=text["ideal"])
     ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", color=CANDIDATE_COLOUR,
             label=text["model"])
     for b in bins:
@@ -147,10 +204,10 @@ def reliability_figure(calibration: dict[str, Any], lang: str = "en") -> Figure:
                     xytext=(4, -10), fontsize=7)
     ax.set_xlabel(text["confidence"])
     ax.set_ylabel(text["right"])
-    ax.set_xlim(0.3, 1.0)
-    ax.set_ylim(0.3, 1.02)
+    ax.set_xlim(low, high)
+    ax.set_ylim(low, high)
     ax.legend(fontsize=8, loc="upper left")
-    return fig
+    return localise_ticks(fig, lang)
 
 
 CALIBRATION_LABELS = {

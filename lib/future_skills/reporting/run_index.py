@@ -12,6 +12,7 @@ from future_skills.model.metrics import comparison_rows
 from future_skills.paths import NOTEBOOK_STEPS, ProjectPaths
 from future_skills.registry.diff import diff_versions
 from future_skills.registry.reader import entry_metadata
+from future_skills.reporting.changes_view import HIDDEN
 from future_skills.reporting.model_card import model_card_context
 from future_skills.thresholds import load_config
 
@@ -31,7 +32,8 @@ def changes_since_production(production_meta: dict | None, metadata: dict) -> di
 
     diff = diff_versions(production_meta, metadata)
     rows = [{"section": r["section"], "name": r["name"], "a": r["a"], "b": r["b"], "delta": r["delta"]}
-            for r in diff["rows"] if r.get("changed") and r["section"] in CHANGE_SECTIONS]
+            for r in diff["rows"] if r.get("changed") and r["section"] in CHANGE_SECTIONS
+            and (r["section"], r["name"]) not in HIDDEN]
     if not rows:
         return None
     return {"a": diff["a"], "b": diff["b"], "rows": rows[:MAX_CHANGE_ROWS],

@@ -1,9 +1,10 @@
-"""The live part of ``reports/<version>/index.html``: registry status, approval, stop switch.
+"""The live part of ``reports/<version>/index.html`` and of its notebook reports: registry status, approval, stop switch.
 
 The rest of the page is frozen when the run writes it (and fingerprinted by an approval); the
 region between ``<!-- status:begin -->`` and ``<!-- status:end -->`` is rendered from the
 registry and rewritten after every approve / reject / promote / rollback / suspend / resume
-(:func:`refresh_status_blocks`), so a report never contradicts the registry. The approval
+(:func:`refresh_status_blocks`), so a report never contradicts the registry. Each notebook report
+carries a short region (:func:`render_report_status`) at its top: the status now, and a link to the summary. The approval
 fingerprint (:func:`future_skills.registry.governance.report_fingerprints`) excludes this region.
 """
 from __future__ import annotations
@@ -12,11 +13,11 @@ import re
 import warnings
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from future_skills.atomic import atomic_write_text
 from future_skills.formatting import date_time, long_date, typography
-from future_skills.paths import ProjectPaths
+from future_skills.paths import ProjectPaths, report_paths
 from future_skills.registry.entities import Approval, RegistryData, RegistryEntry, Status
 from future_skills.registry.governance import (
     STATUS_BEGIN,
@@ -105,17 +106,31 @@ def render_status_block(context: dict[str, Any], lang: str = "en") -> str:
     return f"{STATUS_BEGIN}\n{body}\n{STATUS_END}"
 
 
-def refresh_status_block(index: Path, data: RegistryData, version: str, paths: ProjectPaths) -> bool:
-    """Rewrite the region of one ``index.html`` (atomically); False when it has no region."""
+def render_report_status(context: dict[str, Any], lang: str = "en") -> str:
+    """The short region of a notebook report, markers included: the version's registry status now, and a
+    link to the audit summary (the rest of the report is the state at the time of the run)."""
+    words = {key: typography(value, lang) for key, value in STATUS_TEXT[check_language(lang)].items()}
+    body = render_template("report_status.html.j2", {**context, "s": words}, lang).strip()
+    return f"{STATUS_BEGIN}\n{body}\n{STATUS_END}"
+
+
+def page_language(text: str) -> str:
+    """The ``<html lang>`` of a report page, English when missing or unknown."""
+    match = _LANG.search(text)
+    return match.group(1) if match and match.group(1) in STATUS_TEXT else "en"
+
+
+def refresh_status_block(index: Path, data: RegistryData, version: str, paths: ProjectPaths,
+                         render: Callable[[dict[str, Any], str], str] = render_status_block) -> bool:
+    """Rewrite the region of one report page (atomically) with ``render``; False when it has no region."""
     try:
         text = index.read_text(encoding="utf-8")
     except OSError:
         return False
     if not _REGION.search(text):
         return False
-    match = _LANG.search(text)
-    lang = match.group(1) if match and match.group(1) in STATUS_TEXT else "en"
-    block = render_status_block(status_context(data, version, paths, lang), lang)
+    lang = page_language(text)
+    block = render(status_context(data, version, paths, lang), lang)
     try:
         atomic_write_text(index, _REGION.sub(lambda _: block, text, count=1))
     except OSError as exc:  # the registry change is committed: a report that cannot be written only warns
@@ -131,9 +146,15 @@ def monitoring_index(paths: ProjectPaths) -> Path:
 
 
 def refresh_status_blocks(paths: ProjectPaths, data: RegistryData) -> list[str]:
-    """Refresh every registered version's index.html and the monitoring index; returns what was refreshed."""
-    refreshed = [version for version in data.versions
-                 if refresh_status_block(paths.report_dir(version) / "index.html", data, version, paths)]
+    """Refresh every registered version's index.html and notebook reports, and the monitoring index; returns
+    the versions whose index was refreshed (and "monitoring")."""
+    refreshed = []
+    for version in data.versions:
+        if refresh_status_block(paths.report_dir(version) / "index.html", data, version, paths):
+            refreshed.append(version)
+        for name, relative in report_paths(version).items():
+            if name != "index":
+                refresh_status_block(paths.root / relative, data, version, paths, render_report_status)
     if refresh_status_block(monitoring_index(paths), data, data.production or "", paths):
         refreshed.append("monitoring")
     return refreshed

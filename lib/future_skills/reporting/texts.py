@@ -15,6 +15,7 @@ TEXT: dict[str, dict[str, str]] = {
                  "technical terms are explained in the glossary at the end.",
         "failed_banner": "FAILED",
         "failed_sentence": "The run stopped in notebook {notebook}: {error}",
+        "cell": "cell {cell}", "after_notebooks": "none (after the notebooks, while publishing)",
         "failed_help": "No model was published and the registry was not changed. Open the failed notebook's "
                        "report below to see where it stopped, fix the cause and run the same command again.",
         "decision_sheet": "Decision sheet",
@@ -67,14 +68,14 @@ TEXT: dict[str, dict[str, str]] = {
                          "of this version ({b}). Scores are not repeated here: each model's own test score was "
                          "measured on different pairs; the comparison above uses the same pairs.",
         "changes_more": "{more} more changes are listed by the command future-skills diff {a} {b}.",
-        "section_hyperparameters": "Training setting", "section_dataset": "Data",
-        "section_feature_importance": "Importance of a signal",
         "item": "Item",
         "reports": "Detailed reports",
         "report_export": "1. Dataset export and validation", "report_train": "2. Model training",
         "report_evaluate": "3. Evaluation and promotion gate", "report_drift": "4. Drift monitoring",
         "not_run": "not run",
         "back_to_summary": "← Back to the audit summary",
+        "papermill_top": "An Exception was encountered at", "papermill_here": "Execution using papermill encountered "
+        "an exception here and stopped:",
         "glossary": "Glossary",
         "g_accuracy": "Accuracy (share right): the share of pairs where the model gives the same need level as HR.",
         "g_precision": "Precision of a level: when the model says that level, how often it is right.",
@@ -104,6 +105,7 @@ TEXT: dict[str, dict[str, str]] = {
                  "termes techniques sont expliqués dans le glossaire final.",
         "failed_banner": "ÉCHEC",
         "failed_sentence": "L'exécution s'est arrêtée dans le notebook {notebook} : {error}",
+        "cell": "cellule {cell}", "after_notebooks": "aucun (après les notebooks, à la publication)",
         "failed_help": "Aucun modèle n'a été publié et le registre n'a pas changé. Ouvrez le rapport du notebook en "
                        "échec ci-dessous pour voir où il s'est arrêté, corrigez la cause et relancez la même commande.",
         "decision_sheet": "Fiche de décision",
@@ -161,14 +163,14 @@ TEXT: dict[str, dict[str, str]] = {
                          "modèle a été mesuré sur des paires différentes ; la comparaison ci-dessus utilise les "
                          "mêmes paires.",
         "changes_more": "{more} autres changements sont listés par la commande future-skills diff {a} {b}.",
-        "section_hyperparameters": "Réglage d'entraînement", "section_dataset": "Données",
-        "section_feature_importance": "Importance d'un signal",
         "item": "Élément",
         "reports": "Rapports détaillés",
         "report_export": "1. Export et validation des données", "report_train": "2. Entraînement du modèle",
         "report_evaluate": "3. Évaluation et critères de mise en production", "report_drift": "4. Suivi de la dérive",
         "not_run": "non exécuté",
         "back_to_summary": "← Retour à la synthèse d'audit",
+        "papermill_top": "L'exécution s'est arrêtée sur une erreur à la cellule",
+        "papermill_here": "L'exécution s'est arrêtée ici sur une erreur (le détail technique, en anglais, suit) :",
         "glossary": "Glossaire",
         "g_accuracy": "Taux de bonnes réponses : la part des paires où le modèle donne le même niveau de besoin "
                       "que la RH.",
@@ -208,6 +210,9 @@ def catalogue_text(catalogue: dict[str, dict[str, str]], key: str, lang: str = "
 STATUS_TEXT: dict[str, dict[str, str]] = {
     "en": {
         "heading": "Status in the model registry (live)",
+        "report_heading": "Status in the model registry now",
+        "frozen": "The rest of this report shows the state at the time of the run; the decision and the current "
+                  "criteria are in the", "summary_link": "audit summary",
         "candidate": "candidate, approval pending", "approved": "approved", "production": "production",
         "archived": "archived", "rejected": "rejected", "failed": "failed",
         "not_registered": "not registered",
@@ -234,6 +239,9 @@ STATUS_TEXT: dict[str, dict[str, str]] = {
     },
     "fr": {
         "heading": "Statut dans le registre des modèles (à jour)",
+        "report_heading": "Statut actuel dans le registre des modèles",
+        "frozen": "Le reste de ce rapport montre l'état au moment de l'exécution ; la décision et les critères à "
+                  "jour figurent dans la", "summary_link": "synthèse d'audit",
         "candidate": "candidat, approbation en attente", "approved": "approuvé", "production": "en production",
         "archived": "archivé", "rejected": "rejeté", "failed": "en échec",
         "not_registered": "non enregistré",
@@ -274,6 +282,8 @@ CLI_TEXT: dict[str, dict[str, str]] = {
         "report": "Report: {path}", "drift_json": "Drift JSON: {path}",
         "history": "Monitoring history of {runs} drift run{plural} written to {path}.",
         "auto_refused": "Auto-promotion refused: {reason}",
+        "auto_disabled": "auto-promotion is disabled by [governance] allow_auto_promote = false in "
+                         "future_skills.toml; a listed approver must approve the version and a promoter promote it.",
         "auto_promoted": "{version} auto-promoted to production by the pipeline (run by {operator}); this is not an "
                          "approval by a person (future-skills rollback undoes it).",
     },
@@ -286,6 +296,9 @@ CLI_TEXT: dict[str, dict[str, str]] = {
         "report": "Rapport : {path}", "drift_json": "JSON de dérive : {path}",
         "history": "Historique du suivi de {runs} analyse{plural} de dérive écrit dans {path}.",
         "auto_refused": "Mise en production automatique refusée : {reason}",
+        "auto_disabled": "la mise en production automatique est désactivée par [governance] allow_auto_promote = "
+                         "false dans future_skills.toml ; une personne habilitée doit approuver la version et une "
+                         "autre la mettre en production.",
         "auto_promoted": "{version} mise en production automatiquement par le pipeline (lancé par {operator}) ; ce "
                          "n'est pas l'approbation d'une personne (future-skills rollback l'annule).",
     },

@@ -7,7 +7,10 @@ from typing import Any
 import pandas as pd
 
 from future_skills.formatting import decimal, integer, level_name, long_date, percent
+from future_skills.model.families import AUTO_HGB_MIN_ROWS
 from future_skills.model.training import written_files
+from future_skills.reporting import model_card
+from future_skills.reporting.changes_view import change_value, setting_name
 from future_skills.reporting.texts import catalogue_text
 
 TEXT: dict[str, dict[str, str]] = {
@@ -39,6 +42,13 @@ TEXT: dict[str, dict[str, str]] = {
         "features": "Variables utilisées",
         "model": "Modèle (pickle)", "metadata": "Métadonnées du modèle (JSON)",
         "split": "Répartition entraînement / test", "dataset": "Données (entrée)",
+        "family": "Famille de modèle : **{name}**{size} ({model_type}) ; {reason}.",
+        "trees": " de {count} arbres", "rounds": " ({count} tours)",
+        "asked": "--model {family} a été demandé",
+        "auto_rf": "auto : {rows} lignes d'entraînement, moins de {minimum}, donc la forêt aléatoire d'origine est "
+                   "conservée",
+        "auto_hgb": "auto : {rows} lignes d'entraînement atteignent {minimum}, seuil à partir duquel le gradient "
+                    "boosting est plus rapide, plus léger et au moins aussi juste",
     },
 }
 
@@ -54,6 +64,25 @@ def trained_sentence(metadata: dict[str, Any], lang: str = "en") -> str:
               seconds=decimal(metadata["training_duration_seconds"], 1, lang),
               accuracy=percent(metadata["metrics"]["accuracy"], lang),
               rows=integer(metadata["dataset"].get("test_samples"), lang))
+
+
+def family_sentence(metadata: dict[str, Any], lang: str = "en") -> str:
+    """Which model family was trained and why (Markdown): the model layer's sentence in English, worded from
+    the same records (family, rows, threshold) in another language."""
+    if lang == "en":
+        return model_card.family_sentence(metadata)
+    params = metadata["hyperparameters"]
+    family, requested = params.get("model_family", "rf"), params.get("model_requested", "auto")
+    words = TEXT[lang]  # filled raw, then typography once for the whole sentence
+    size = words["trees"].format(count=integer(params.get("n_estimators"), lang)) if family == "rf" else \
+        words["rounds"].format(count=integer(params.get("n_iter_fitted"), lang))
+    if requested != "auto":
+        reason = words["asked"].format(family=requested)
+    else:
+        reason = words[f"auto_{family}"].format(rows=integer(metadata["dataset"].get("train_samples"), lang),
+                                                minimum=integer(AUTO_HGB_MIN_ROWS, lang))
+    return text("family", lang, name=change_value("model_family", family, lang), size=size,
+                model_type=params.get("model_type", ""), reason=reason)
 
 
 def data_table(metadata: dict[str, Any], lang: str = "en") -> pd.DataFrame:
@@ -78,10 +107,16 @@ def data_table(metadata: dict[str, Any], lang: str = "en") -> pd.DataFrame:
 
 
 def hyperparameter_table(metadata: dict[str, Any], lang: str = "en") -> pd.DataFrame:
-    """The training settings, one per row."""
+    """The training settings, one per row: the code's own names and values in English (to reproduce a run),
+    worded by ``changes_view.LABELS`` in another language (the family's reason is in :func:`family_sentence`)."""
     params = metadata["hyperparameters"]
-    return pd.DataFrame({text("value", lang): [str(v) for v in params.values()]},
-                        index=pd.Index(list(params), name=text("setting", lang)))
+    if lang == "en":
+        return pd.DataFrame({text("value", lang): [str(v) for v in params.values()]},
+                            index=pd.Index(list(params), name=text("setting", lang)))
+    shown = {setting_name(k, lang).capitalize(): change_value(k, v, lang) for k, v in params.items()
+             if k != "model_reason"}
+    return pd.DataFrame({text("value", lang): list(shown.values())},
+                        index=pd.Index(list(shown), name=text("setting", lang)))
 
 
 def files_table(metadata: dict[str, Any], metadata_path: Path | str, lang: str = "en") -> pd.DataFrame:
