@@ -104,3 +104,15 @@ def test_another_interpreters_kernel_is_started_the_ordinary_way():
     assert pool.can_launch([sys.executable, "-m", "ipykernel_launcher", "-f", "x.json"])
     assert not pool.can_launch(["/usr/bin/false", "-m", "ipykernel_launcher", "-f", "x.json"])
     assert not pool.can_launch([sys.executable, "-m", "other_kernel", "-f", "x.json"])
+
+
+def test_the_pipeline_driver_imports_no_model_or_plotting_library():
+    """The kernels import scikit-learn, scipy.stats and matplotlib; the driver only waits for them."""
+    import subprocess
+
+    code = ("import sys, future_skills.cli, future_skills.pipeline.retrain; "
+            "print(sorted(m for m in ('sklearn', 'scipy.stats', 'matplotlib') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "lib")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -28,14 +28,11 @@ from sklearn.preprocessing import OneHotEncoder, TargetEncoder
 from threadpoolctl import threadpool_limits
 
 from future_skills.exceptions import FutureSkillsError
-from future_skills.model.choices import check_family
+from future_skills.model.choices import AUTO_HGB_MIN_ROWS, check_family
 from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES
 
 FAMILY_MODEL_TYPES = {"rf": "RandomForestClassifier", "hgb": "HistGradientBoostingClassifier"}
 CLASS_WEIGHT = "balanced"
-# From AUTO_HGB_MIN_ROWS rows on, auto trains hgb: at 100k rows the forest is slower to fit, larger
-# and no more accurate than hgb (BENCHMARKS.md, model families); below it the original forest is kept.
-AUTO_HGB_MIN_ROWS = 50_000
 # Bounds of the forest (BENCHMARKS.md): each tree draws at most 100k rows and its leaves hold at least
 # 1 row per 16k drawn (1 up to 24k rows: the original forest, unchanged on the demo's 4,800 rows; 5 at
 # 80k), so a tree has at most ~32k leaves and 200 trees stay near 50 MB however many rows come in.

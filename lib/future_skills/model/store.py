@@ -12,6 +12,7 @@ import joblib
 
 from future_skills.atomic import atomic_write_with, file_sha256
 from future_skills.exceptions import ModelIntegrityError, ModelNotFoundError
+from future_skills.paths import get_paths, relative_to_root
 
 
 def save_model(pipeline: Any, path: Path | str) -> str:
@@ -60,3 +61,16 @@ def load_model(path: Path | str, expected_sha256: str | None) -> Any:
             f"Model file {path} does not hold a model (found {type(pipeline).__name__}); restore it or retrain."
         )
     return pipeline
+
+
+def written_files(metadata: dict[str, Any], metadata_path: Path | str) -> list[dict[str, str]]:
+    """The files this training wrote or read: ``{"kind", "path", "sha256"}`` each (kind: model,
+    metadata, split, dataset)."""
+    data = metadata["dataset"]
+    split = get_paths().root / data["split_path"]
+    return [
+        {"kind": "model", "path": metadata["model_path"], "sha256": metadata["model_sha256"]},
+        {"kind": "metadata", "path": relative_to_root(metadata_path), "sha256": file_sha256(metadata_path)},
+        {"kind": "split", "path": data["split_path"], "sha256": file_sha256(split)},
+        {"kind": "dataset", "path": data["csv_path"], "sha256": data["sha256"]},
+    ]

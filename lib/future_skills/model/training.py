@@ -198,19 +198,6 @@ def train_model(*, version: str, dataset_csv: str | Path, n_estimators: int, tes
     return metadata
 
 
-def written_files(metadata: dict[str, Any], metadata_path: Path | str) -> list[dict[str, str]]:
-    """The files this training wrote or read: ``{"kind", "path", "sha256"}`` each (kind: model,
-    metadata, split, dataset)."""
-    data = metadata["dataset"]
-    split = get_paths().root / data["split_path"]
-    return [
-        {"kind": "model", "path": metadata["model_path"], "sha256": metadata["model_sha256"]},
-        {"kind": "metadata", "path": relative_to_root(metadata_path), "sha256": file_sha256(metadata_path)},
-        {"kind": "split", "path": data["split_path"], "sha256": file_sha256(split)},
-        {"kind": "dataset", "path": data["csv_path"], "sha256": data["sha256"]},
-    ]
-
-
 def confusion_from_metadata(metadata: dict[str, Any]) -> pd.DataFrame:
     """The test-row confusion matrix recorded in the metadata (rows = HR label, columns = predicted)."""
     recorded = metadata["confusion_matrix"]

@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 
 from future_skills.formatting import decimal, integer, level_name, long_date, percent
-from future_skills.model.families import AUTO_HGB_MIN_ROWS
-from future_skills.model.training import written_files
+from future_skills.model.choices import AUTO_HGB_MIN_ROWS
+from future_skills.model.store import written_files
 from future_skills.reporting import model_card
 from future_skills.reporting.changes_view import change_value, setting_name
 from future_skills.reporting.texts import catalogue_text
