@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from future_skills.monitoring.inputs import DriftInputs
 from future_skills.schema import LEVELS, NUMERIC_FEATURES
 
 MODEL_VERSION = "ml_random_forest_v1"
@@ -104,3 +105,12 @@ def decisions(records: list[dict[str, Any]], seed: int = 13) -> pd.DataFrame:
 def comparable(report: dict[str, Any]) -> dict[str, Any]:
     """The drift JSON without what legitimately differs between runs (time, file paths)."""
     return {k: v for k, v in report.items() if k not in ("generated_at", "log_files", "output_json")}
+
+
+def inputs(records: list[dict[str, Any]], log: Any) -> DriftInputs:
+    """The golden case's drift inputs, with the current rows and line counts of ``log`` (a log read result)."""
+    return DriftInputs(current=log.frame, reference=reference_frame(),
+                       reference_info={"version": "v1", "dataset": "runs/v1/dataset.csv", "rows": 2500},
+                       malformed_lines=log.malformed_lines, total_lines=log.total_lines,
+                       catalog=catalog(), reference_predictions=reference_predictions(),
+                       decisions=decisions(records), model_version=MODEL_VERSION, test_accuracy=0.85)

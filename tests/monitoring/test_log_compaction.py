@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from future_skills.monitoring.drift import analyse_drift
-from future_skills.monitoring.inputs import DriftInputs
 from future_skills.monitoring.log_compaction import compact_logs
 from future_skills.monitoring.log_reader import read_prediction_log
 from future_skills.monitoring.log_store import segment_dir, segments
@@ -88,12 +87,7 @@ def test_same_drift_json_from_compacted_segments_as_from_jsonl(tmp_path: Path):
     compact_logs(log)
     assert segment_dir(log).is_dir()
     result = read_prediction_log(log, window="30d", now=golden.NOW)
-    inputs = DriftInputs(current=result.frame, reference=golden.reference_frame(),
-                         reference_info={"version": "v1", "dataset": "runs/v1/dataset.csv", "rows": 2500},
-                         malformed_lines=result.malformed_lines, total_lines=result.total_lines,
-                         catalog=golden.catalog(), reference_predictions=golden.reference_predictions(),
-                         decisions=golden.decisions(records), model_version=golden.MODEL_VERSION, test_accuracy=0.85)
-    report = json.loads(json.dumps(golden.comparable(dict(analyse_drift(inputs, load_config(tmp_path / "no.toml"))))))
+    report = json.loads(json.dumps(golden.comparable(dict(analyse_drift(golden.inputs(records, result), load_config(tmp_path / "no.toml"))))))
     expected = json.loads(GOLDEN.read_text())
     assert report.pop("malformed_lines") == 6 and report.pop("total_lines") == expected.pop("total_lines") + 6
     expected.pop("malformed_lines")

@@ -174,21 +174,13 @@ def test_a_registered_statistic_reaches_the_json_the_verdict_the_table_and_the_c
     assert without["verdict"] == "ok" and "mean_shift" not in without["features"][NUMERIC_FEATURES[0]]
 
 
-def _golden_inputs(records, frame, result) -> DriftInputs:
-    return DriftInputs(current=frame, reference=golden.reference_frame(),
-                       reference_info={"version": "v1", "dataset": "runs/v1/dataset.csv", "rows": 2500},
-                       malformed_lines=result.malformed_lines, total_lines=result.total_lines,
-                       catalog=golden.catalog(), reference_predictions=golden.reference_predictions(),
-                       decisions=golden.decisions(records), model_version=golden.MODEL_VERSION, test_accuracy=0.85)
-
-
 def test_same_drift_json_as_before_the_registry_on_a_fixed_log():
     records = golden.log_records()
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "log.jsonl"
         log.write_bytes(format_lines(records))
         result = read_prediction_log(log, window="30d", now=golden.NOW)
-    report = analyse_drift(_golden_inputs(records, result.frame, result), load_config(Path(tmp) / "none.toml"))
+    report = analyse_drift(golden.inputs(records, result), load_config(Path(tmp) / "none.toml"))
     expected = json.loads(GOLDEN.read_text())
     actual = json.loads(json.dumps(golden.comparable(dict(report))))
     new_thresholds = {"total_variation_watch": 0.10, "chi2_pvalue": 0.01}  # the two thresholds this change added

@@ -11,7 +11,6 @@ from bs4 import BeautifulSoup
 from matplotlib.figure import Figure
 
 from future_skills.monitoring.drift import analyse_drift
-from future_skills.monitoring.inputs import DriftInputs
 from future_skills.monitoring.log_reader import read_prediction_log
 from future_skills.monitoring.log_writer import format_lines
 from future_skills.registry.store import Registry
@@ -34,12 +33,7 @@ def report():
         log.write_bytes(format_lines(records))
         result = read_prediction_log(log, window="30d", now=golden.NOW)
         config = load_config(Path(tmp) / "none.toml")
-    inputs = DriftInputs(current=result.frame, reference=golden.reference_frame(),
-                         reference_info={"version": "v1", "dataset": "runs/v1/dataset.csv", "rows": 2500},
-                         malformed_lines=result.malformed_lines, total_lines=result.total_lines,
-                         catalog=golden.catalog(), reference_predictions=golden.reference_predictions(),
-                         decisions=golden.decisions(records), model_version=golden.MODEL_VERSION, test_accuracy=0.85)
-    return analyse_drift(inputs, config)
+    return analyse_drift(golden.inputs(records, result), config)
 
 
 def _figure_words(fig: Figure | None) -> list[str]:
