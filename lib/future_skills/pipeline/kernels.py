@@ -9,7 +9,6 @@ and remove its socket files.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import threading
@@ -24,7 +23,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type
 
-from future_skills.pipeline.warm_kernels import ForkedKernel, active_pool
+from future_skills.pipeline.warm_kernels import active_pool
 
 _RUNNING: set["KernelWatch"] = set()
 _RUNNING_LOCK = threading.Lock()
@@ -177,20 +176,11 @@ class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
         pool = active_pool()
         if pool is None or not pool.can_launch(cmd):
             return await super().launch_kernel(cmd, **kwargs)
-        cwd = kwargs.get("cwd") or os.getcwd()  # papermill changes into the notebook's directory instead
+        cwd = kwargs.get("cwd") or os.getcwd()  # no folder given: this process's own, as Popen would use
         self.process = pool.launch(cmd, dict(kwargs.get("env") or os.environ), cwd)
         self.pid = self.pgid = self.process.pid
         self.cwd = cwd
         return self.connection_info
-
-    async def wait(self) -> int | None:
-        """Until the kernel exits: a forked kernel's pidfd is polled every few ms (jupyter_client sleeps 0.1 s)."""
-        if not isinstance(self.process, ForkedKernel):
-            return await super().wait()
-        while self.process.poll() is None:
-            await asyncio.sleep(READY_POLL_SECONDS / 4)
-        code, self.process = self.process.returncode, None
-        return code
 
 
 def install_provisioner(manager: Any) -> None:
