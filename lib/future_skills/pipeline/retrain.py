@@ -202,7 +202,7 @@ def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure:
     """``reports/<version>/index.html`` of a run, in the language the run was asked for."""
     version, lang = manifest.version, manifest.parameters.get("report_lang", "en")
     context = build_index_context(version=version, paths=paths, manifest=manifest.to_dict(), metadata=metadata,
-                                  registry=registry, failure=failure)
+                                  registry=registry, failure=failure, lang=lang)
     context["status_block"] = render_status_block(status_context(registry.load(), version, paths, lang), lang)
     return write_run_index(paths.report_dir(version) / "index.html", context, lang)
 
