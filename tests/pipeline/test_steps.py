@@ -18,7 +18,7 @@ from future_skills.paths import get_paths
 from future_skills.pipeline import steps as steps_module
 from future_skills.pipeline.limits import TimeLimits
 from future_skills.pipeline.manifest import RunManifest
-from future_skills.pipeline.steps import CANCELLED, StepRunner, written_since
+from future_skills.pipeline.steps import BACKGROUND_NICE, CANCELLED, StepRunner, written_since
 
 WAIT = 30.0  # seconds an event may take before the test gives up (never reached when the code is right)
 
@@ -72,6 +72,9 @@ def test_the_next_notebook_starts_once_the_product_is_written_while_the_previous
     finished: list[str] = []
     run.run_all(parameters(run.run_dir), {}, after=finished.append)
     assert notebooks.ended.index("01_export.ipynb") < notebooks.ended.index("02_train.ipynb")
+    # once handed over, a notebook only draws its report: its kernel gives way to the next one's
+    assert run.watches["01_export.ipynb"].nice == run.watches["02_train.ipynb"].nice == BACKGROUND_NICE
+    assert run.watches["03_evaluate.ipynb"].nice == 0 and run.watches["04_drift.ipynb"].nice == BACKGROUND_NICE
     assert sorted(finished) == ["01_export.ipynb", "02_train.ipynb", "03_evaluate.ipynb"]  # as each succeeded
     assert [s.status for s in run.manifest.steps] == ["succeeded"] * 4
 

@@ -134,6 +134,12 @@ class KernelWatch:
 
         return WatchedKernelManager
 
+    def lower_priority(self, nice: int) -> None:
+        """Run the kernel ``nice`` steps lower in CPU priority, from now (or from its start if not yet started)."""
+        self.nice += nice
+        if self.manager is not None:
+            lower_priority(getattr(self.manager.provisioner, "pid", None), nice)
+
     def expire(self) -> None:
         """The notebook's time limit passed: kill the kernel (the run then sees a dead kernel)."""
         self.expired = True
@@ -158,15 +164,23 @@ class KernelWatch:
 
 
 def lower_priority(pid: int | None, nice: int) -> None:
-    """Raise the niceness of a kernel's process group (every thread) by ``nice``: it then runs in the gaps left
-    by the notebooks the run waits for. Best effort: a kernel already gone is left alone."""
+    """Raise the niceness of a kernel process (each of its threads) by ``nice``: it then runs in the gaps left
+    by the notebooks the run waits for. Best effort: a kernel already gone is left alone.
+
+    Thread by thread (Linux keeps a niceness per thread; threads started later inherit it), not by process
+    group: a kernel just forked may not have its own group yet.
+    """
     if not pid:
         return
     try:
-        current = os.getpriority(os.PRIO_PGRP, pid)
-        os.setpriority(os.PRIO_PGRP, pid, min(19, current + nice))
+        threads = [int(task) for task in os.listdir(f"/proc/{pid}/task")]
     except OSError:
-        pass
+        threads = [pid]
+    for thread in threads:
+        try:
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + nice))
+        except OSError:
+            pass
 
 
 def remove_kernel_files(manager: Any) -> None:

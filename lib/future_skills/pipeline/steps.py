@@ -23,16 +23,17 @@ from future_skills.data.dataset import snapshot_sidecar
 from future_skills.exceptions import NotebookExecutionError
 from future_skills.paths import NOTEBOOKS, ProjectPaths, relative_to_root
 from future_skills.pipeline.execute import run_notebook
-from future_skills.pipeline.kernels import kill_running_kernels
+from future_skills.pipeline.kernels import KernelWatch, kill_running_kernels
 from future_skills.pipeline.limits import TimeLimits
 from future_skills.pipeline.manifest import RunManifest, RunStatus, StepRecord
 from future_skills.reporting.html import export_notebook_html, make_html_exporter
 from future_skills.settings import load_settings
 
-# Notebooks that read nothing the run's other notebooks write: started with the first one, at a lower CPU
-# priority (niceness raised by INDEPENDENT_NICE) so that they use the gaps the others leave.
+# Notebooks that read nothing the run's other notebooks write: started with the first one.
 INDEPENDENT = frozenset({"04_drift.ipynb"})
-INDEPENDENT_NICE = 10
+# How much lower the CPU priority (niceness) of a notebook nothing waits for: an independent one, or one that
+# handed over and only draws its report. It uses the gaps the notebook the run waits for leaves.
+BACKGROUND_NICE = 10
 # A failure of these notebooks is reported as a warning of the run; the model is still published.
 NON_BLOCKING = frozenset({"04_drift.ipynb"})
 WARNING = "warning"
@@ -59,6 +60,7 @@ class StepRunner:
         self.lock = threading.Lock()  # the manifest is written from two threads
         self.stopped = threading.Event()  # a blocking step failed: the steps still running are cancelled
         self.interrupted = threading.Event()  # the operator stopped the run: no more reports
+        self.watches: dict[str, KernelWatch] = {}  # each notebook's kernel, once its step started
 
     def save(self) -> None:
         """Write the manifest, its steps in pipeline order (two threads record steps)."""
@@ -87,8 +89,9 @@ class StepRunner:
                     if not alongside:  # after the first: its kernel is the one the run waits for
                         alongside = [steps.submit(self.run_step, other, parameters[other], kernel_env)
                                      for other in NOTEBOOKS if other in INDEPENDENT]
-                    if not self._handed_over(name, parameters[name], chained, since) and \
-                            any(future.exception() for future in chained if future.done()):
+                    if self._handed_over(name, parameters[name], chained, since):
+                        self.watches[name].lower_priority(BACKGROUND_NICE)  # it only draws its report now
+                    elif any(future.exception() for future in chained if future.done()):
                         break  # a notebook failed: start nothing more
                 for future in chained + alongside:  # the first failure in pipeline order is the run's
                     future.result()
@@ -133,6 +136,8 @@ class StepRunner:
         output = self.run_dir / notebook
         report = self.report_dir / notebook.replace(".ipynb", ".html")
         step = StepRecord(notebook, relative_to_root(output, self.paths.root), relative_to_root(report, self.paths.root))
+        self.watches[notebook] = KernelWatch(kernel_env, self.run_dir,
+                                             BACKGROUND_NICE if notebook in INDEPENDENT else 0)
         with self.lock:
             self.manifest.steps.append(step)
         self.save()
@@ -141,7 +146,7 @@ class StepRunner:
         started, interrupted = time.perf_counter(), False
         try:
             run_notebook(notebook, output, parameters, kernel=self.kernel, cwd=self.run_dir, env=kernel_env,
-                         limits=self.limits, nice=INDEPENDENT_NICE if notebook in INDEPENDENT else 0)
+                         limits=self.limits, watch=self.watches[notebook])
             step.status = RunStatus.SUCCEEDED.value
         except NotebookExecutionError as exc:
             step.status, step.cell, step.error = RunStatus.FAILED.value, exc.cell, exc.error

@@ -33,8 +33,11 @@ from typing import Any, Iterator
 
 from future_skills.paths import NOTEBOOKS, NOTEBOOKS_DIR
 
-# Imported by the template besides the notebooks' own imports: what every kernel needs to start.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+# Imported by the template besides the notebooks' own imports: what every kernel needs to start, including what
+# ipykernel imports only while a kernel initialises (its debugger, IPython's history database: 0.1 s a kernel).
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+                  "IPython.core.history", "IPython.extensions", "tornado.queues", "tornado.platform.asyncio",
+                  "sqlite3", "pdb", "faulthandler",
                   "matplotlib_inline.backend_inline", "matplotlib.pyplot")
 # Imported by the package only where used (the pipeline's driver never needs them), by the notebooks always.
 LATE_IMPORTS = ("sklearn.metrics", "scipy.stats")
