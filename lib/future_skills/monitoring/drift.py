@@ -303,7 +303,7 @@ def run_drift_analysis(*, reference_version: str | None = "auto", log_path: str 
     else:
         inputs = load_drift_inputs(**where, since=since, until=until, now=now)
         report = analyse_drift(inputs)
-        if key is not None and verdict_key(**where) == key:  # nothing changed while it was computed
+        if key is not None and verdict_key(**where, verify_model=False) == key:  # nothing changed meanwhile
             oldest = inputs.current["timestamp"].min() if len(inputs.current) else None
             store_report(key, lower_ns, _ns(oldest), dict(report), paths)
     target = Path(output_json) if output_json else (paths.run_dir(version) / "drift.json" if version else None)

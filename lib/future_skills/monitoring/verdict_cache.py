@@ -75,13 +75,15 @@ def _code_signature() -> list[Any]:
             [(s.name, s.compute.__module__, s.compute.__qualname__, s.kind) for s in registered()]]
 
 
-def _reference_signature(reference_version: str | None, paths: ProjectPaths) -> list[Any] | None:
-    """The registry folder and the reference model's files; None when the model no longer matches its sha256."""
+def _reference_signature(reference_version: str | None, paths: ProjectPaths, verify: bool) -> list[Any] | None:
+    """The registry folder and the reference model's files; None when the model no longer matches its sha256
+    (checked when ``verify``)."""
     entry = RegistryReader(paths).resolve(reference_version)
     if entry is None:
         return [_folder_signature(paths.models_dir)]
     try:
-        verify_model_file(paths.registered_model_file(entry), entry.model_sha256)
+        if verify:
+            verify_model_file(paths.registered_model_file(entry), entry.model_sha256)
     except FutureSkillsError:
         return None  # recomputed: the run says why the model cannot be used
     dataset = reference_dataset_path(entry.version, entry, paths)
@@ -91,11 +93,12 @@ def _reference_signature(reference_version: str | None, paths: ProjectPaths) -> 
 
 
 def verdict_key(*, reference_version: str | None, log_path: str | Path | None, window: str, db_url: str | None,
-                paths: ProjectPaths) -> str | None:
+                paths: ProjectPaths, verify_model: bool = True) -> str | None:
     """The digest of everything a verdict depends on but the window's rows (module docstring); None when it
-    cannot be known without reading (a database other than a SQLite file, a model failing its sha256)."""
+    cannot be known without reading (a database other than a SQLite file, a model failing its sha256).
+    ``verify_model=False`` skips the sha256 (the same digest again, once the model has been checked)."""
     database = plain_sqlite_file(db_url or load_settings().db_url)  # the embedded demo database is one too
-    reference = _reference_signature(reference_version, paths)
+    reference = _reference_signature(reference_version, paths, verify_model)
     if database is None or reference is None:
         return None
     log = Path(log_path) if log_path is not None else load_settings().monitoring_log
