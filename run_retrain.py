@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
 
-from future_skills.cli import retrain_main  # noqa: E402
+from future_skills.cli import exit_now, retrain_main  # noqa: E402
 
 if __name__ == "__main__":
-    sys.exit(retrain_main())
+    exit_now(retrain_main())

@@ -130,15 +130,18 @@ def test_executed_notebooks_carry_the_injected_version(two_versions: Path):
     assert [s["status"] for s in manifest["steps"]] == ["succeeded"] * 4
 
 
-def test_the_run_records_its_timings_and_drift_ran_alongside_the_export(two_versions: Path):
+def test_the_run_records_its_timings_and_each_notebook_started_once_its_input_was_written(two_versions: Path):
     manifest = json.loads((two_versions / "runs" / "v2" / "run.json").read_text())
     assert [s["notebook"][:2] for s in manifest["steps"]] == ["01", "02", "03", "04"]
     assert all(s["seconds"] > 0 for s in manifest["steps"])
     assert 0 < manifest["notebooks_seconds"] <= manifest["seconds"]
-    # 04_drift reads production's log, not the candidate: it started before 01_export ended
     times = {name: nbformat.read(two_versions / "runs" / "v2" / f"{name}.ipynb", as_version=4).metadata["papermill"]
-             for name in ("01_export", "04_drift")}
+             for name in ("01_export", "02_train", "03_evaluate", "04_drift")}
+    # 04_drift reads production's log, not the candidate: it started before 01_export ended
     assert times["04_drift"]["start_time"] < times["01_export"]["end_time"]
+    # 02_train started once the snapshot was written, while 01_export still drew its tables and figures
+    assert times["01_export"]["start_time"] < times["02_train"]["start_time"] < times["01_export"]["end_time"]
+    assert times["02_train"]["start_time"] < times["03_evaluate"]["start_time"] < times["02_train"]["end_time"]
 
 
 def test_html_reports_have_no_code_and_no_network_assets(two_versions: Path):

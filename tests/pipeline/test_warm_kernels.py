@@ -116,3 +116,15 @@ def test_the_pipeline_driver_imports_no_model_or_plotting_library():
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "lib")})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["forked", "ordinary"])
+def test_a_kernel_runs_at_the_niceness_its_watch_asks_for(tmp_path: Path, warm: bool):
+    from future_skills.pipeline.kernels import KernelWatch
+
+    notebook = write_notebook(tmp_path / "nice.ipynb", "print(os.nice(0))")
+    with warm_kernels(enabled=warm):
+        run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS,
+                     watch=KernelWatch({}, tmp_path, nice=7))
+    cell = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4).cells[1]
+    assert int("".join(o.get("text", "") for o in cell.outputs)) == os.nice(0) + 7

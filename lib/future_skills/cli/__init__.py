@@ -6,9 +6,10 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import warnings
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from future_skills.cli.data import add_data_commands
 from future_skills.cli.governance import add_governance_commands
@@ -68,6 +69,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _dispatch(build_parser(), argv)
 
 
+def console_main() -> NoReturn:
+    """The ``future-skills`` command: :func:`main`, then :func:`exit_now`."""
+    exit_now(main())
+
+
+def exit_now(code: int) -> NoReturn:
+    """End the process with ``code``, sparing interpreter shutdown its garbage collections.
+
+    After a retrain the driver still holds ~180k objects (papermill, nbconvert, pandas); collecting
+    them at exit took 0.2 s that nothing needs, every file being written and closed by then.
+    Only for a process that ends here (never after :func:`main` called from Python).
+    """
+    gc.freeze()
+    sys.exit(code)
+
+
 def retrain_main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``run_retrain.py``: the ``retrain`` command under its own name."""
     parser = argparse.ArgumentParser(
@@ -96,4 +113,4 @@ def _dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> in
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    exit_now(main())

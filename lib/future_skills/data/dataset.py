@@ -55,7 +55,7 @@ def read_snapshot_csv(path: Path | str) -> pd.DataFrame:
     """A run's snapshot CSV, checked against the contract recorded beside it (``dataset.json``) when there is
     one: a model's data is judged by the rules it was trained under, even after ``future_skills.toml`` changed."""
     try:
-        recorded = json.loads(Path(path).with_suffix(".json").read_text(encoding="utf-8"))["contract"]
+        recorded = json.loads(snapshot_sidecar(path).read_text(encoding="utf-8"))["contract"]
     except (OSError, ValueError, KeyError, TypeError):
         recorded = None
     return read_dataset_csv(path, contract=contract_from_dict(recorded) if recorded else None)
@@ -92,6 +92,11 @@ def parquet_copy(csv_path: Path | str) -> Path:
     return Path(csv_path).with_suffix(".parquet")
 
 
+def snapshot_sidecar(csv_path: Path | str) -> Path:
+    """Where a snapshot's ``dataset.json`` lives: beside it, same name; written last, once the snapshot is whole."""
+    return Path(csv_path).with_suffix(".json")
+
+
 def write_snapshot(frame: pd.DataFrame, path: Path | str, source: str = "",
                    details: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write the snapshot CSV (UTF-8, comma, decimal point) once, its typed Parquet copy and its ``dataset.json``.
@@ -110,7 +115,7 @@ def write_snapshot(frame: pd.DataFrame, path: Path | str, source: str = "",
             "exported_at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
             "parquet_path": relative_to_root(parquet), "parquet_sha256": file_sha256(parquet),
             **describe_snapshot(frame), "contract": load_contract().as_dict(), **(details or {})}
-    atomic_write_json(target.with_suffix(".json"), info)
+    atomic_write_json(snapshot_sidecar(target), info)
     return info
 
 
@@ -122,7 +127,7 @@ def read_snapshot(path: Path | str) -> pd.DataFrame:
     else reads the CSV with :func:`read_snapshot_csv`, which validates every row under that contract.
     """
     source = Path(path)
-    sidecar, parquet = source.with_suffix(".json"), parquet_copy(source)
+    sidecar, parquet = snapshot_sidecar(source), parquet_copy(source)
     try:
         info = json.loads(sidecar.read_text(encoding="utf-8"))
         vouched = (parquet.is_file() and source.is_file() and info.get("parquet_sha256") == file_sha256(parquet)

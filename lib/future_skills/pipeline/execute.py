@@ -88,8 +88,12 @@ class StepResult:
 
 def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *,
                  kernel: str | None = None, progress: bool = True, cwd: Path | None = None,
-                 env: Mapping[str, str] | None = None, limits: TimeLimits = TimeLimits()) -> StepResult:
+                 env: Mapping[str, str] | None = None, limits: TimeLimits = TimeLimits(),
+                 watch: KernelWatch | None = None) -> StepResult:
     """Execute ``notebooks/<notebook>`` into ``output_path`` with ``parameters`` under ``limits``.
+
+    ``watch`` is the kernel's :class:`KernelWatch` when the caller acts on the kernel while it runs
+    (lowers its priority); by default one is made for ``env`` and ``cwd``.
 
     Raises :class:`NotebookExecutionError` with one sentence naming the notebook and what
     happened (failing cell and error, time limit, dead kernel); the partially executed notebook
@@ -98,7 +102,7 @@ def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *
     """
     started = time.perf_counter()
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    watch = KernelWatch(env, cwd)
+    watch = watch or KernelWatch(env, cwd)
     timer = threading.Timer(limits.notebook_seconds, watch.expire) if limits.notebook_seconds else None
     try:
         if timer:

@@ -98,10 +98,10 @@ class LocalIPCKernelManager(AsyncKernelManager):
 class KernelWatch:
     """The kernel of one notebook run: known once started, killable from a timer or an interrupt."""
 
-    def __init__(self, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, cwd: Path | None = None, nice: int = 0) -> None:
         self.manager: LocalIPCKernelManager | None = None
         self.expired = self.killed = False
-        self.env, self.cwd = dict(env or {}), cwd
+        self.env, self.cwd, self.nice = dict(env or {}), cwd, nice
 
     def __enter__(self) -> "KernelWatch":
         with _RUNNING_LOCK:
@@ -127,10 +127,18 @@ class KernelWatch:
             async def _async_post_start_kernel(self, **kw: Any) -> None:
                 await super()._async_post_start_kernel(**kw)
                 watch.manager = self
+                if watch.nice:
+                    lower_priority(getattr(self.provisioner, "pid", None), watch.nice)
                 if watch.killed:  # killed while it was starting
                     watch.kill()
 
         return WatchedKernelManager
+
+    def lower_priority(self, nice: int) -> None:
+        """Run the kernel ``nice`` steps lower in CPU priority, from now (or from its start if not yet started)."""
+        self.nice += nice
+        if self.manager is not None:
+            lower_priority(getattr(self.manager.provisioner, "pid", None), nice)
 
     def expire(self) -> None:
         """The notebook's time limit passed: kill the kernel (the run then sees a dead kernel)."""
@@ -153,6 +161,26 @@ class KernelWatch:
                 pass
         if manager is not None:
             remove_kernel_files(manager)
+
+
+def lower_priority(pid: int | None, nice: int) -> None:
+    """Raise the niceness of a kernel process (each of its threads) by ``nice``: it then runs in the gaps left
+    by the notebooks the run waits for. Best effort: a kernel already gone is left alone.
+
+    Thread by thread (Linux keeps a niceness per thread; threads started later inherit it), not by process
+    group: a kernel just forked may not have its own group yet.
+    """
+    if not pid:
+        return
+    try:
+        threads = [int(task) for task in os.listdir(f"/proc/{pid}/task")]
+    except OSError:
+        threads = [pid]
+    for thread in threads:
+        try:
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + nice))
+        except OSError:
+            pass
 
 
 def remove_kernel_files(manager: Any) -> None:

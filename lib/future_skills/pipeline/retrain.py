@@ -140,7 +140,15 @@ class _Run:
         params = notebook_parameters(self.options, self.paths, self.production, db_parameter, self.manifest.run_id)
         steps = StepRunner(self.manifest, self.run_dir, self.report_dir, self.paths, kernel=self.options.kernel,
                            limits=self.limits, echo=self.echo, warn=self.warn)
-        steps.run_all(params, kernel_env, after=lambda notebook: notebook == "02_train.ipynb" and self.echo_family())
+        steps.run_all(params, kernel_env, after=self.after_step)
+
+    def after_step(self, notebook: str) -> None:
+        """Once 01_export succeeded, import what index.html draws with (this process then only waits for
+        02_train; earlier the import competed with the notebooks' start); once 02_train did, say its model."""
+        if notebook == "01_export.ipynb":
+            threading.Thread(target=importlib.import_module, args=(INDEX_CHARTS,), daemon=True).start()
+        elif notebook == "02_train.ipynb":
+            self.echo_family()
 
     def echo_family(self) -> None:
         """Say which model family 02_train chose and why (from the staged metadata)."""
@@ -202,7 +210,7 @@ def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure:
     """``reports/<version>/index.html`` of a run, in the language the run was asked for."""
     version, lang = manifest.version, manifest.parameters.get("report_lang", "en")
     context = build_index_context(version=version, paths=paths, manifest=manifest.to_dict(), metadata=metadata,
-                                  registry=registry, failure=failure)
+                                  registry=registry, failure=failure, lang=lang)
     context["status_block"] = render_status_block(status_context(registry.load(), version, paths, lang), lang)
     return write_run_index(paths.report_dir(version) / "index.html", context, lang)
 
@@ -245,8 +253,6 @@ def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo:
     run = _Run(options, paths, echo)
     run.run_dir.mkdir(parents=True, exist_ok=True)
     run.save_manifest()
-    # index.html draws a chart at the end: import matplotlib now, while this process only waits for kernels
-    threading.Thread(target=importlib.import_module, args=(INDEX_CHARTS,), daemon=True).start()
     try:
         run.execute(db_url)
         metadata = publish_version(options.version, paths, registry)

@@ -1,9 +1,12 @@
-"""Run the retrain's notebooks: the dependent ones in order, the independent one alongside, reports off the critical path.
+"""Run the retrain's notebooks: each as soon as what it reads is written, reports off the critical path.
 
-01_export → 02_train → 03_evaluate each read what the previous one wrote. 04_drift reads
-production's prediction log and training data, not the candidate, so it runs alongside them
-on the second core. Each executed notebook is exported to HTML by a background thread while
-the next one runs; all exports are finished before :meth:`StepRunner.run_all` returns, a
+01_export → 02_train → 03_evaluate each read what the previous one wrote (:data:`HANDOVER`): the
+next notebook starts, in its own kernel, as soon as that file is written, while the previous one
+still draws its tables and figures — as a build tool starts a task once its inputs exist. A
+notebook that then fails stops the run: the next one, already running, is killed and recorded
+as ``cancelled``. 04_drift reads production's prediction log and training data, not the
+candidate, so it runs alongside them from the start. Each executed notebook is exported to HTML
+by a background thread; all exports are finished before :meth:`StepRunner.run_all` returns, a
 failed step's included (its report is what the operator reads). Every step is recorded in the
 run manifest (``runs/<version>/run.json``) as it starts and ends, with its seconds.
 """
@@ -12,14 +15,15 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any, Callable
 
+from future_skills.data.dataset import snapshot_sidecar
 from future_skills.exceptions import NotebookExecutionError
 from future_skills.paths import NOTEBOOKS, ProjectPaths, relative_to_root
 from future_skills.pipeline.execute import run_notebook
-from future_skills.pipeline.kernels import kill_running_kernels
+from future_skills.pipeline.kernels import KernelWatch, kill_running_kernels
 from future_skills.pipeline.limits import TimeLimits
 from future_skills.pipeline.manifest import RunManifest, RunStatus, StepRecord
 from future_skills.reporting.html import export_notebook_html, make_html_exporter
@@ -27,10 +31,21 @@ from future_skills.settings import load_settings
 
 # Notebooks that read nothing the run's other notebooks write: started with the first one.
 INDEPENDENT = frozenset({"04_drift.ipynb"})
+# How much lower the CPU priority (niceness) of a notebook nothing waits for: an independent one, or one that
+# handed over and only draws its report. It uses the gaps the notebook the run waits for leaves.
+BACKGROUND_NICE = 10
 # A failure of these notebooks is reported as a warning of the run; the model is still published.
 NON_BLOCKING = frozenset({"04_drift.ipynb"})
 WARNING = "warning"
 CANCELLED = "cancelled"
+# What a notebook writes last for the next one (from the parameters the pipeline gives it): once it is there,
+# the next notebook may start.
+HANDOVER: dict[str, Callable[[dict[str, Any]], Path]] = {
+    "01_export.ipynb": lambda parameters: snapshot_sidecar(parameters["output_csv"]),
+    "02_train.ipynb": lambda parameters: Path(parameters["metadata_path"]),
+}
+HANDOVER_POLL_SECONDS = 0.01
+CLOCK_SLACK_NS = 100_000_000  # file times come from the kernel's coarse clock, a few ms behind time.time_ns()
 
 
 class StepRunner:
@@ -43,7 +58,9 @@ class StepRunner:
         self.kernel, self.limits, self.echo, self.warn = kernel, limits, echo, warn
         self.exporter = make_html_exporter()
         self.lock = threading.Lock()  # the manifest is written from two threads
-        self.stopped = threading.Event()  # a blocking step failed: an independent one still running is cancelled
+        self.stopped = threading.Event()  # a blocking step failed: the steps still running are cancelled
+        self.interrupted = threading.Event()  # the operator stopped the run: no more reports
+        self.watches: dict[str, KernelWatch] = {}  # each notebook's kernel, once its step started
 
     def save(self) -> None:
         """Write the manifest, its steps in pipeline order (two threads record steps)."""
@@ -53,32 +70,65 @@ class StepRunner:
 
     def run_all(self, parameters: dict[str, dict[str, Any]], kernel_env: dict[str, str],
                 after: Callable[[str], None] = lambda notebook: None) -> None:
-        """Run every notebook; raise the first blocking failure once the reports are written."""
+        """Run every notebook; raise the first blocking failure (in pipeline order) once the reports are written.
+
+        ``after(notebook)`` is called once a blocking notebook succeeded.
+        """
         started = time.perf_counter()
+        chain = [name for name in NOTEBOOKS if name not in INDEPENDENT]
         # one working folder for the whole run: two notebooks at once must not change it under each other
         with contextlib.chdir(self.run_dir), ThreadPoolExecutor(1, thread_name_prefix="html") as html, \
-                ThreadPoolExecutor(len(INDEPENDENT) or 1, thread_name_prefix="alongside") as side:
+                ThreadPoolExecutor(len(NOTEBOOKS), thread_name_prefix="step") as steps:
             self.html = html
-            alongside = [side.submit(self.run_step, name, parameters[name], kernel_env)
-                         for name in NOTEBOOKS if name in INDEPENDENT]
+            chained: list[Future] = []
+            alongside: list[Future] = []
             try:
-                for name in NOTEBOOKS:
-                    if name not in INDEPENDENT:
-                        self.run_step(name, parameters[name], kernel_env)
-                        after(name)
-                for future in alongside:
+                for name in chain:
+                    since = time.time_ns()
+                    chained.append(steps.submit(self._run_then, name, parameters[name], kernel_env, after))
+                    if not alongside:  # after the first: its kernel is the one the run waits for
+                        alongside = [steps.submit(self.run_step, other, parameters[other], kernel_env)
+                                     for other in NOTEBOOKS if other in INDEPENDENT]
+                    if self._handed_over(name, parameters[name], chained, since):
+                        self.watches[name].lower_priority(BACKGROUND_NICE)  # it only draws its report now
+                    elif any(future.exception() for future in chained if future.done()):
+                        break  # a notebook failed: start nothing more
+                for future in chained + alongside:  # the first failure in pipeline order is the run's
                     future.result()
             except BaseException as exc:
                 self.stopped.set()
-                kill_running_kernels()
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    self.interrupted.set()
                     html.shutdown(cancel_futures=True)
+                kill_running_kernels()
                 raise
             finally:
-                for future in alongside:
+                for future in chained + alongside:
                     future.exception()  # wait: nothing may write into the run after this returns
         self.manifest.notebooks_seconds = round(time.perf_counter() - started, 2)
         self.save()
+
+    def _run_then(self, notebook: str, parameters: dict[str, Any], kernel_env: dict[str, str],
+                  after: Callable[[str], None]) -> StepRecord:
+        step = self.run_step(notebook, parameters, kernel_env)
+        if step.status == RunStatus.SUCCEEDED.value:
+            after(notebook)
+        return step
+
+    @staticmethod
+    def _handed_over(notebook: str, parameters: dict[str, Any], chained: list[Future], since_ns: int) -> bool:
+        """Wait until ``notebook`` (the last of ``chained``) has written what the next one reads (True), or
+        has ended, or an earlier notebook has failed (False)."""
+        product = HANDOVER[notebook](parameters) if notebook in HANDOVER else None
+        running, earlier = chained[-1], chained[:-1]
+        while not running.done():
+            if any(future.done() and future.exception() for future in earlier):
+                return False
+            if product is not None and written_since(product, since_ns):
+                return True
+            wait([future for future in chained if not future.done()], timeout=HANDOVER_POLL_SECONDS,
+                 return_when=FIRST_COMPLETED)
+        return False
 
     def run_step(self, notebook: str, parameters: dict[str, Any], kernel_env: dict[str, str]) -> StepRecord:
         """One notebook, recorded in the manifest and exported to HTML in the background."""
@@ -86,6 +136,8 @@ class StepRunner:
         output = self.run_dir / notebook
         report = self.report_dir / notebook.replace(".ipynb", ".html")
         step = StepRecord(notebook, relative_to_root(output, self.paths.root), relative_to_root(report, self.paths.root))
+        self.watches[notebook] = KernelWatch(kernel_env, self.run_dir,
+                                             BACKGROUND_NICE if notebook in INDEPENDENT else 0)
         with self.lock:
             self.manifest.steps.append(step)
         self.save()
@@ -94,29 +146,32 @@ class StepRunner:
         started, interrupted = time.perf_counter(), False
         try:
             run_notebook(notebook, output, parameters, kernel=self.kernel, cwd=self.run_dir, env=kernel_env,
-                         limits=self.limits)
+                         limits=self.limits, watch=self.watches[notebook])
             step.status = RunStatus.SUCCEEDED.value
         except NotebookExecutionError as exc:
             step.status, step.cell, step.error = RunStatus.FAILED.value, exc.cell, exc.error
-            if notebook not in NON_BLOCKING:
+            if self.stopped.is_set():  # killed because the run stops
+                step.status, step.error = CANCELLED, ("stopped because the run was interrupted"
+                                                      if self.interrupted.is_set() else
+                                                      "stopped because an earlier step failed")
+            elif notebook not in NON_BLOCKING:
                 raise
-            self._non_blocking_failure(step, exc)
+            else:
+                self._non_blocking_failure(step, exc)
         except (KeyboardInterrupt, SystemExit):
             interrupted = True  # the operator wants the run to stop: no report (it takes seconds)
             raise
         finally:
             step.seconds = round(time.perf_counter() - started, 2)
             self.save()
-            if not interrupted and output.exists():
-                self.html.submit(self._export, output, report)
+            if not interrupted and not self.interrupted.is_set() and output.exists():
+                with contextlib.suppress(RuntimeError):  # interrupted meanwhile: the exports were cancelled
+                    self.html.submit(self._export, output, report)
         self.echo(f"{label}: {step.status} in {step.seconds:.1f} s")
         return step
 
     def _non_blocking_failure(self, step: StepRecord, exc: NotebookExecutionError) -> None:
-        """A failed 04_drift: cancelled when another step failed first, else a warning of the run."""
-        if self.stopped.is_set():
-            step.status, step.error = CANCELLED, "stopped because an earlier step failed"
-            return
+        """A failed 04_drift: a warning of the run (the model is still published)."""
         step.status = WARNING
         self.warn(f"{step.notebook} could not analyse the prediction log {load_settings().monitoring_log} "
                   f"({exc.error}); the model is still published, see {step.report}.")
@@ -126,3 +181,11 @@ class StepRunner:
             export_notebook_html(output, report, self.exporter)
         except Exception as exc:  # noqa: BLE001 - a report that cannot be written is said, not fatal here
             self.warn(f"the HTML report {report.name} could not be written ({exc}).")
+
+
+def written_since(path: Path, since_ns: int) -> bool:
+    """Whether ``path`` exists and was last written at or after ``since_ns`` (``time.time_ns()``)."""
+    try:
+        return path.stat().st_mtime_ns >= since_ns - CLOCK_SLACK_NS
+    except OSError:
+        return False

@@ -33,11 +33,22 @@ from typing import Any, Iterator
 
 from future_skills.paths import NOTEBOOKS, NOTEBOOKS_DIR
 
-# Imported by the template besides the notebooks' own imports: what every kernel needs to start.
-KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell",
+# Imported by the template besides the notebooks' own imports: what every kernel needs to start, including what
+# ipykernel imports only while a kernel initialises (its debugger, IPython's history database: 0.1 s a kernel).
+KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
+                  "IPython.core.history", "IPython.extensions", "tornado.queues", "tornado.platform.asyncio",
+                  "sqlite3", "pdb", "faulthandler",
                   "matplotlib_inline.backend_inline", "matplotlib.pyplot")
 # Imported by the package only where used (the pipeline's driver never needs them), by the notebooks always.
 LATE_IMPORTS = ("sklearn.metrics", "scipy.stats")
+# scikit-learn's import (~0.9 s) in steps of at most ~0.15 s, after the first notebook's own modules: the
+# template serves a kernel request only between two imports, and the driver asks for the first kernels
+# while scikit-learn comes in (one import of it whole made them wait 0.7 s).
+STEPPING_STONES = ("numpy.testing", "scipy.sparse", "scipy.special", "scipy.linalg", "scipy.optimize",
+                   "scipy.integrate", "scipy.interpolate", "scipy.spatial", "scipy.ndimage", "scipy.stats",
+                   "sklearn.utils._array_api", "sklearn.utils", "sklearn.base", "sklearn.model_selection",
+                   "sklearn.preprocessing", "sklearn.ensemble")
+FOLLOW_UP_SECONDS = 0.005  # two kernels asked for at once: the second request follows the first reply
 MESSAGE_BYTES = 1 << 20  # one request (command, environment, directory) fits easily
 
 
@@ -64,6 +75,14 @@ def notebook_imports(notebooks_dir: Path = NOTEBOOKS_DIR, names: tuple[str, ...]
                     continue
                 modules += [module for module in found if module not in modules]
     return modules
+
+
+def template_imports() -> list[str]:
+    """What the template imports after :data:`KERNEL_MODULES`, in order: the first notebook's modules, the
+    :data:`STEPPING_STONES`, then the other notebooks' modules and the :data:`LATE_IMPORTS`."""
+    first = notebook_imports(names=tuple(NOTEBOOKS[:1]))
+    ordered = first + list(STEPPING_STONES) + notebook_imports() + list(LATE_IMPORTS)
+    return list(dict.fromkeys(ordered))
 
 
 class ForkedKernel:
@@ -111,7 +130,7 @@ class WarmKernelPool:
     """The template process of one pipeline run and the kernels forked from it."""
 
     def __init__(self, modules: list[str] | None = None) -> None:
-        self.modules = list(KERNEL_MODULES) + (notebook_imports() + list(LATE_IMPORTS) if modules is None else modules)
+        self.modules = list(KERNEL_MODULES) + (template_imports() if modules is None else modules)
         self._socket: socket.socket | None = None
         self._ready = -1
         self._process: subprocess.Popen | None = None
@@ -204,8 +223,11 @@ def serve(fd: int, modules: list[str], ready: int | None = None) -> None:
             __import__(module)
         except Exception:  # noqa: BLE001 - the kernel reports a failing import in its own cell
             pass
-        if select.select([channel], [], [], 0)[0] and not _serve_one(channel):
-            return
+        timeout = 0.0
+        while select.select([channel], [], [], timeout)[0]:  # every kernel asked for meanwhile
+            if not _serve_one(channel):
+                return
+            timeout = FOLLOW_UP_SECONDS
     if ready is not None:
         os.close(ready)  # the driver sees end-of-file: every module is in
     while True:

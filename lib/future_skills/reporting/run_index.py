@@ -6,7 +6,6 @@ import shlex
 from datetime import datetime
 from typing import Any
 
-from future_skills.formatting import LANGUAGES
 from future_skills.model.decision import recommend
 from future_skills.model.metrics import comparison_rows
 from future_skills.paths import NOTEBOOK_STEPS, ProjectPaths
@@ -40,14 +39,17 @@ def changes_since_production(production_meta: dict | None, metadata: dict) -> di
             "more": max(0, len(rows) - MAX_CHANGE_ROWS)}
 
 
-def calibration_png(calibration: dict[str, Any] | None) -> dict[str, str] | None:
-    """The reliability diagram of the model card in both languages (base64 PNG), or None."""
+def calibration_png(calibration: dict[str, Any] | None, lang: str) -> dict[str, str] | None:
+    """The reliability diagram of the model card in ``lang`` (base64 PNG, keyed by ``lang``), or None.
+
+    Drawn in the page's language only: each drawing costs 0.2 s at the end of a run.
+    """
     if not calibration or not calibration.get("bins"):
         return None
     # matplotlib is imported only when an index with a calibration chart is drawn (not at the driver's start)
     from future_skills.reporting.plots import figure_png, reliability_figure
 
-    return {lang: figure_png(reliability_figure(calibration, lang)) for lang in LANGUAGES}
+    return {lang: figure_png(reliability_figure(calibration, lang))}
 
 
 def read_drift(paths: ProjectPaths, version: str) -> dict[str, Any] | None:
@@ -70,8 +72,8 @@ def decision_commands(version: str) -> dict[str, str]:
 
 def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str, Any],
                         metadata: dict[str, Any] | None, registry: Any,
-                        failure: dict[str, Any] | None) -> dict[str, Any]:
-    """Everything ``templates/index.html.j2`` renders, from the run's own records."""
+                        failure: dict[str, Any] | None, lang: str = "en") -> dict[str, Any]:
+    """Everything ``templates/index.html.j2`` renders in ``lang``, from the run's own records."""
     report_dir = paths.report_dir(version)
     reports = []
     for notebook, step in NOTEBOOK_STEPS.items():
@@ -108,7 +110,7 @@ def build_index_context(*, version: str, paths: ProjectPaths, manifest: dict[str
         "decision": recommend(metadata, drift) if evaluation else None,
         "drift": drift if drift and drift.get("status") != "no_data" else None,
         "model_card": model_card_context(metadata, load_config()["model_card"]),
-        "calibration_png": calibration_png(evaluation.get("calibration")),
+        "calibration_png": calibration_png(evaluation.get("calibration"), lang),
         "changes": changes_since_production(production_meta, metadata) if metadata else None,
         "reports": reports,
         "generated_at": datetime.now().isoformat(timespec="seconds"),
