@@ -34,7 +34,7 @@ from typing import Any
 
 from future_skills.atomic import atomic_write_json
 from future_skills.data.database import plain_sqlite_file
-from future_skills.data.dataset import parquet_copy
+from future_skills.data.dataset import parquet_copy, snapshot_sidecar
 from future_skills.exceptions import FutureSkillsError
 from future_skills.model.store import verify_model_file
 from future_skills.monitoring.inputs import reference_dataset_path
@@ -87,7 +87,7 @@ def _reference_signature(reference_version: str | None, paths: ProjectPaths, ver
     except FutureSkillsError:
         return None  # recomputed: the run says why the model cannot be used
     dataset = reference_dataset_path(entry.version, entry, paths)
-    files = [dataset, parquet_copy(dataset), dataset.with_suffix(".json"), paths.split_csv(entry.version),
+    files = [dataset, parquet_copy(dataset), snapshot_sidecar(dataset), paths.split_csv(entry.version),
              paths.registered_model_file(entry)]
     return [_folder_signature(paths.models_dir), [_signature(f) for f in files]]
 
