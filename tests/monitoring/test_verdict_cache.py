@@ -144,3 +144,20 @@ def test_a_reused_verdict_imports_no_statistics_library(project: dict, monkeypat
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "ROWS 120 True False" in done.stdout
+
+
+def test_a_database_commit_is_seen_even_with_the_same_size_and_time(project: dict, monkeypatch: pytest.MonkeyPatch):
+    """Two commits within one clock tick leave the same mtime; the file change counter in the header still moves."""
+    import os
+    import sqlite3
+
+    build_demo_database(project["db"])
+    first = _verdict(project, monkeypatch)
+    before = project["db"].stat()
+    with sqlite3.connect(project["db"]) as connection:
+        connection.execute("UPDATE hr_decisions SET decided_at = '2026-11-20T09:00:00' WHERE rowid = 1")
+    connection.close()
+    os.utime(project["db"], ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert project["db"].stat().st_size == before.st_size and project["db"].stat().st_mtime_ns == before.st_mtime_ns
+    second = _verdict(project, monkeypatch)
+    assert len(project["calls"]) == 2 and second.inputs is not None and first.inputs is not None

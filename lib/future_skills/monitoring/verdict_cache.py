@@ -11,8 +11,9 @@ computed, else it is computed again and stored:
   of ``models/`` (registry, audit log, suspension flag, models) and the reference model's
   dataset snapshot and split (same signature); the model file still matches its sha256 (checked
   as a run checks it). The cached test predictions are not part of it: they are a function of these;
-* the HR database, when it is a plain SQLite file (the file and its ``-wal`` journal); any
-  other database (PostgreSQL...) can change unseen, so its verdicts are never reused;
+* the HR database, when it is a plain SQLite file (the file and its ``-wal`` journal, with their
+  headers, which every commit changes); any other database (PostgreSQL...) can change unseen, so
+  its verdicts are never reused;
 * the config (:func:`thresholds.load_config`), the registered drift statistics, the code of
   ``future_skills`` (size and time of each module) and the numpy, pandas, pyarrow and scipy versions;
 * the rows in the window: the window's lower bound has not moved back, nor past the oldest
@@ -65,6 +66,20 @@ def _signature(path: Path) -> list[Any]:
     return [str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
+def _database_signature(database: Path) -> list[Any]:
+    """The SQLite file and its ``-wal`` journal, with their headers: a commit changes the file change counter
+    (or the WAL's size or salts) even when it lands within the same clock tick as the last one (same mtime)."""
+    parts = []
+    for path, header in ((database, 100), (Path(f"{database}-wal"), 32)):
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(header).hex()
+        except OSError:
+            head = None
+        parts.append([*_signature(path), head])
+    return parts
+
+
 def _folder_signature(folder: Path, pattern: str = "*") -> list[list[Any]]:
     return [_signature(path) for path in sorted(folder.glob(pattern)) if path.is_file()] if folder.is_dir() else []
 
@@ -107,7 +122,7 @@ def verdict_key(*, reference_version: str | None, log_path: str | Path | None, w
     environment = sorted((k, v) for k, v in os.environ.items() if k.startswith("FUTURE_SKILLS_"))
     parts = [FORMAT, str(paths.root), reference_version, window, str(log), environment,
              [_signature(f) for f in segments(log) + log_files(log)], reference,
-             [_signature(database), _signature(Path(f"{database}-wal"))], load_config(), _code_signature()]
+             _database_signature(database), load_config(), _code_signature()]
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
