@@ -92,8 +92,13 @@ def atomic_write_text(path: Path | str, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def json_bytes(payload: Any) -> bytes:
+    """The bytes :func:`atomic_write_json` writes for ``payload`` (indented UTF-8 JSON, one final newline)."""
+    return (json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
 def atomic_write_json(path: Path | str, payload: Any) -> None:
-    atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n")
+    atomic_write_bytes(path, json_bytes(payload))
 
 
 def file_sha256(path: Path | str, chunk_size: int = 1 << 20) -> str:

@@ -113,3 +113,20 @@ def test_publish_refuses_a_staged_model_that_changed(project_root: Path, fitted)
     with pytest.raises(ModelIntegrityError, match="does not match the sha256"):
         publish_model("v4", paths)
     assert not paths.model_path("v4").exists() and not paths.metadata_path("v4").exists()
+
+
+def test_the_metadata_fingerprint_is_of_what_training_wrote_even_once_the_gate_is_added(project_root: Path):
+    from future_skills.atomic import atomic_write_json
+    from future_skills.model.store import written_files
+
+    (project_root / "runs" / "v1").mkdir(parents=True)
+    (project_root / "runs" / "v1" / "split.csv").write_text("job_role_id,split\n1,train\n")
+    metadata = {"model_path": "models/m.pkl", "model_sha256": "ab" * 32,
+                "dataset": {"split_path": "runs/v1/split.csv", "csv_path": "runs/v1/dataset.csv", "sha256": "cd" * 32}}
+    path = project_root / "runs" / "v1" / "meta.json"
+    atomic_write_json(path, metadata)
+    written = file_sha256(path)
+    atomic_write_json(path, {**metadata, "gate": {"passed": True}})  # 03_evaluate, running alongside
+    files = {f["kind"]: f["sha256"] for f in written_files(metadata, path)}
+    assert files["metadata"] == written != file_sha256(path)
+    assert files["split"] == file_sha256(project_root / "runs" / "v1" / "split.csv")

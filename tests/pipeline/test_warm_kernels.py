@@ -107,11 +107,12 @@ def test_another_interpreters_kernel_is_started_the_ordinary_way():
 
 
 def test_the_pipeline_driver_imports_no_model_or_plotting_library():
-    """The kernels import scikit-learn, scipy.stats and matplotlib; the driver only waits for them."""
+    """The kernels import scikit-learn, scipy.stats and matplotlib; the driver only waits for them (and imports
+    nbconvert when it exports the first report, not while the first kernels start)."""
     import subprocess
 
     code = ("import sys, future_skills.cli, future_skills.pipeline.retrain; "
-            "print(sorted(m for m in ('sklearn', 'scipy.stats', 'matplotlib') if m in sys.modules))")
+            "print(sorted(m for m in ('sklearn', 'scipy.stats', 'matplotlib', 'nbconvert') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "lib")})
     assert result.returncode == 0, result.stderr

@@ -5,12 +5,13 @@ with the one recorded in the registry (or metadata) *before* it calls ``joblib.l
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import joblib
 
-from future_skills.atomic import atomic_write_with, file_sha256
+from future_skills.atomic import atomic_write_with, file_sha256, json_bytes
 from future_skills.exceptions import ModelIntegrityError, ModelNotFoundError
 from future_skills.paths import get_paths, relative_to_root
 
@@ -65,12 +66,18 @@ def load_model(path: Path | str, expected_sha256: str | None) -> Any:
 
 def written_files(metadata: dict[str, Any], metadata_path: Path | str) -> list[dict[str, str]]:
     """The files this training wrote or read: ``{"kind", "path", "sha256"}`` each (kind: model,
-    metadata, split, dataset)."""
+    metadata, split, dataset).
+
+    The metadata's fingerprint is that of what the training wrote (``metadata`` as
+    :func:`~future_skills.atomic.atomic_write_json` writes it), not of the file now: 03_evaluate,
+    which may already run, adds its gate to that file.
+    """
     data = metadata["dataset"]
     split = get_paths().root / data["split_path"]
     return [
         {"kind": "model", "path": metadata["model_path"], "sha256": metadata["model_sha256"]},
-        {"kind": "metadata", "path": relative_to_root(metadata_path), "sha256": file_sha256(metadata_path)},
+        {"kind": "metadata", "path": relative_to_root(metadata_path),
+         "sha256": hashlib.sha256(json_bytes(metadata)).hexdigest()},
         {"kind": "split", "path": data["split_path"], "sha256": file_sha256(split)},
         {"kind": "dataset", "path": data["csv_path"], "sha256": data["sha256"]},
     ]

@@ -183,6 +183,16 @@ def lower_priority(pid: int | None, nice: int) -> None:
             pass
 
 
+def lower_this_thread_priority(nice: int) -> None:
+    """Raise the calling thread's niceness by ``nice`` (Linux keeps one per thread): for the driver's background
+    work (report exports, imports ahead of time), which then uses the gaps the notebooks leave. Best effort."""
+    thread = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + nice))
+    except OSError:
+        pass
+
+
 def remove_kernel_files(manager: Any) -> None:
     """Remove a kernel's connection file and IPC socket files (what ``cleanup_resources`` does, synchronously)."""
     try:

@@ -37,6 +37,7 @@ from future_skills.exceptions import (
 from future_skills.model.gate_texts import verdict_text
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.pipeline.execute import interrupt_on_sigterm
+from future_skills.pipeline.kernels import lower_this_thread_priority
 from future_skills.pipeline.limits import TimeLimits
 from future_skills.pipeline.manifest import RunManifest, RunStatus, load_manifest, notebook_hashes
 from future_skills.pipeline.options import RetrainOptions, check_options, check_writable, refuse_fresh_registry
@@ -47,7 +48,7 @@ from future_skills.pipeline.recovery import (
     set_aside_previous_run,
     version_lock,
 )
-from future_skills.pipeline.steps import StepRunner
+from future_skills.pipeline.steps import BACKGROUND_NICE, StepRunner
 from future_skills.pipeline.warm_kernels import warm_kernels
 from future_skills.registry.entities import Decision
 from future_skills.registry.governance import check_auto_promote_allowed
@@ -146,7 +147,7 @@ class _Run:
         """Once 01_export succeeded, import what index.html draws with (this process then only waits for
         02_train; earlier the import competed with the notebooks' start); once 02_train did, say its model."""
         if notebook == "01_export.ipynb":
-            threading.Thread(target=importlib.import_module, args=(INDEX_CHARTS,), daemon=True).start()
+            threading.Thread(target=import_in_background, args=(INDEX_CHARTS,), daemon=True).start()
         elif notebook == "02_train.ipynb":
             self.echo_family()
 
@@ -203,6 +204,12 @@ class _Run:
 
     def write_index(self, metadata: dict[str, Any] | None, failure: dict[str, Any] | None) -> Path:
         return write_index(self.manifest, metadata, failure, self.paths, self.registry)
+
+
+def import_in_background(module: str) -> None:
+    """Import ``module`` at a lower priority: ahead of its use, in the gaps the notebooks leave."""
+    lower_this_thread_priority(BACKGROUND_NICE)
+    importlib.import_module(module)
 
 
 def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure: dict[str, Any] | None,

@@ -23,7 +23,7 @@ from future_skills.data.dataset import snapshot_sidecar
 from future_skills.exceptions import NotebookExecutionError
 from future_skills.paths import NOTEBOOKS, ProjectPaths, relative_to_root
 from future_skills.pipeline.execute import run_notebook
-from future_skills.pipeline.kernels import KernelWatch, kill_running_kernels
+from future_skills.pipeline.kernels import KernelWatch, kill_running_kernels, lower_this_thread_priority
 from future_skills.pipeline.limits import TimeLimits
 from future_skills.pipeline.manifest import RunManifest, RunStatus, StepRecord
 from future_skills.reporting.html import export_notebook_html, make_html_exporter
@@ -56,7 +56,7 @@ class StepRunner:
                  warn: Callable[[str], None]) -> None:
         self.manifest, self.run_dir, self.report_dir, self.paths = manifest, run_dir, report_dir, paths
         self.kernel, self.limits, self.echo, self.warn = kernel, limits, echo, warn
-        self.exporter = make_html_exporter()
+        self.exporter: Any = None  # built by the export thread when the first report is exported
         self.lock = threading.Lock()  # the manifest is written from two threads
         self.stopped = threading.Event()  # a blocking step failed: the steps still running are cancelled
         self.interrupted = threading.Event()  # the operator stopped the run: no more reports
@@ -77,7 +77,9 @@ class StepRunner:
         started = time.perf_counter()
         chain = [name for name in NOTEBOOKS if name not in INDEPENDENT]
         # one working folder for the whole run: two notebooks at once must not change it under each other
-        with contextlib.chdir(self.run_dir), ThreadPoolExecutor(1, thread_name_prefix="html") as html, \
+        with contextlib.chdir(self.run_dir), \
+                ThreadPoolExecutor(1, thread_name_prefix="html", initializer=lower_this_thread_priority,
+                                   initargs=(BACKGROUND_NICE,)) as html, \
                 ThreadPoolExecutor(len(NOTEBOOKS), thread_name_prefix="step") as steps:
             self.html = html
             chained: list[Future] = []
@@ -178,6 +180,7 @@ class StepRunner:
 
     def _export(self, output: Path, report: Path) -> None:
         try:
+            self.exporter = self.exporter or make_html_exporter()
             export_notebook_html(output, report, self.exporter)
         except Exception as exc:  # noqa: BLE001 - a report that cannot be written is said, not fatal here
             self.warn(f"the HTML report {report.name} could not be written ({exc}).")

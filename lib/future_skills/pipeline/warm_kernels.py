@@ -218,6 +218,9 @@ def serve(fd: int, modules: list[str], ready: int | None = None) -> None:
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does: the kernel's directory is its own
     channel = socket.socket(fileno=fd)
+    # ipykernel's debugger (debugpy) warns on import that frozen modules hide some code from it; its kernelspec
+    # silences that warning the same way (a kernel's own environment comes with its request)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for module in modules:
         try:
             __import__(module)
