@@ -10,7 +10,8 @@ a fresh process (peak RSS of that process via ``wait4``):
 * ``drift``: ``run_drift_analysis`` (read the log, reference, statistics, verdict, JSON), the
   in-process seconds after imports, and the whole process's wall time and peak RSS;
 * ``compact``: ``compact_logs`` on the 1M log's rotated files;
-* ``cli --no-report``: ``future-skills drift --no-report`` on the 10k log, end to end.
+* ``cli --no-report``: ``future-skills drift --no-report`` on the 10k log, end to end: computed
+  (the stored verdict removed before each run), then reused (nothing changed since the last run).
 
 It checks that the 1M drift JSON is identical read from JSONL (before compaction) and from
 Parquet (after). Prints a table and writes benchmarks/results/drift.json (figures, machine,
@@ -31,6 +32,7 @@ import time
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "lib"))
@@ -141,7 +143,7 @@ def child(task: str, log: str, output: str) -> None:
 
         code = main(["drift", "--no-report", "--log", log, "--output-json", output])
         print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time(),
-                          "exit_code": code, "rss_mb": peak_rss_mb()}))
+                          "exit_code": code, "rss_mb": peak_rss_mb(), "computed": "scipy.stats" in sys.modules}))
         return
     if task == "compact":
         from future_skills.monitoring.log_compaction import compact_logs
@@ -161,10 +163,13 @@ def child(task: str, log: str, output: str) -> None:
                       "rows": report["rows"], "verdict": report["verdict"], "rss_mb": peak_rss_mb()}))
 
 
-def run(args: list[str], env: dict[str, str], repeat: int = 1) -> dict:
-    """Run a command ``repeat`` times; the fastest run's JSON line and wall seconds, the highest peak RSS."""
+def run(args: list[str], env: dict[str, str], repeat: int = 1, before: Callable[[], None] | None = None) -> dict:
+    """Run a command ``repeat`` times (``before`` each run); the fastest run's JSON line and wall seconds, the
+    highest peak RSS."""
     best: dict = {}
     for _ in range(repeat):
+        if before is not None:
+            before()
         started = time.perf_counter()
         done = subprocess.run(args, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - started
@@ -194,17 +199,28 @@ def environment() -> dict:
             "generated_at": datetime.now().isoformat(timespec="seconds")}
 
 
+def forget_verdict() -> None:
+    """Remove the stored verdict, so that the next ``drift --no-report`` computes it."""
+    from future_skills.monitoring.verdict_cache import cache_file
+    from future_skills.paths import get_paths
+
+    cache_file(get_paths()).unlink(missing_ok=True)
+
+
 def measurements(logs: dict[str, Path], env: dict[str, str], out: Path, repeat: int) -> dict[str, dict]:
     """Every measurement, each in a fresh process (see the module docstring)."""
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
+    cli = [*me, "cli", str(logs["small"])]
     results = {"drift_small": run([*me, "drift", str(logs["small"]), str(out / "small.json")], env, repeat),
                "drift_medium_jsonl": run([*me, "drift", str(logs["medium"]), str(out / "medium_jsonl.json")], env),
                "compact_medium": run([*me, "compact", str(logs["medium"]), ""], env),
                "drift_medium": run([*me, "drift", str(logs["medium"]), str(out / "medium.json")], env, repeat),
                "drift_large": run([*me, "drift", str(logs["large"]), str(out / "large.json")], env, repeat),
-               "cli_no_report_small": run([*me, "cli", str(logs["small"]), str(out / "cli.json")], env, repeat)}
+               "cli_no_report_small": run([*cli, str(out / "cli.json")], env, repeat, before=forget_verdict),
+               "cli_no_report_small_reused": run([*cli, str(out / "cli_reused.json")], env, repeat)}
     results["medium_identical_jsonl_vs_parquet"] = comparable(out / "medium_jsonl.json") == comparable(
         out / "medium.json")
+    results["cli_identical_computed_vs_reused"] = comparable(out / "cli.json") == comparable(out / "cli_reused.json")
     return results
 
 
@@ -216,7 +232,8 @@ def table(sizes: tuple[int, int, int], results: dict[str, dict]) -> list[str]:
             ("compact-logs (JSONL -> Parquet)", f"{results['compact_medium'].get('lines', 0):,}", "compact_medium"),
             ("drift statistics + JSON (compacted)", f"{medium:,}", "drift_medium"),
             ("drift statistics + JSON (compacted)", f"{large:,}", "drift_large"),
-            ("future-skills drift --no-report (CLI)", f"{small:,}", "cli_no_report_small")]
+            ("future-skills drift --no-report (CLI)", f"{small:,}", "cli_no_report_small"),
+            ("same, unchanged log: last verdict reused", f"{small:,}", "cli_no_report_small_reused")]
     lines = [f"{'what':42} {'predictions':>12} {'in-process s':>13} {'(CPU s)':>8} {'process wall s':>15} "
              f"{'peak RSS MB':>12}"]
     for label, count, key in rows:
@@ -225,7 +242,8 @@ def table(sizes: tuple[int, int, int], results: dict[str, dict]) -> list[str]:
         cpu = f"{r['cpu_seconds']:.2f}" if "cpu_seconds" in r else "—"
         lines.append(f"{label:42} {count:>12} {inner:>13} {cpu:>8} {r['wall_seconds']:>15.2f} {r['rss_mb']:>12.0f}")
     lines.append(f"1M minus 10k (in-process): {results['drift_medium']['seconds'] - results['drift_small']['seconds']:.2f} s;"
-                 f" identical drift JSON from JSONL and Parquet: {results['medium_identical_jsonl_vs_parquet']}")
+                 f" identical drift JSON from JSONL and Parquet: {results['medium_identical_jsonl_vs_parquet']};"
+                 f" computed and reused verdict: {results['cli_identical_computed_vs_reused']}")
     return lines
 
 

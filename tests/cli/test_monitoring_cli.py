@@ -133,20 +133,32 @@ def test_drift_verdict_line_and_reasons_in_french(serving_project: Path, tmp_pat
 def test_drift_verdict_imports_no_report_or_model_library(serving_project: Path, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch, capsys):
     """A scheduler's `drift --no-report` pays for what the verdict needs only: once the reference model's test
-    predictions are cached (first run), neither scikit-learn nor the report libraries are imported."""
+    predictions are cached (first run), neither scikit-learn, the report libraries, pandera (dataset checks)
+    nor SQLAlchemy (the embedded SQLite HR database is read through sqlite3) is imported."""
     import subprocess
     import sys
 
+    from future_skills.data.dataset import write_snapshot
+    from future_skills.monitoring import verdict_cache
+    from future_skills.paths import get_paths
+
+    write_snapshot(make_dataset(seed=0), get_paths().dataset_csv("v1"))  # as an export leaves it: a vouched typed copy
     log = tmp_path / "traffic.jsonl"
     monkeypatch.setenv("FUTURE_SKILLS_MONITORING_LOG", str(log))
     _traffic_log(log, shifted=False, seed=10)
-    no_db = f"sqlite:///{tmp_path / 'absent.sqlite'}"
-    arguments = ["drift", "--no-report", "--window", "all", "--db-url", no_db]
-    assert main(arguments) == 0  # computes and caches the reference predictions
-    heavy = ("sklearn", "matplotlib", "nbconvert", "papermill", "jinja2", "nbformat")
+    output = tmp_path / "drift.json"
+    arguments = ["drift", "--no-report", "--window", "all", "--output-json", str(output)]
+    assert main(arguments) == 0  # builds the demo HR database, computes and caches the reference predictions
+    heavy = ("sklearn", "matplotlib", "nbconvert", "papermill", "jinja2", "nbformat", "pandera", "sqlalchemy")
     script = ("import sys\nfrom future_skills.cli import main\n"
               f"code = main({arguments!r})\n"
-              f"print('CODE', code, 'LOADED', sorted(m for m in {heavy!r} if m in sys.modules))")
+              f"print('CODE', code, 'LOADED', sorted(m for m in {heavy!r} if m in sys.modules), "
+              "'COMPUTED', 'scipy.stats' in sys.modules)")
+    output.unlink()
+    verdict_cache.cache_file(get_paths()).unlink(missing_ok=True)  # computed again, not reused
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "Drift verdict:" in done.stdout and "CODE 0 LOADED []" in done.stdout
+    assert "Drift verdict:" in done.stdout and "CODE 0 LOADED [] COMPUTED True" in done.stdout
+    report = json.loads(output.read_text())
+    assert report["status"] != "no_data" and report["prediction_mix"]["status"] != "no_data"
+    assert not any("HR database" in note for note in report["notes"]), report["notes"]  # the catalog was read

@@ -24,5 +24,8 @@ def test_bench_drift_tiny_writes_every_figure(tmp_path: Path):
     assert figures["drift_large"]["rows"] == result["sizes"]["large"]
     assert figures["compact_medium"]["lines"] == result["sizes"]["medium"] - result["live_jsonl_lines"]
     assert figures["medium_identical_jsonl_vs_parquet"] is True
+    assert figures["cli_no_report_small"]["computed"] is True  # the stored verdict was removed first
+    assert figures["cli_no_report_small_reused"]["computed"] is False  # answered without the statistics
+    assert figures["cli_identical_computed_vs_reused"] is True
     assert result["git_commit"] and set(result["packages"]) >= {"numpy", "pandas", "pyarrow", "scipy"}
     assert "predictions" in done.stdout.splitlines()[1]

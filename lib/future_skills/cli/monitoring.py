@@ -111,7 +111,8 @@ def add_monitoring_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db-url", help="HR database used to map logged IDs to names")
     p.add_argument("--fail-on-drift", action="store_true", help=f"exit {EXIT_RETRAIN} when the verdict is retrain")
     p.add_argument("--no-report", action="store_true",
-                   help="only the verdict and the drift JSON, computed in process (no notebook, no HTML)")
+                   help="only the verdict and the drift JSON, computed in process (no notebook, no HTML); "
+                        "the last verdict is reused while its log, models, HR database and config are unchanged")
     p.add_argument("--report-lang", choices=["en", "fr"], default="en",
                    help="language of the drift report and the verdict line (default en)")
     p.set_defaults(handler=cmd_drift)

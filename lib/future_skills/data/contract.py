@@ -5,17 +5,18 @@ from ``schema`` (defaults faithful to the original system: shares in 0–1) merg
 ``[dataset]`` section of ``future_skills.toml`` (:func:`thresholds.load_config`). The same
 contract checks the export, ``--dataset-csv`` files, serving's inputs (:func:`features_schema`)
 and gives drift its ranges (:func:`numeric_ranges`). Validation is lazy: every failing rule is
-collected in one pass. Every check's name is the rule as a person would write it.
+collected in one pass. Every check's name is the rule as a person would write it. pandera itself
+(~0.2 s to import) is imported by the functions that build or apply a schema, so that what needs
+only the rules (drift's ranges, serving's fast path) does not pay for it.
 """
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow as arrow
 import pyarrow.compute  # noqa: F401 - arrow.compute.cast
 
@@ -31,6 +32,9 @@ from future_skills.schema import (
     NUMERIC_RANGES,
 )
 from future_skills.thresholds import DEFAULTS, config_path, load_config
+
+if TYPE_CHECKING:  # at run time, imported by the functions that build or apply a schema (module docstring)
+    import pandera.pandas as pa
 
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -219,10 +223,14 @@ def features_pass(frame: pd.DataFrame, contract: DatasetContract) -> bool:
 
 def _check(name: str, predicate: Predicate) -> pa.Check:
     """A pandera check (row-wise result) from a column rule."""
+    import pandera.pandas as pa  # on first use: start-up time (module docstring)
+
     return pa.Check(lambda s: pd.Series(predicate(_floats(s), s.isna().to_numpy()), index=s.index), name=name)
 
 
 def _column(checks: list[pa.Check]) -> pa.Column:
+    import pandera.pandas as pa  # on first use: start-up time (module docstring)
+
     return pa.Column(None, checks, nullable=False, required=True)
 
 
@@ -237,6 +245,8 @@ def _label_rule() -> str:
 
 def _frame_checks(contract: DatasetContract, min_classes: int) -> list[pa.Check]:
     """Checks across columns: the unique key, one name per ID, enough rows per level."""
+    import pandera.pandas as pa  # on first use: start-up time (module docstring)
+
     def has(frame: pd.DataFrame, *columns: str) -> bool:
         return all(c in frame.columns for c in columns)
 
@@ -272,6 +282,8 @@ def _frame_checks(contract: DatasetContract, min_classes: int) -> list[pa.Check]
 
 def dataset_schema(contract: DatasetContract | None = None, min_classes: int | None = None) -> pa.DataFrameSchema:
     """The whole dataset contract; ``min_classes=1`` (a validation sample) skips the class minimums."""
+    import pandera.pandas as pa  # on first use: start-up time (module docstring)
+
     contract = contract or load_contract()
     wanted = contract.min_classes if min_classes is None else min_classes
     columns = _feature_columns(contract)
@@ -287,11 +299,15 @@ def dataset_schema(contract: DatasetContract | None = None, min_classes: int | N
 
 def features_schema(contract: DatasetContract | None = None) -> pa.DataFrameSchema:
     """The contract's IDs and numeric features only: what serving needs to score a pair."""
+    import pandera.pandas as pa  # on first use: start-up time (module docstring)
+
     return pa.DataFrameSchema(_feature_columns(contract or load_contract()), strict=False, name="pairs to score")
 
 
 def failure_cases(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
     """Every failure of ``frame`` against ``schema`` in one pass (pandera ``lazy=True``); empty when valid."""
+    import pandera.pandas as pa  # on first use: start-up time (module docstring)
+
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:

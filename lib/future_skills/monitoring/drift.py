@@ -51,7 +51,9 @@ from future_skills.monitoring.builtin_statistics import (  # noqa: F401  (re-exp
 )
 from future_skills.monitoring.categorical import categorical_drift
 from future_skills.monitoring.inputs import DriftInputs, load_drift_inputs
+from future_skills.monitoring.log_reader import window_bounds
 from future_skills.monitoring.statistics import compare, resolved_thresholds
+from future_skills.monitoring.verdict_cache import cached_report, store_report, verdict_key
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.schema import ID_COLUMNS, LABEL, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from future_skills.thresholds import load_config
@@ -282,18 +284,35 @@ def json_safe(value: Any) -> Any:
 def run_drift_analysis(*, reference_version: str | None = "auto", log_path: str | Path | None = None,
                        window: str = "30d", db_url: str | None = None, output_json: str | Path | None = None,
                        paths: ProjectPaths | None = None, version: str | None = None, since: Any = None,
-                       until: Any = None, now: datetime | None = None) -> DriftReport:
+                       until: Any = None, now: datetime | None = None, reuse: bool = False) -> DriftReport:
     """Load the reference and the log, analyse, and write the drift JSON atomically.
 
     ``output_json=None`` writes ``runs/<version>/drift.json`` when ``version`` is given, else nothing.
+    ``reuse=True`` (a window, not ``since``/``until``) answers with the last such report when nothing it
+    depends on has changed (:mod:`~future_skills.monitoring.verdict_cache`); that report has no ``inputs``.
     """
     paths = paths or get_paths()
-    inputs = load_drift_inputs(reference_version=reference_version, log_path=log_path, window=window,
-                               db_url=db_url, paths=paths, since=since, until=until, now=now)
-    report = analyse_drift(inputs)
+    reuse = reuse and since is None and until is None
+    now = (now or datetime.now()) if reuse else now  # one instant for the window and the cache
+    where = dict(reference_version=reference_version, log_path=log_path, window=window, db_url=db_url, paths=paths)
+    key = verdict_key(**where) if reuse else None
+    lower_ns = _ns(window_bounds(window, now=now)[0]) if reuse else None
+    cached = cached_report(key, lower_ns, paths)
+    if cached is not None:
+        report = DriftReport({**cached, "generated_at": datetime.now().isoformat(timespec="seconds")})
+    else:
+        inputs = load_drift_inputs(**where, since=since, until=until, now=now)
+        report = analyse_drift(inputs)
+        if key is not None and verdict_key(**where, verify_model=False) == key:  # nothing changed meanwhile
+            oldest = inputs.current["timestamp"].min() if len(inputs.current) else None
+            store_report(key, lower_ns, _ns(oldest), dict(report), paths)
     target = Path(output_json) if output_json else (paths.run_dir(version) / "drift.json" if version else None)
     if target is not None:
         atomic_write_json(target, dict(report))
         report["output_json"] = str(target)
     return report
 
+
+def _ns(moment: Any) -> int | None:
+    """A time as integer nanoseconds (None stays None): what the verdict cache compares."""
+    return None if moment is None or pd.isna(moment) else int(pd.Timestamp(moment).value)

@@ -43,14 +43,15 @@ def run_drift_verdict(*, window: str = "30d", log_path: str | None = None, outpu
     """The drift JSON alone, in this process (no kernel, no HTML): for schedulers that only need the verdict.
 
     Rotated log files are compacted first; the JSON goes to ``runs/monitoring/<timestamp>/drift.json``
-    like a full run's, so the history page lists it (without a report link).
+    like a full run's, so the history page lists it (without a report link). The last verdict is reused
+    while nothing it depends on has changed (``monitoring.verdict_cache``).
     """
     paths = (paths or get_paths()).ensure()
     compaction = compact_logs(log_path)
     run_dir = _new_run_dir(monitoring_dirs(paths)[0])
     drift_json = run_dir / "drift.json"
     report = run_drift_analysis(reference_version=reference_version, log_path=log_path, window=window,
-                                db_url=db_url, output_json=drift_json, paths=paths)
+                                db_url=db_url, output_json=drift_json, paths=paths, reuse=True)
     _copy_json(drift_json, output_json)
     return {"report": dict(report), "html": None, "run_dir": run_dir, "json": drift_json, "compaction": compaction}
 
