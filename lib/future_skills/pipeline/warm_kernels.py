@@ -39,7 +39,9 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
                   "IPython.core.history", "IPython.extensions", "tornado.queues", "tornado.platform.asyncio",
                   "sqlite3", "pdb", "faulthandler",
                   "matplotlib_inline.backend_inline", "matplotlib.pyplot")
-# Imported by the package only where used (the pipeline's driver never needs them), by the notebooks always.
+# Imported by the package only where used (the pipeline's driver or the drift verdict do not need them), by
+# the notebooks always: those the first notebook needs (its dataset checks), then the others.
+FIRST_LATE_IMPORTS = ("pandera.pandas",)
 LATE_IMPORTS = ("sklearn.metrics", "scipy.stats")
 # scikit-learn's import (~0.9 s) in steps of at most ~0.15 s, after the first notebook's own modules: the
 # template serves a kernel request only between two imports, and the driver asks for the first kernels
@@ -78,9 +80,10 @@ def notebook_imports(notebooks_dir: Path = NOTEBOOKS_DIR, names: tuple[str, ...]
 
 
 def template_imports() -> list[str]:
-    """What the template imports after :data:`KERNEL_MODULES`, in order: the first notebook's modules, the
-    :data:`STEPPING_STONES`, then the other notebooks' modules and the :data:`LATE_IMPORTS`."""
-    first = notebook_imports(names=tuple(NOTEBOOKS[:1]))
+    """What the template imports after :data:`KERNEL_MODULES`, in order: the first notebook's modules and
+    :data:`FIRST_LATE_IMPORTS`, the :data:`STEPPING_STONES`, then the other notebooks' modules and the
+    :data:`LATE_IMPORTS`."""
+    first = notebook_imports(names=tuple(NOTEBOOKS[:1])) + list(FIRST_LATE_IMPORTS)
     ordered = first + list(STEPPING_STONES) + notebook_imports() + list(LATE_IMPORTS)
     return list(dict.fromkeys(ordered))
 
