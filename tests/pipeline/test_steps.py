@@ -148,3 +148,18 @@ def test_written_since_reads_the_files_time(tmp_path: Path):
     assert written_since(path, before)
     os.utime(path, (time.time() - 60, time.time() - 60))
     assert not written_since(path, before)
+
+
+def test_kernel_death_lines_are_dropped_only_once_the_run_stops_on_its_own():
+    import logging
+
+    from future_skills.pipeline.steps import KilledKernelsFilter
+
+    stopped = threading.Event()
+    quiet = KilledKernelsFilter(stopped)
+    died = logging.LogRecord("papermill", logging.ERROR, __file__, 1, "Kernel died while waiting for execute reply.",
+                             None, None)
+    other = logging.LogRecord("papermill", logging.ERROR, __file__, 1, "Timeout waiting for IOPub output", None, None)
+    assert quiet.filter(died) and quiet.filter(other)  # a kernel dying on its own is news
+    stopped.set()  # the run killed its kernels
+    assert not quiet.filter(died) and quiet.filter(other)

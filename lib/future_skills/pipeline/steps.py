@@ -13,6 +13,7 @@ run manifest (``runs/<version>/run.json``) as it starts and ends, with its secon
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -45,6 +46,7 @@ HANDOVER: dict[str, Callable[[dict[str, Any]], Path]] = {
     "02_train.ipynb": lambda parameters: Path(parameters["metadata_path"]),
 }
 HANDOVER_POLL_SECONDS = 0.01
+NBCLIENT_LOGGER = "papermill"  # papermill hands its logger to nbclient, which says when a kernel died
 CLOCK_SLACK_NS = 100_000_000  # file times come from the kernel's coarse clock, a few ms behind time.time_ns()
 
 
@@ -76,6 +78,8 @@ class StepRunner:
         """
         started = time.perf_counter()
         chain = [name for name in NOTEBOOKS if name not in INDEPENDENT]
+        quiet = KilledKernelsFilter(self.stopped)
+        logging.getLogger(NBCLIENT_LOGGER).addFilter(quiet)
         # one working folder for the whole run: two notebooks at once must not change it under each other
         with contextlib.chdir(self.run_dir), \
                 ThreadPoolExecutor(1, thread_name_prefix="html", initializer=lower_this_thread_priority,
@@ -107,6 +111,7 @@ class StepRunner:
             finally:
                 for future in chained + alongside:
                     future.exception()  # wait: nothing may write into the run after this returns
+                logging.getLogger(NBCLIENT_LOGGER).removeFilter(quiet)
         self.manifest.notebooks_seconds = round(time.perf_counter() - started, 2)
         self.save()
 
@@ -184,6 +189,18 @@ class StepRunner:
             export_notebook_html(output, report, self.exporter)
         except Exception as exc:  # noqa: BLE001 - a report that cannot be written is said, not fatal here
             self.warn(f"the HTML report {report.name} could not be written ({exc}).")
+
+
+class KilledKernelsFilter(logging.Filter):
+    """Drops nbclient's "Kernel died ..." lines once the run stops: it killed those kernels itself, and the
+    operator reads one sentence saying why the run stopped, not one line per kernel."""
+
+    def __init__(self, stopped: threading.Event) -> None:
+        super().__init__()
+        self.stopped = stopped
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (self.stopped.is_set() and record.getMessage().startswith("Kernel died"))
 
 
 def written_since(path: Path, since_ns: int) -> bool:
