@@ -103,6 +103,10 @@ class ProjectPaths:
     def dataset_csv(self, version: str) -> Path:
         return self.run_dir(version) / "dataset.csv"
 
+    def validated_csv_rows(self, version: str) -> Path:
+        """A given ``--dataset-csv``'s rows as the pipeline validated them before the notebooks (for 01_export)."""
+        return self.run_dir(version) / "given.validated.parquet"
+
     def split_csv(self, version: str) -> Path:
         """Which rows of the version's dataset were used for training vs testing."""
         return self.run_dir(version) / "split.csv"

@@ -141,3 +141,33 @@ def test_numbers_are_parsed_as_pandas_parses_them():
     np.testing.assert_array_equal(parse_numbers(valid), [1.25, -3.0, 0.007])
     big = pd.Series([str(2**53 + 1), "12"], dtype="str")  # exact as integers, which floats are not
     assert parse_numbers(big, integer=True).tolist() == [2**53 + 1, 12]
+
+
+def test_rows_validated_up_front_are_taken_only_from_that_very_file(project_root, frame, tmp_path, monkeypatch):
+    """The pipeline checks a --dataset-csv before any notebook; 01_export takes those rows (same snapshot,
+    same record) instead of parsing the file again, unless the file or the contract changed since."""
+    from future_skills.data import dataset
+
+    source = french_export(frame, tmp_path / "fr.csv", "cp1252")
+    handed_on = project_root / "given.validated.parquet"
+    checks, details = [], {}
+    rows = read_dataset_csv(source, checks=checks, details=details)
+    dataset.write_validated(rows, checks, details, source, handed_on)
+
+    parsed = []
+    real_read = dataset.read_dataset_csv
+    monkeypatch.setattr(dataset, "read_dataset_csv", lambda *a, **k: parsed.append(a) or real_read(*a, **k))
+    taken = dataset.export_snapshot("v1", dataset_csv=str(source), validated=str(handed_on))
+    assert parsed == []  # not parsed again
+    again = dataset.export_snapshot("v2", dataset_csv=str(source))  # parsed and checked as before
+    assert len(parsed) == 1
+    assert taken["sha256"] == again["sha256"] and taken["parquet_sha256"] == again["parquet_sha256"]
+    assert [(c.column, c.rule, c.failing) for c in taken["checks"]] == \
+        [(c.column, c.rule, c.failing) for c in again["checks"]]
+    assert {k: v for k, v in taken.items() if k not in ("csv_path", "parquet_path", "exported_at", "frame", "checks")} \
+        == {k: v for k, v in again.items() if k not in ("csv_path", "parquet_path", "exported_at", "frame", "checks")}
+
+    source.write_bytes(source.read_bytes() + b"\n")  # the file changed after the check
+    assert dataset.read_validated(handed_on, source) is None
+    dataset.export_snapshot("v3", dataset_csv=str(source), validated=str(handed_on))
+    assert len(parsed) == 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -149,19 +150,58 @@ def last_exported_dataset(exclude: Path | None = None) -> Path:
     return max(candidates, key=lambda p: p.stat().st_mtime)
 
 
+def _file_identity(path: Path | str) -> dict[str, Any]:
+    """What tells a file apart from its later versions without reading it: absolute path, size, mtime (ns)."""
+    stat = Path(path).stat()
+    return {"path": str(Path(path).resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def write_validated(frame: pd.DataFrame, checks: list[CheckResult], details: dict[str, Any],
+                    source_csv: Path | str, path: Path | str) -> None:
+    """Hand a CSV's validated rows on (typed Parquet at ``path``, its record beside it): the pipeline checks a
+    given CSV before any notebook starts, and 01_export then takes the rows instead of parsing them again."""
+    atomic_write_with(Path(path), lambda handle: frame.to_parquet(handle, index=False))
+    atomic_write_json(Path(path).with_suffix(".json"), {
+        "source": _file_identity(source_csv), "contract": load_contract().as_dict(),
+        "checks": [asdict(check) for check in checks], "details": details})
+
+
+def read_validated(path: Path | str | None, source_csv: Path | str
+                   ) -> tuple[pd.DataFrame, list[CheckResult], dict[str, Any]] | None:
+    """What :func:`write_validated` handed on, when it is of this very file (same path, size and modification
+    time) under the contract in force; else None (the CSV is then read and validated again)."""
+    if not path:
+        return None
+    try:
+        record = json.loads(Path(path).with_suffix(".json").read_text(encoding="utf-8"))
+        if record["source"] != _file_identity(source_csv) or record["contract"] != load_contract().as_dict():
+            return None
+        frame = pd.read_parquet(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return frame, [CheckResult(**check) for check in record["checks"]], record["details"]
+
+
 def export_snapshot(version: str, db_url: str | None = None, dataset_csv: str | None = None,
-                    skip_export: bool = False, output_csv: str | None = None) -> dict[str, Any]:
+                    skip_export: bool = False, output_csv: str | None = None,
+                    validated: str | None = None) -> dict[str, Any]:
     """Export (or take) the dataset of a run, validate every row and write its snapshot.
 
     The source is, in order: ``dataset_csv`` when given, the last exported dataset with
     ``skip_export``, else the HR database (``db_url``, default: the embedded demo database).
-    Returns the snapshot's ``dataset.json`` plus the checks that ran and the frame itself.
+    ``validated``: the ``dataset_csv``'s rows as the pipeline validated them (:func:`write_validated`),
+    used when they are of that very file. Returns the snapshot's ``dataset.json`` plus the checks that
+    ran and the frame itself.
     """
     output = Path(output_csv) if output_csv else get_paths().dataset_csv(version)
     checks: list[CheckResult] = []
     details: dict[str, Any] = {}
     try:
-        if dataset_csv:
+        handed_on = read_validated(validated, dataset_csv) if dataset_csv else None
+        if handed_on is not None:
+            frame, checks, details = handed_on
+            source = f"CSV file {dataset_csv}"
+        elif dataset_csv:
             frame = read_dataset_csv(dataset_csv, checks=checks, details=details)
             source = f"CSV file {dataset_csv}"
         elif skip_export:

@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from future_skills.atomic import crash_point
 from future_skills.data.database import db_url_for_notebook, masked_url
-from future_skills.data.dataset import read_dataset_csv, read_failures
+from future_skills.data.dataset import read_dataset_csv, read_failures, write_validated
 from future_skills.data.demo import ensure_demo_database
 from future_skills.environment import environment_info, git_commit, installed_packages, login_name
 from future_skills.exceptions import (
@@ -81,7 +81,8 @@ def notebook_parameters(options: RetrainOptions, paths: ProjectPaths, production
     lang = options.report_lang
     return {
         "01_export.ipynb": {"version": v, "db_url": db_url, "dataset_csv": options.dataset_csv,
-                            "skip_export": options.skip_export, "output_csv": dataset, "report_lang": lang},
+                            "skip_export": options.skip_export, "output_csv": dataset, "report_lang": lang,
+                            "validated": str(paths.validated_csv_rows(v)) if options.dataset_csv else None},
         "02_train.ipynb": {"version": v, "dataset_csv": dataset, "model": options.model,
                            "n_estimators": options.n_estimators,
                            "test_size": options.test_size, "random_state": options.random_state,
@@ -145,9 +146,13 @@ class _Run:
 
     def after_step(self, notebook: str) -> None:
         """Once 01_export succeeded, import what index.html draws with (this process then only waits for
-        02_train; earlier the import competed with the notebooks' start); once 02_train did, say its model."""
+        02_train; earlier the import competed with the notebooks' start) and remove the rows handed on to it;
+        once 02_train did, say its model."""
         if notebook == "01_export.ipynb":
             threading.Thread(target=import_in_background, args=(INDEX_CHARTS,), daemon=True).start()
+            rows = self.paths.validated_csv_rows(self.version)  # in the snapshot now: no second copy
+            for handed_on in (rows, rows.with_suffix(".json")):
+                handed_on.unlink(missing_ok=True)
         elif notebook == "02_train.ipynb":
             self.echo_family()
 
@@ -228,18 +233,20 @@ def run_retrain(options: RetrainOptions, paths: ProjectPaths | None = None,
     started = time.perf_counter()
     check_options(options)
     with warm_kernels(enabled=not options.kernel):  # the template imports while the dataset is checked
+        given = None
         if options.dataset_csv:  # every broken rule at once, before anything is written or a kernel starts
-            read_dataset_csv(options.dataset_csv)
+            checks, details = [], {}
+            given = (read_dataset_csv(options.dataset_csv, checks=checks, details=details), checks, details)
         paths = paths or get_paths()
         check_writable(paths)
         paths.ensure()
         os.environ["FUTURE_SKILLS_HOME"] = str(paths.root)  # the notebook kernels inherit the same root
         refuse_fresh_registry(paths, options.new_registry)
-        return _locked_run(options, paths, echo, started)
+        return _locked_run(options, paths, echo, started, given)
 
 
 def _locked_run(options: RetrainOptions, paths: ProjectPaths, echo: Callable[[str], None],
-                started: float) -> RetrainResult:
+                started: float, given: tuple | None = None) -> RetrainResult:
     """The run under its version lock, after setting aside what a killed run of the version left."""
     registry = Registry(paths)
     with version_lock(options.version, paths), interrupt_on_sigterm():
@@ -249,11 +256,12 @@ def _locked_run(options: RetrainOptions, paths: ProjectPaths, echo: Callable[[st
             kind = "interrupted" if interrupted else "failed"
             echo(f"An earlier {kind} run of {options.version} was set aside at {moved}.")
         refuse_orphan_files(options.version, paths)
-        return _run(options, paths, registry, echo, started)
+        return _run(options, paths, registry, echo, started, given)
 
 
 def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo: Callable[[str], None],
-         started: float) -> RetrainResult:
+         started: float, given: tuple | None = None) -> RetrainResult:
+    """The run itself; ``given``: the ``--dataset-csv``'s (rows, checks, details) validated up front."""
     db_url = options.db_url
     if not options.dataset_csv and not options.skip_export:
         db_url = ensure_demo_database(db_url)
@@ -261,6 +269,8 @@ def _run(options: RetrainOptions, paths: ProjectPaths, registry: Registry, echo:
     run.run_dir.mkdir(parents=True, exist_ok=True)
     run.save_manifest()
     try:
+        if given is not None:  # 01_export takes these rows instead of parsing and checking the file again
+            write_validated(*given, options.dataset_csv, paths.validated_csv_rows(options.version))
         run.execute(db_url)
         metadata = publish_version(options.version, paths, registry)
         run.manifest.promoted = run.auto_promote(metadata) if options.auto_promote else False
