@@ -124,7 +124,8 @@ def read_hr_csv(path: Path | str) -> tuple[pd.DataFrame, CsvFormat]:
         raise _refuse(source, f"the file cannot be opened ({exc.strerror})") from None
     text, encoding = decode(data, source)
     line_endings = "CRLF (Windows)" if "\r\n" in text else "LF"
-    delimiter = detect_delimiter(text[:text.find("\n") + 1 or len(text)].splitlines()[0] if text else "", source)
+    header_end = text.find("\n")  # the header line only: splitting a 100-MB text into lines costs seconds
+    delimiter = detect_delimiter((text if header_end < 0 else text[:header_end]).rstrip("\r"), source)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             na_values=[""], skipinitialspace=True)

@@ -156,12 +156,17 @@ def _file_identity(path: Path | str) -> dict[str, Any]:
     return {"path": str(Path(path).resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
+def _validated_record(path: Path | str) -> Path:
+    """The record of handed-on rows (checks, source file, contract): beside their Parquet file."""
+    return Path(path).with_suffix(".json")
+
+
 def write_validated(frame: pd.DataFrame, checks: list[CheckResult], details: dict[str, Any],
                     source_csv: Path | str, path: Path | str) -> None:
     """Hand a CSV's validated rows on (typed Parquet at ``path``, its record beside it): the pipeline checks a
     given CSV before any notebook starts, and 01_export then takes the rows instead of parsing them again."""
     atomic_write_with(Path(path), lambda handle: frame.to_parquet(handle, index=False))
-    atomic_write_json(Path(path).with_suffix(".json"), {
+    atomic_write_json(_validated_record(path), {
         "source": _file_identity(source_csv), "contract": load_contract().as_dict(),
         "checks": [asdict(check) for check in checks], "details": details})
 
@@ -173,7 +178,7 @@ def read_validated(path: Path | str | None, source_csv: Path | str
     if not path:
         return None
     try:
-        record = json.loads(Path(path).with_suffix(".json").read_text(encoding="utf-8"))
+        record = json.loads(_validated_record(path).read_text(encoding="utf-8"))
         if record["source"] != _file_identity(source_csv) or record["contract"] != load_contract().as_dict():
             return None
         frame = pd.read_parquet(path)
@@ -197,12 +202,12 @@ def export_snapshot(version: str, db_url: str | None = None, dataset_csv: str | 
     checks: list[CheckResult] = []
     details: dict[str, Any] = {}
     try:
-        handed_on = read_validated(validated, dataset_csv) if dataset_csv else None
-        if handed_on is not None:
-            frame, checks, details = handed_on
-            source = f"CSV file {dataset_csv}"
-        elif dataset_csv:
-            frame = read_dataset_csv(dataset_csv, checks=checks, details=details)
+        if dataset_csv:
+            handed_on = read_validated(validated, dataset_csv)
+            if handed_on is not None:
+                frame, checks, details = handed_on
+            else:
+                frame = read_dataset_csv(dataset_csv, checks=checks, details=details)
             source = f"CSV file {dataset_csv}"
         elif skip_export:
             previous = last_exported_dataset(exclude=output)

@@ -135,10 +135,11 @@ class KernelWatch:
         return WatchedKernelManager
 
     def lower_priority(self, nice: int) -> None:
-        """Run the kernel ``nice`` steps lower in CPU priority, from now (or from its start if not yet started)."""
-        self.nice += nice
+        """Run the kernel at least ``nice`` steps below the driver in CPU priority, from now (or from its start
+        if not yet started). Setting it twice (here and as the kernel starts) changes nothing."""
+        self.nice = max(self.nice, nice)
         if self.manager is not None:
-            lower_priority(getattr(self.manager.provisioner, "pid", None), nice)
+            lower_priority(getattr(self.manager.provisioner, "pid", None), self.nice)
 
     def expire(self) -> None:
         """The notebook's time limit passed: kill the kernel (the run then sees a dead kernel)."""
@@ -164,8 +165,8 @@ class KernelWatch:
 
 
 def lower_priority(pid: int | None, nice: int) -> None:
-    """Raise the niceness of a kernel process (each of its threads) by ``nice``: it then runs in the gaps left
-    by the notebooks the run waits for. Best effort: a kernel already gone is left alone.
+    """Run a kernel process (each of its threads) at least ``nice`` steps below the driver in CPU priority: it
+    then uses the gaps left by the notebooks the run waits for. Best effort: a kernel already gone is left alone.
 
     Thread by thread (Linux keeps a niceness per thread; threads started later inherit it), not by process
     group: a kernel just forked may not have its own group yet.
@@ -177,18 +178,21 @@ def lower_priority(pid: int | None, nice: int) -> None:
     except OSError:
         threads = [pid]
     for thread in threads:
-        try:
-            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + nice))
-        except OSError:
-            pass
+        _nice_at_least(thread, nice)
 
 
 def lower_this_thread_priority(nice: int) -> None:
-    """Raise the calling thread's niceness by ``nice`` (Linux keeps one per thread): for the driver's background
-    work (report exports, imports ahead of time), which then uses the gaps the notebooks leave. Best effort."""
-    thread = threading.get_native_id()
+    """Run the calling thread ``nice`` steps below the driver in CPU priority (Linux keeps one per thread): for the
+    driver's background work (report exports, imports ahead of time), which then uses the gaps the notebooks leave."""
+    _nice_at_least(threading.get_native_id(), nice)
+
+
+def _nice_at_least(thread: int, nice: int) -> None:
+    """Niceness of ``thread`` raised to the driver's own plus ``nice`` (at most 19), never lowered. Best effort."""
     try:
-        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + nice))
+        target = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + nice)
+        if os.getpriority(os.PRIO_PROCESS, thread) < target:
+            os.setpriority(os.PRIO_PROCESS, thread, target)
     except OSError:
         pass
 

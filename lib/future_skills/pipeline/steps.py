@@ -97,7 +97,7 @@ class StepRunner:
                                      for other in NOTEBOOKS if other in INDEPENDENT]
                     if self._handed_over(name, parameters[name], chained, since):
                         self.watches[name].lower_priority(BACKGROUND_NICE)  # it only draws its report now
-                    elif any(future.exception() for future in chained if future.done()):
+                    elif _any_failed(chained):
                         break  # a notebook failed: start nothing more
                 for future in chained + alongside:  # the first failure in pipeline order is the run's
                     future.result()
@@ -127,9 +127,9 @@ class StepRunner:
         """Wait until ``notebook`` (the last of ``chained``) has written what the next one reads (True), or
         has ended, or an earlier notebook has failed (False)."""
         product = HANDOVER[notebook](parameters) if notebook in HANDOVER else None
-        running, earlier = chained[-1], chained[:-1]
+        running = chained[-1]
         while not running.done():
-            if any(future.done() and future.exception() for future in earlier):
+            if _any_failed(chained):
                 return False
             if product is not None and written_since(product, since_ns):
                 return True
@@ -150,7 +150,7 @@ class StepRunner:
         self.save()
         self.echo(f"{label}: running" + (" (alongside the others: it reads production's log, not the candidate)"
                                          if notebook in INDEPENDENT else ""))
-        started, interrupted = time.perf_counter(), False
+        started = time.perf_counter()
         try:
             run_notebook(notebook, output, parameters, kernel=self.kernel, cwd=self.run_dir, env=kernel_env,
                          limits=self.limits, watch=self.watches[notebook])
@@ -165,13 +165,11 @@ class StepRunner:
                 raise
             else:
                 self._non_blocking_failure(step, exc)
-        except (KeyboardInterrupt, SystemExit):
-            interrupted = True  # the operator wants the run to stop: no report (it takes seconds)
-            raise
         finally:
             step.seconds = round(time.perf_counter() - started, 2)
             self.save()
-            if not interrupted and not self.interrupted.is_set() and output.exists():
+            # an operator who stopped the run wants it to stop: no report (it takes seconds)
+            if not self.interrupted.is_set() and output.exists():
                 with contextlib.suppress(RuntimeError):  # interrupted meanwhile: the exports were cancelled
                     self.html.submit(self._export, output, report)
         self.echo(f"{label}: {step.status} in {step.seconds:.1f} s")
@@ -189,6 +187,11 @@ class StepRunner:
             export_notebook_html(output, report, self.exporter)
         except Exception as exc:  # noqa: BLE001 - a report that cannot be written is said, not fatal here
             self.warn(f"the HTML report {report.name} could not be written ({exc}).")
+
+
+def _any_failed(futures: list[Future]) -> bool:
+    """Whether one of ``futures`` has ended with an exception."""
+    return any(future.done() and future.exception() is not None for future in futures)
 
 
 class KilledKernelsFilter(logging.Filter):

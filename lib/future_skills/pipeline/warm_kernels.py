@@ -43,7 +43,7 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
 # the notebooks always: those the first notebook needs (its dataset checks), then the others.
 FIRST_LATE_IMPORTS = ("pandera.pandas",)
 LATE_IMPORTS = ("sklearn.metrics", "scipy.stats")
-# scikit-learn's import (~0.9 s) in steps of at most ~0.15 s, after the first notebook's own modules: the
+# scikit-learn's import (~0.9 s) in steps of at most ~0.3 s (scipy.stats is one), after the first notebook's own modules: the
 # template serves a kernel request only between two imports, and the driver asks for the first kernels
 # while scikit-learn comes in (one import of it whole made them wait 0.7 s).
 STEPPING_STONES = ("numpy.testing", "scipy.sparse", "scipy.special", "scipy.linalg", "scipy.optimize",
