@@ -129,3 +129,33 @@ def test_a_kernel_runs_at_the_niceness_its_watch_asks_for(tmp_path: Path, warm: 
                      watch=KernelWatch({}, tmp_path, nice=7))
     cell = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4).cells[1]
     assert int("".join(o.get("text", "") for o in cell.outputs)) == os.nice(0) + 7
+
+
+def test_a_kernel_is_forked_once_the_template_has_imported_what_its_notebook_imports(tmp_path: Path, monkeypatch):
+    """The template imports a notebook's modules before forking its kernel, even modules not on its own list:
+    the kernel finds them in, and never imports them alongside the template."""
+    (tmp_path / "fs_needed_module.py").write_text("VALUE = 1\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])))
+    notebook = write_notebook(tmp_path / "needs.ipynb", "import sys\nprint('fs_needed_module' in sys.modules)",
+                              "import fs_needed_module")
+    pool = WarmKernelPool(modules=[]).start()  # imports nothing of its own: only what a request needs
+    import future_skills.pipeline.warm_kernels as warm
+
+    warm._ACTIVE = pool
+    try:
+        run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS)
+    finally:
+        warm._ACTIVE = None
+        pool.close()
+    cell = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4).cells[1]
+    assert "".join(o.get("text", "") for o in cell.outputs).strip() == "True"
+
+
+def test_kernel_needs_are_the_kernel_modules_and_the_notebooks_own_imports():
+    from future_skills.pipeline.warm_kernels import FIRST_LATE_IMPORTS, KERNEL_MODULES, kernel_needs
+
+    train = kernel_needs("02_train.ipynb")
+    assert train[:len(KERNEL_MODULES)] == list(KERNEL_MODULES)
+    assert "future_skills.model.training" in train and "future_skills.monitoring.drift" not in train
+    assert set(FIRST_LATE_IMPORTS) <= set(kernel_needs("01_export.ipynb"))
+    assert not set(FIRST_LATE_IMPORTS) & set(kernel_needs("04_drift.ipynb"))

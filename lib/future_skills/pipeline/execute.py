@@ -102,7 +102,7 @@ def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *
     """
     started = time.perf_counter()
     output_path.parent.mkdir(parents=True, exist_ok=True)
-    watch = watch or KernelWatch(env, cwd)
+    watch = watch or KernelWatch(env, cwd, notebook=notebook)
     timer = threading.Timer(limits.notebook_seconds, watch.expire) if limits.notebook_seconds else None
     try:
         if timer:

@@ -23,7 +23,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type
 
-from future_skills.pipeline.warm_kernels import active_pool
+from future_skills.pipeline.warm_kernels import active_pool, kernel_needs
 
 _RUNNING: set["KernelWatch"] = set()
 _RUNNING_LOCK = threading.Lock()
@@ -98,10 +98,12 @@ class LocalIPCKernelManager(AsyncKernelManager):
 class KernelWatch:
     """The kernel of one notebook run: known once started, killable from a timer or an interrupt."""
 
-    def __init__(self, env: Mapping[str, str] | None = None, cwd: Path | None = None, nice: int = 0) -> None:
+    def __init__(self, env: Mapping[str, str] | None = None, cwd: Path | None = None, nice: int = 0,
+                 notebook: str | None = None) -> None:
         self.manager: LocalIPCKernelManager | None = None
         self.expired = self.killed = False
         self.env, self.cwd, self.nice = dict(env or {}), cwd, nice
+        self.notebook = notebook  # a pipeline notebook: its warm kernel is forked once its imports are in
 
     def __enter__(self) -> "KernelWatch":
         with _RUNNING_LOCK:
@@ -118,7 +120,7 @@ class KernelWatch:
 
         class WatchedKernelManager(LocalIPCKernelManager):
             async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-                install_provisioner(self)  # a fork of the warm template when a run started one
+                install_provisioner(self, watch.notebook)  # a fork of the warm template when a run started one
                 kw["env"] = kernel_env(watch.env)
                 if watch.cwd:
                     kw["cwd"] = str(watch.cwd)
@@ -214,23 +216,28 @@ def remove_kernel_files(manager: Any) -> None:
 class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
     """jupyter_client's local provisioner, forking from the run's warm template when there is one."""
 
+    notebook: str | None = None  # the pipeline notebook the kernel runs, if known (see kernel_needs)
+
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         pool = active_pool()
         if pool is None or not pool.can_launch(cmd):
             return await super().launch_kernel(cmd, **kwargs)
         cwd = kwargs.get("cwd") or os.getcwd()  # no folder given: this process's own, as Popen would use
-        self.process = pool.launch(cmd, dict(kwargs.get("env") or os.environ), cwd)
+        needs = kernel_needs(self.notebook) if self.notebook else None
+        self.process = pool.launch(cmd, dict(kwargs.get("env") or os.environ), cwd, needs)
         self.pid = self.pgid = self.process.pid
         self.cwd = cwd
         return self.connection_info
 
 
-def install_provisioner(manager: Any) -> None:
-    """Give a kernel manager about to start its first kernel the :class:`WarmProvisioner`."""
+def install_provisioner(manager: Any, notebook: str | None = None) -> None:
+    """Give a kernel manager about to start its first kernel the :class:`WarmProvisioner` (for ``notebook``, a
+    pipeline notebook, if known)."""
     if manager.provisioner is None and active_pool() is not None:
         manager.kernel_id = manager.kernel_id or str(uuid.uuid4())
         manager.provisioner = WarmProvisioner(kernel_id=manager.kernel_id, kernel_spec=manager.kernel_spec,
                                               parent=manager)
+        manager.provisioner.notebook = notebook
 
 
 def kernel_env(extra: Mapping[str, str]) -> dict[str, str]:

@@ -144,7 +144,7 @@ class StepRunner:
         report = self.report_dir / notebook.replace(".ipynb", ".html")
         step = StepRecord(notebook, relative_to_root(output, self.paths.root), relative_to_root(report, self.paths.root))
         self.watches[notebook] = KernelWatch(kernel_env, self.run_dir,
-                                             BACKGROUND_NICE if notebook in INDEPENDENT else 0)
+                                             BACKGROUND_NICE if notebook in INDEPENDENT else 0, notebook)
         with self.lock:
             self.manifest.steps.append(step)
         self.save()

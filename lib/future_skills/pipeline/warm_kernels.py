@@ -5,7 +5,8 @@ scikit-learn, matplotlib and this package before its first real cell — three t
 computation on a 10k-row dataset. :class:`WarmKernelPool` starts one *template* process at
 the beginning of a run (on the second core, while the driver validates the dataset); it
 imports what the notebooks import (read from the notebooks themselves, :func:`notebook_imports`)
-and then only forks. Every notebook still gets its own fresh kernel process — the executed
+and then only forks. A kernel asked for before the template is through waits for what its own
+notebook imports (imported next), never importing it alongside the template. Every notebook still gets its own fresh kernel process — the executed
 notebook remains the audit record of one kernel — but that kernel starts with its imports
 done, in about a tenth of a second.
 
@@ -88,6 +89,13 @@ def template_imports() -> list[str]:
     return list(dict.fromkeys(ordered))
 
 
+def kernel_needs(notebook: str) -> list[str]:
+    """What the template imports before it forks ``notebook``'s kernel: :data:`KERNEL_MODULES`, the notebook's own
+    imports and, for the first notebook, :data:`FIRST_LATE_IMPORTS`."""
+    first = list(FIRST_LATE_IMPORTS) if notebook == NOTEBOOKS[0] else []
+    return list(dict.fromkeys([*KERNEL_MODULES, *notebook_imports(names=(notebook,)), *first]))
+
+
 class ForkedKernel:
     """A kernel forked by the template: the part of ``subprocess.Popen`` that jupyter_client uses.
 
@@ -162,9 +170,11 @@ class WarmKernelPool:
         return (self._socket is not None and len(cmd) > 2 and cmd[1:3] == ["-m", "ipykernel_launcher"]
                 and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable))
 
-    def launch(self, cmd: list[str], env: dict[str, str], cwd: str | None) -> ForkedKernel:
-        """Fork a kernel running ``cmd``'s arguments with ``env`` in ``cwd``."""
-        request = json.dumps({"argv": cmd[3:], "env": env, "cwd": cwd}).encode()
+    def launch(self, cmd: list[str], env: dict[str, str], cwd: str | None, needs: list[str] | None = None) -> ForkedKernel:
+        """Fork a kernel running ``cmd``'s arguments with ``env`` in ``cwd`` once the template has imported ``needs``
+        (:func:`kernel_needs`; by default every kernel module)."""
+        needs = list(KERNEL_MODULES) if needs is None else needs
+        request = json.dumps({"argv": cmd[3:], "env": env, "cwd": cwd, "needs": needs}).encode()
         with self._lock:
             assert self._socket is not None
             self._socket.send(request)
@@ -214,9 +224,10 @@ def warm_kernels(enabled: bool = True) -> Iterator[WarmKernelPool | None]:
 def serve(fd: int, modules: list[str], ready: int | None = None) -> None:
     """The template's main loop: import ``modules``, then fork a kernel per request until the socket closes.
 
-    A request that arrives while the template is still importing is served between two imports:
-    the modules come in the notebooks' order, so the first notebook's kernel starts as soon as its
-    own libraries are in, and imports what it still lacks itself while the template goes on.
+    A request names the modules its notebook imports (:func:`kernel_needs`): the template imports
+    those it lacks first (even while still going through ``modules``), then forks. So a kernel
+    never imports what the template is importing at that very moment: on two cores both did, and
+    02_train's kernel spent a second on imports the template finished meanwhile.
     """
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does: the kernel's directory is its own
@@ -224,39 +235,63 @@ def serve(fd: int, modules: list[str], ready: int | None = None) -> None:
     # ipykernel's debugger (debugpy) warns on import that frozen modules hide some code from it; its kernelspec
     # silences that warning the same way (a kernel's own environment comes with its request)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    for module in modules:
+    tried: set[str] = set()
+    try:
+        _import_serving(channel, list(modules), tried)
+        if ready is not None:
+            os.close(ready)  # the driver sees end-of-file: every module is in
+        while True:
+            readable = select.select([channel], [], [], 1.0)[0]
+            _reap()
+            if readable:
+                _import_serving(channel, [], tried, _receive(channel))
+    except EOFError:
+        return  # the driver has gone
+
+
+def _import_serving(channel: socket.socket, pending: list[str], tried: set[str],
+                    waiting: dict[str, Any] | None = None) -> None:
+    """Import ``pending`` in order (adding each to ``tried``), answering every request between two imports once
+    the modules it needs are in; a request's missing modules go first. The driver waits for each reply before
+    it asks again, so one request at most is ``waiting``."""
+    while pending or waiting is not None:
+        if waiting is None and select.select([channel], [], [], 0.0)[0]:
+            waiting = _receive(channel)
+        if waiting is not None:
+            missing = [module for module in waiting.get("needs", ()) if module not in tried]
+            if not missing:
+                _answer(channel, waiting)
+                waiting = None  # the next kernel is often asked for at once: look again before importing
+                if select.select([channel], [], [], FOLLOW_UP_SECONDS)[0]:
+                    waiting = _receive(channel)
+                continue
+            pending = missing + [module for module in pending if module not in missing]
+        module = pending.pop(0)
+        tried.add(module)
         try:
             __import__(module)
         except Exception:  # noqa: BLE001 - the kernel reports a failing import in its own cell
             pass
-        timeout = 0.0
-        while select.select([channel], [], [], timeout)[0]:  # every kernel asked for meanwhile
-            if not _serve_one(channel):
-                return
-            timeout = FOLLOW_UP_SECONDS
-    if ready is not None:
-        os.close(ready)  # the driver sees end-of-file: every module is in
-    while True:
-        readable = select.select([channel], [], [], 1.0)[0]
-        _reap()
-        if readable and not _serve_one(channel):
-            return
 
 
-def _serve_one(channel: socket.socket) -> bool:
-    """Fork the kernel of one request and send back its pid and pidfd; False when the driver has gone."""
+def _receive(channel: socket.socket) -> dict[str, Any]:
+    """The next kernel request; EOFError when the driver has closed its end."""
     request = channel.recv(MESSAGE_BYTES)
     if not request:
-        return False
+        raise EOFError
+    return json.loads(request)
+
+
+def _answer(channel: socket.socket, request: dict[str, Any]) -> None:
+    """Fork the kernel of ``request`` and send back its pid and pidfd (or why it could not start)."""
     try:
-        pid = _fork_kernel(json.loads(request), channel)
+        pid = _fork_kernel(request, channel)
         pidfd = os.pidfd_open(pid)
     except OSError as exc:
         channel.send(str(exc).encode())
-        return True
+        return
     socket.send_fds(channel, [str(pid).encode()], [pidfd])
     os.close(pidfd)
-    return True
 
 
 def _fork_kernel(request: dict[str, Any], channel: socket.socket) -> int:
