@@ -40,7 +40,7 @@ def candidate_metadata(rows: int = 400, cand_error: float = 0.15, prod_error: fl
     prod_metrics = classification_metrics(truth, prod) if prod else None
     gate = promotion_gate(cand_metrics, prod_metrics, None, config or load_config(), rows_compared=rows,
                           production_version="v1" if prod else None)
-    block = evidence.collect(frame, truth, object(), cand, prod, {"2026-09-30"} if prod else set())
+    block = evidence.collect(frame, truth, None, cand, prod, {"2026-09-30"} if prod else set())
     evaluation = {"production_version": "v1" if prod else None, "test_rows": rows + 100, "rows_compared": rows,
                   "excluded_overlap": 100, "candidate": cand_metrics, "production": prod_metrics,
                   "validation": None, **block}

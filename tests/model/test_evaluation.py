@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -59,14 +60,23 @@ def candidate(production: dict) -> dict:
 def record_predictions(monkeypatch) -> list[tuple[int, list]]:
     """Record (model id, row keys) of every prediction evaluation.py makes."""
     calls: list[tuple[int, list]] = []
-    real = evaluation._predict
+    for name in ("_predict", "_predict_with_confidence"):  # production's levels; the candidate's with probabilities
+        def spy(model, frame, real=getattr(evaluation, name)):
+            calls.append((id(model), key_tuples(frame)))
+            return real(model, frame)
 
-    def spy(model, frame):
-        calls.append((id(model), key_tuples(frame)))
-        return real(model, frame)
-
-    monkeypatch.setattr(evaluation, "_predict", spy)
+        monkeypatch.setattr(evaluation, name, spy)
     return calls
+
+
+def test_the_candidates_levels_and_confidence_come_from_one_pass_and_match_its_own_predict(candidate: dict):
+    files = resolve_train_paths("v2")
+    model = load_model(files["model_path"], candidate["model_sha256"])
+    rows = pd.read_csv(files["dataset_csv"]).head(200)
+    levels, confidence = evaluation._predict_with_confidence(model, rows)
+    features = rows[list(model.feature_names_in_)]
+    assert levels == [str(level) for level in model.predict(features)]
+    assert np.array_equal(confidence, model.predict_proba(features).max(axis=1))
 
 
 def test_both_models_are_scored_on_the_same_unseen_rows(candidate: dict, monkeypatch):

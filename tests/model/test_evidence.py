@@ -6,23 +6,14 @@ import pandas as pd
 import pytest
 
 from future_skills.model import evidence
-
-
-class Confident:
-    """A stand-in model whose top probability is given per row."""
-
-    def __init__(self, top: list[float]) -> None:
-        self.top = top
-
-    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
-        return np.array([[p, (1 - p) / 2, (1 - p) / 2] for p in self.top])
+from future_skills.schema import FEATURES
 
 
 def frame(rows: int) -> pd.DataFrame:
     return pd.DataFrame({"job_department": ["Finance"] * (rows // 2) + ["Sales"] * (rows - rows // 2),
                          "skill_category": ["Data"] * rows, "future_need_level": ["LOW"] * rows,
                          "snapshot_date": ["2026-06-30"] * (rows - 10) + ["2026-10-31"] * 10,
-                         **{f: [0] * rows for f in evidence.FEATURES if f not in ("job_department", "skill_category")}})
+                         **{f: [0] * rows for f in FEATURES if f not in ("job_department", "skill_category")}})
 
 
 def test_the_weakest_group_is_flagged_with_its_gap():
@@ -38,13 +29,12 @@ def test_the_weakest_group_is_flagged_with_its_gap():
 def test_calibration_bands_compare_confidence_and_share_right():
     data = frame(40)
     predictions = ["LOW"] * 30 + ["HIGH"] * 10
-    model = Confident([0.95] * 20 + [0.55] * 20)
-    result = evidence.calibration(model, data, predictions)
+    result = evidence.calibration(np.array([0.95] * 20 + [0.55] * 20), data, predictions)
     bands = {round(b["low"], 1): b for b in result["bins"]}
     assert bands[0.9]["rows"] == 20 and bands[0.9]["accuracy"] == 1.0
     assert bands[0.5]["rows"] == 20 and bands[0.5]["accuracy"] == 0.5
     assert result["gap"] == pytest.approx(0.75 - 0.75)
-    assert evidence.calibration(object(), data, predictions) is None
+    assert evidence.calibration(None, data, predictions) is None  # a model without probabilities
 
 
 def test_recent_rows_are_after_the_last_production_training_date():

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from future_skills.model.statistics import accuracy_with_interval, paired_comparison
-from future_skills.schema import FEATURES, LABEL
+from future_skills.schema import LABEL
 
 GROUP_COLUMNS = ("job_department", "skill_category")
 MIN_GROUP_ROWS = 20
@@ -35,11 +35,14 @@ def group_accuracy(frame: pd.DataFrame, predictions: list[str], column: str) -> 
             "min_rows": MIN_GROUP_ROWS}
 
 
-def calibration(model: Any, frame: pd.DataFrame, predictions: list[str]) -> dict[str, Any] | None:
-    """Per confidence band: rows, mean confidence, share right; and the overall gap (confidence − accuracy)."""
-    if not hasattr(model, "predict_proba") or not len(frame):
+def calibration(confidence: Any, frame: pd.DataFrame, predictions: list[str]) -> dict[str, Any] | None:
+    """Per confidence band: rows, mean confidence, share right; and the overall gap (confidence − accuracy).
+
+    ``confidence`` is the model's probability of each predicted level (None: the model gives none).
+    """
+    if confidence is None or not len(frame):
         return None
-    confidence = np.asarray(model.predict_proba(frame[list(FEATURES)])).max(axis=1)
+    confidence = np.asarray(confidence, dtype=float)
     right = np.asarray([p == t for p, t in zip(predictions, frame[LABEL].astype(str))], dtype=float)
     bins = []
     for low, high in zip(CALIBRATION_BINS[:-1], CALIBRATION_BINS[1:]):
@@ -59,9 +62,9 @@ def recent_rows(frame: pd.DataFrame, production_train_dates: set[str]) -> pd.Ser
     return frame["snapshot_date"].astype(str) > last
 
 
-def collect(frame: pd.DataFrame, truth: list[str], candidate_model: Any, cand_pred: list[str],
+def collect(frame: pd.DataFrame, truth: list[str], cand_confidence: Any, cand_pred: list[str],
             prod_pred: list[str] | None, production_train_dates: set[str]) -> dict[str, Any]:
-    """All the evidence above, as plain JSON-ready data."""
+    """All the evidence above, as plain JSON-ready data (``cand_confidence``: see :func:`calibration`)."""
     recent = recent_rows(frame, production_train_dates).to_numpy()
     recent_block = None
     if prod_pred is not None and recent.any():
@@ -73,5 +76,5 @@ def collect(frame: pd.DataFrame, truth: list[str], candidate_model: Any, cand_pr
         "paired": paired_comparison(truth, cand_pred, prod_pred),
         "recent": recent_block,
         "groups": {column: group_accuracy(frame, cand_pred, column) for column in GROUP_COLUMNS},
-        "calibration": calibration(candidate_model, frame, cand_pred),
+        "calibration": calibration(cand_confidence, frame, cand_pred),
     }
