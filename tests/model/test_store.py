@@ -33,6 +33,14 @@ def test_round_trip_gives_the_same_predictions(tmp_path: Path, fitted):
     assert load_model(path, None) is not None  # no hash to check: still loads
 
 
+def test_a_model_written_by_joblib_dump_as_earlier_versions_did_still_loads(tmp_path: Path, fitted):
+    pipeline, frame = fitted
+    path = tmp_path / "earlier.pkl"
+    joblib.dump(pipeline, path)
+    loaded = load_model(path, file_sha256(path))
+    assert list(loaded.predict(frame[list(FEATURES)])) == list(pipeline.predict(frame[list(FEATURES)]))
+
+
 def test_tampered_file_is_refused_before_unpickling(tmp_path: Path, fitted, monkeypatch):
     path = tmp_path / "model.pkl"
     sha = save_model(fitted[0], path)
