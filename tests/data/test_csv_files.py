@@ -171,3 +171,6 @@ def test_rows_validated_up_front_are_taken_only_from_that_very_file(project_root
     assert dataset.read_validated(handed_on, source) is None
     dataset.export_snapshot("v3", dataset_csv=str(source), validated=str(handed_on))
     assert len(parsed) == 2
+
+    dataset.discard_validated(handed_on)  # the run removes the rows and their record once 01_export succeeded
+    assert not handed_on.exists() and not list(project_root.glob("given.validated.*"))

@@ -187,6 +187,12 @@ def read_validated(path: Path | str | None, source_csv: Path | str
     return frame, [CheckResult(**check) for check in record["checks"]], record["details"]
 
 
+def discard_validated(path: Path | str) -> None:
+    """Remove handed-on rows and their record (:func:`write_validated`), once the snapshot holds them."""
+    for handed_on in (Path(path), _validated_record(path)):
+        handed_on.unlink(missing_ok=True)
+
+
 def export_snapshot(version: str, db_url: str | None = None, dataset_csv: str | None = None,
                     skip_export: bool = False, output_csv: str | None = None,
                     validated: str | None = None) -> dict[str, Any]:

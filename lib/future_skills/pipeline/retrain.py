@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from future_skills.atomic import crash_point
 from future_skills.data.database import db_url_for_notebook, masked_url
-from future_skills.data.dataset import read_dataset_csv, read_failures, write_validated
+from future_skills.data.dataset import discard_validated, read_dataset_csv, read_failures, write_validated
 from future_skills.data.demo import ensure_demo_database
 from future_skills.environment import environment_info, git_commit, installed_packages, login_name
 from future_skills.exceptions import (
@@ -150,9 +150,7 @@ class _Run:
         once 02_train did, say its model."""
         if notebook == "01_export.ipynb":
             threading.Thread(target=import_in_background, args=(INDEX_CHARTS,), daemon=True).start()
-            rows = self.paths.validated_csv_rows(self.version)  # in the snapshot now: no second copy
-            for handed_on in (rows, rows.with_suffix(".json")):
-                handed_on.unlink(missing_ok=True)
+            discard_validated(self.paths.validated_csv_rows(self.version))  # in the snapshot now: no second copy
         elif notebook == "02_train.ipynb":
             self.echo_family()
 
