@@ -58,3 +58,43 @@ def test_hgb_importances_need_rows():
 def test_training_threads_never_exceed_the_cpus():
     with families.model_threads() as threads:
         assert 1 <= threads <= (__import__("os").cpu_count() or 1)
+
+
+def _fake_task(proc, pid: int, tid: int, state: str, nice: int, command: str = "python") -> None:
+    """A /proc/<pid>/task/<tid>/stat line: state is field 3, nice field 19 (16 after the state)."""
+    task = proc / str(pid) / "task" / str(tid)
+    task.mkdir(parents=True)
+    after_state = ["0"] * 15 + [str(nice)] + ["0"] * 30
+    (task / "stat").write_text(f"{tid} ({command}) {state} " + " ".join(after_state))
+
+
+def test_free_cores_counts_what_runs_now_at_our_priority_not_the_load_average(tmp_path, monkeypatch):
+    import os
+
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    _fake_task(tmp_path, 101, 101, "R", ours, "train (fit) x")  # a command with spaces and parentheses
+    _fake_task(tmp_path, 101, 102, "R", ours)                    # its second thread
+    _fake_task(tmp_path, 202, 202, "R", ours + 5)                # niced: it yields to the fit
+    _fake_task(tmp_path, 303, 303, "S", ours)                    # asleep
+    _fake_task(tmp_path, os.getpid(), os.getpid(), "R", ours)    # this process itself
+    (tmp_path / "self").mkdir()                                  # not a pid
+    assert families.runnable_elsewhere(tmp_path) == 2
+
+    monkeypatch.setattr(families, "PROC", tmp_path)
+    monkeypatch.setattr(families.os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # a run that just ended
+    cpus = len(os.sched_getaffinity(0))
+    assert families.free_cores() == max(1, cpus - 2)
+    for tid in (101, 102):
+        (tmp_path / "101" / "task" / str(tid) / "stat").unlink()
+    assert families.free_cores() == cpus  # an idle machine: every core, whatever the load average says
+
+
+def test_free_cores_falls_back_on_the_load_average_without_proc(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(families, "PROC", tmp_path / "missing")
+    monkeypatch.setattr(families.os, "getloadavg", lambda: (1.0 + 64.0, 0.0, 0.0))
+    assert families.runnable_elsewhere() is None
+    assert families.free_cores() == 1
+    monkeypatch.setattr(families.os, "getloadavg", lambda: (1.0, 0.0, 0.0))  # only this process
+    assert families.free_cores() == len(os.sched_getaffinity(0))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
@@ -40,6 +41,8 @@ RF_BOUNDS: dict[str, Any] = {"max_rows_per_tree": 100_000, "rows_per_min_leaf_ro
 HGB_PARAMETERS: dict[str, Any] = {"max_iter": 200, "learning_rate": 0.2, "max_leaf_nodes": 31,
                                   "early_stopping": True, "validation_fraction": 0.1, "n_iter_no_change": 10}
 PERMUTATION_ROWS = 5_000
+PROC = Path("/proc")
+STAT_NICE = 16  # the nice value's place in /proc/<pid>/stat after the command (field 19 of the whole line)
 
 
 @dataclass(frozen=True)
@@ -52,17 +55,48 @@ class FamilyChoice:
 
 
 def free_cores() -> int:
-    """Cores not already busy (load average beyond this process), at least 1.
+    """Cores not taken by other tasks running now at this process's priority or above, at least 1.
 
     Gradient boosting's OpenMP threads spin while they wait: on a shared machine whose cores are
     busy, two threads fitted 100k rows 8x slower than one (BENCHMARKS.md), so it uses the idle ones.
+    What runs at a lower priority (the pipeline's report notebooks, niced) yields to the fit and is
+    not counted. The count is taken now, from ``/proc``: the 1-minute load average, used before,
+    still held the run that had just ended and gave a fit on an idle machine one thread of two.
+    Elsewhere than Linux, the load average beyond this process stands in.
     """
-    cpus = os.cpu_count() or 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    busy = runnable_elsewhere()
+    if busy is None:
+        try:
+            busy = int(max(0.0, os.getloadavg()[0] - 1.0) + 0.5)
+        except OSError:
+            busy = 0
+    return max(1, min(cpus, cpus - busy))
+
+
+def runnable_elsewhere(proc: Path | None = None) -> int | None:
+    """Threads of other processes running or waiting for a core now at this process's priority or above
+    (``R`` in ``/proc/<pid>/task/<tid>/stat``, nice not above ours); None without a readable ``/proc``."""
+    proc = proc or PROC
     try:
-        busy = max(0.0, os.getloadavg()[0] - 1.0)
+        pids = [entry for entry in os.listdir(proc) if entry.isdigit() and int(entry) != os.getpid()]
     except OSError:
-        busy = 0.0
-    return max(1, min(cpus, int(cpus - busy + 0.5)))
+        return None
+    ours, count = os.getpriority(os.PRIO_PROCESS, 0), 0
+    for pid in pids:
+        try:
+            tasks = os.listdir(proc / pid / "task")
+        except OSError:
+            continue  # ended meanwhile
+        for task in tasks:
+            try:
+                stat = (proc / pid / "task" / task / "stat").read_bytes()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(b")") + 2:].split()  # after "pid (command) ": the command may hold spaces
+            if fields[0] == b"R" and int(fields[STAT_NICE]) <= ours:
+                count += 1
+    return count
 
 
 @contextmanager
