@@ -78,14 +78,17 @@ def test_free_cores_counts_what_runs_now_at_our_priority_not_the_load_average(tm
     _fake_task(tmp_path, 303, 303, "S", ours)                    # asleep
     _fake_task(tmp_path, os.getpid(), os.getpid(), "R", ours)    # this process itself
     (tmp_path / "self").mkdir()                                  # not a pid
-    assert families.runnable_elsewhere(tmp_path) == 2
+    # machine-wide: the four runnable threads above and one in another container, invisible in /proc
+    (tmp_path / "stat").write_text("cpu  1 2 3 4\nprocs_running 5\nprocs_blocked 0\n")
+    assert families.runnable_elsewhere(tmp_path) == 3
 
     monkeypatch.setattr(families, "PROC", tmp_path)
     monkeypatch.setattr(families.os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # a run that just ended
     cpus = len(os.sched_getaffinity(0))
-    assert families.free_cores() == max(1, cpus - 2)
+    assert families.free_cores() == max(1, cpus - 3)
     for tid in (101, 102):
         (tmp_path / "101" / "task" / str(tid) / "stat").unlink()
+    (tmp_path / "stat").write_text("procs_running 2\n")  # only this process and the niced one run now
     assert families.free_cores() == cpus  # an idle machine: every core, whatever the load average says
 
 

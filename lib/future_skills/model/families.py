@@ -60,9 +60,9 @@ def free_cores() -> int:
     Gradient boosting's OpenMP threads spin while they wait: on a shared machine whose cores are
     busy, two threads fitted 100k rows 8x slower than one (BENCHMARKS.md), so it uses the idle ones.
     What runs at a lower priority (the pipeline's report notebooks, niced) yields to the fit and is
-    not counted. The count is taken now, from ``/proc``: the 1-minute load average, used before,
-    still held the run that had just ended and gave a fit on an idle machine one thread of two.
-    Elsewhere than Linux, the load average beyond this process stands in.
+    not counted. The count is taken now (:func:`runnable_elsewhere`): the 1-minute load average,
+    used before, still held the run that had just ended and gave a fit on an idle machine one
+    thread of two. Elsewhere than Linux, the load average beyond this process stands in.
     """
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     busy = runnable_elsewhere()
@@ -75,28 +75,43 @@ def free_cores() -> int:
 
 
 def runnable_elsewhere(proc: Path | None = None) -> int | None:
-    """Threads of other processes running or waiting for a core now at this process's priority or above
-    (``R`` in ``/proc/<pid>/task/<tid>/stat``, nice not above ours); None without a readable ``/proc``."""
+    """Threads of other processes running or waiting for a core now at this process's priority or above;
+    None without a readable ``/proc``.
+
+    The machine-wide count (``procs_running`` in ``/proc/stat``, which also sees other containers)
+    less this process's own threads and those at a lower priority (nice above ours in
+    ``/proc/<pid>/task/<tid>/stat``), which yield to ours.
+    """
     proc = proc or PROC
     try:
-        pids = [entry for entry in os.listdir(proc) if entry.isdigit() and int(entry) != os.getpid()]
-    except OSError:
+        running = next(int(line.split()[1]) for line in (proc / "stat").read_text().splitlines()
+                       if line.startswith("procs_running "))
+        pids = [entry for entry in os.listdir(proc) if entry.isdigit()]
+    except (OSError, StopIteration, ValueError):
         return None
-    ours, count = os.getpriority(os.PRIO_PROCESS, 0), 0
+    ours, me, yielding = os.getpriority(os.PRIO_PROCESS, 0), str(os.getpid()), 0
     for pid in pids:
+        for nice in _runnable_nices(proc / pid / "task"):
+            yielding += pid == me or nice > ours
+    return max(0, running - yielding)
+
+
+def _runnable_nices(tasks: Path) -> list[int]:
+    """The nice values of a process's threads that are running or waiting for a core (state ``R``)."""
+    nices = []
+    try:
+        names = os.listdir(tasks)
+    except OSError:
+        return nices  # the process ended meanwhile
+    for name in names:
         try:
-            tasks = os.listdir(proc / pid / "task")
+            stat = (tasks / name / "stat").read_bytes()
         except OSError:
-            continue  # ended meanwhile
-        for task in tasks:
-            try:
-                stat = (proc / pid / "task" / task / "stat").read_bytes()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(b")") + 2:].split()  # after "pid (command) ": the command may hold spaces
-            if fields[0] == b"R" and int(fields[STAT_NICE]) <= ours:
-                count += 1
-    return count
+            continue
+        fields = stat[stat.rindex(b")") + 2:].split()  # after "pid (command) ": the command may hold spaces
+        if fields[0] == b"R":
+            nices.append(int(fields[STAT_NICE]))
+    return nices
 
 
 @contextmanager
