@@ -101,3 +101,24 @@ def test_free_cores_falls_back_on_the_load_average_without_proc(tmp_path, monkey
     assert families.free_cores() == 1
     monkeypatch.setattr(families.os, "getloadavg", lambda: (1.0, 0.0, 0.0))  # only this process
     assert families.free_cores() == len(os.sched_getaffinity(0))
+
+
+def test_an_idle_machine_is_seen_without_scanning_every_process(tmp_path):
+    (tmp_path / "stat").write_text("procs_running 1\n")  # the thread reading it
+    _fake_task(tmp_path, 101, 101, "R", 0)
+    (tmp_path / "101" / "task" / "101" / "stat").write_text("unreadable")  # a scan would fail on it
+    assert families.runnable_elsewhere(tmp_path) == 0
+
+
+def test_model_threads_counts_the_cores_at_most_once_a_second(monkeypatch):
+    counts = []
+    monkeypatch.setattr(families, "_LAST_COUNT", {"at": float("-inf"), "cores": 1})
+    monkeypatch.setattr(families, "free_cores", lambda: counts.append(1) or 1)
+    for _ in range(3):
+        with families.model_threads() as threads:
+            assert threads == 1
+    assert len(counts) == 1  # batches scored back to back share one count
+    monkeypatch.setattr(families, "_LAST_COUNT", {"at": families.time.monotonic() - 2.0, "cores": 1})
+    with families.model_threads():
+        pass
+    assert len(counts) == 2  # a second later it counts again

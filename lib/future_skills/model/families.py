@@ -13,6 +13,7 @@ from :data:`AUTO_HGB_MIN_ROWS` rows. The numbers behind these choices are in BEN
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ HGB_PARAMETERS: dict[str, Any] = {"max_iter": 200, "learning_rate": 0.2, "max_le
 PERMUTATION_ROWS = 5_000
 PROC = Path("/proc")
 STAT_NICE = 16  # the nice value's place in /proc/<pid>/stat after the command (field 19 of the whole line)
+COUNT_CORES_EVERY_SECONDS = 1.0
+_LAST_COUNT: dict[str, float] = {"at": float("-inf"), "cores": 1}  # model_threads' last count of free cores
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ def runnable_elsewhere(proc: Path | None = None) -> int | None:
         pids = [entry for entry in os.listdir(proc) if entry.isdigit()]
     except (OSError, StopIteration, ValueError):
         return None
+    if running <= 1:
+        return 0  # only the thread reading this: an idle machine needs no scan
     ours, me, yielding = os.getpriority(os.PRIO_PROCESS, 0), str(os.getpid()), 0
     for pid in pids:
         for nice in _runnable_nices(proc / pid / "task"):
@@ -116,8 +121,15 @@ def _runnable_nices(tasks: Path) -> list[int]:
 
 @contextmanager
 def model_threads() -> Iterator[int]:
-    """OpenMP threads limited to :func:`free_cores` while a model fits or scores many rows."""
-    threads = free_cores()
+    """OpenMP threads limited to :func:`free_cores` while a model fits or scores many rows.
+
+    The cores are counted again at most every :data:`COUNT_CORES_EVERY_SECONDS`: a busy server scoring
+    batch after batch would otherwise scan ``/proc`` (milliseconds with a thousand threads) every time.
+    """
+    now = time.monotonic()
+    if now - _LAST_COUNT["at"] > COUNT_CORES_EVERY_SECONDS:
+        _LAST_COUNT.update(at=now, cores=free_cores())
+    threads = int(_LAST_COUNT["cores"])
     with threadpool_limits(limits=threads, user_api="openmp"):
         yield threads
 
