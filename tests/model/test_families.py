@@ -60,56 +60,6 @@ def test_training_threads_never_exceed_the_cpus():
         assert 1 <= threads <= (__import__("os").cpu_count() or 1)
 
 
-def _fake_task(proc, pid: int, tid: int, state: str, nice: int, command: str = "python") -> None:
-    """A /proc/<pid>/task/<tid>/stat line: state is field 3, nice field 19 (16 after the state)."""
-    task = proc / str(pid) / "task" / str(tid)
-    task.mkdir(parents=True)
-    after_state = ["0"] * 15 + [str(nice)] + ["0"] * 30
-    (task / "stat").write_text(f"{tid} ({command}) {state} " + " ".join(after_state))
-
-
-def test_free_cores_counts_what_runs_now_at_our_priority_not_the_load_average(tmp_path, monkeypatch):
-    import os
-
-    ours = os.getpriority(os.PRIO_PROCESS, 0)
-    _fake_task(tmp_path, 101, 101, "R", ours, "train (fit) x")  # a command with spaces and parentheses
-    _fake_task(tmp_path, 101, 102, "R", ours)                    # its second thread
-    _fake_task(tmp_path, 202, 202, "R", ours + 5)                # niced: it yields to the fit
-    _fake_task(tmp_path, 303, 303, "S", ours)                    # asleep
-    _fake_task(tmp_path, os.getpid(), os.getpid(), "R", ours)    # this process itself
-    (tmp_path / "self").mkdir()                                  # not a pid
-    # machine-wide: the four runnable threads above and one in another container, invisible in /proc
-    (tmp_path / "stat").write_text("cpu  1 2 3 4\nprocs_running 5\nprocs_blocked 0\n")
-    assert families.runnable_elsewhere(tmp_path) == 3
-
-    monkeypatch.setattr(families, "PROC", tmp_path)
-    monkeypatch.setattr(families.os, "getloadavg", lambda: (9.0, 9.0, 9.0))  # a run that just ended
-    cpus = len(os.sched_getaffinity(0))
-    assert families.free_cores() == max(1, cpus - 3)
-    for tid in (101, 102):
-        (tmp_path / "101" / "task" / str(tid) / "stat").unlink()
-    (tmp_path / "stat").write_text("procs_running 2\n")  # only this process and the niced one run now
-    assert families.free_cores() == cpus  # an idle machine: every core, whatever the load average says
-
-
-def test_free_cores_falls_back_on_the_load_average_without_proc(tmp_path, monkeypatch):
-    import os
-
-    monkeypatch.setattr(families, "PROC", tmp_path / "missing")
-    monkeypatch.setattr(families.os, "getloadavg", lambda: (1.0 + 64.0, 0.0, 0.0))
-    assert families.runnable_elsewhere() is None
-    assert families.free_cores() == 1
-    monkeypatch.setattr(families.os, "getloadavg", lambda: (1.0, 0.0, 0.0))  # only this process
-    assert families.free_cores() == len(os.sched_getaffinity(0))
-
-
-def test_an_idle_machine_is_seen_without_scanning_every_process(tmp_path):
-    (tmp_path / "stat").write_text("procs_running 1\n")  # the thread reading it
-    _fake_task(tmp_path, 101, 101, "R", 0)
-    (tmp_path / "101" / "task" / "101" / "stat").write_text("unreadable")  # a scan would fail on it
-    assert families.runnable_elsewhere(tmp_path) == 0
-
-
 def test_model_threads_counts_the_cores_at_most_once_a_second(monkeypatch):
     counts = []
     monkeypatch.setattr(families, "_LAST_COUNT", {"at": float("-inf"), "cores": 1})

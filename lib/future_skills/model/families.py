@@ -12,11 +12,9 @@ from :data:`AUTO_HGB_MIN_ROWS` rows. The numbers behind these choices are in BEN
 """
 from __future__ import annotations
 
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
@@ -29,6 +27,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, TargetEncoder
 from threadpoolctl import threadpool_limits
 
+from future_skills.cores import free_cores
 from future_skills.exceptions import FutureSkillsError
 from future_skills.model.choices import AUTO_HGB_MIN_ROWS, check_family
 from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES
@@ -42,8 +41,6 @@ RF_BOUNDS: dict[str, Any] = {"max_rows_per_tree": 100_000, "rows_per_min_leaf_ro
 HGB_PARAMETERS: dict[str, Any] = {"max_iter": 200, "learning_rate": 0.2, "max_leaf_nodes": 31,
                                   "early_stopping": True, "validation_fraction": 0.1, "n_iter_no_change": 10}
 PERMUTATION_ROWS = 5_000
-PROC = Path("/proc")
-STAT_NICE = 16  # the nice value's place in /proc/<pid>/stat after the command (field 19 of the whole line)
 COUNT_CORES_EVERY_SECONDS = 1.0
 _LAST_COUNT: dict[str, float] = {"at": float("-inf"), "cores": 1}  # model_threads' last count of free cores
 
@@ -55,68 +52,6 @@ class FamilyChoice:
     family: str
     requested: str
     reason: str
-
-
-def free_cores() -> int:
-    """Cores not taken by other tasks running now at this process's priority or above, at least 1.
-
-    Gradient boosting's OpenMP threads spin while they wait: on a shared machine whose cores are
-    busy, two threads fitted 100k rows 8x slower than one (BENCHMARKS.md), so it uses the idle ones.
-    What runs at a lower priority (the pipeline's report notebooks, niced) yields to the fit and is
-    not counted. The count is taken now (:func:`runnable_elsewhere`): the 1-minute load average,
-    used before, still held the run that had just ended and gave a fit on an idle machine one
-    thread of two. Elsewhere than Linux, the load average beyond this process stands in.
-    """
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    busy = runnable_elsewhere()
-    if busy is None:
-        try:
-            busy = int(max(0.0, os.getloadavg()[0] - 1.0) + 0.5)
-        except OSError:
-            busy = 0
-    return max(1, min(cpus, cpus - busy))
-
-
-def runnable_elsewhere(proc: Path | None = None) -> int | None:
-    """Threads of other processes running or waiting for a core now at this process's priority or above;
-    None without a readable ``/proc``.
-
-    The machine-wide count (``procs_running`` in ``/proc/stat``, which also sees other containers)
-    less this process's own threads and those at a lower priority (nice above ours in
-    ``/proc/<pid>/task/<tid>/stat``), which yield to ours.
-    """
-    proc = proc or PROC
-    try:
-        running = next(int(line.split()[1]) for line in (proc / "stat").read_text().splitlines()
-                       if line.startswith("procs_running "))
-        pids = [entry for entry in os.listdir(proc) if entry.isdigit()]
-    except (OSError, StopIteration, ValueError):
-        return None
-    if running <= 1:
-        return 0  # only the thread reading this: an idle machine needs no scan
-    ours, me, yielding = os.getpriority(os.PRIO_PROCESS, 0), str(os.getpid()), 0
-    for pid in pids:
-        for nice in _runnable_nices(proc / pid / "task"):
-            yielding += pid == me or nice > ours
-    return max(0, running - yielding)
-
-
-def _runnable_nices(tasks: Path) -> list[int]:
-    """The nice values of a process's threads that are running or waiting for a core (state ``R``)."""
-    nices = []
-    try:
-        names = os.listdir(tasks)
-    except OSError:
-        return nices  # the process ended meanwhile
-    for name in names:
-        try:
-            stat = (tasks / name / "stat").read_bytes()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(b")") + 2:].split()  # after "pid (command) ": the command may hold spaces
-        if fields[0] == b"R":
-            nices.append(int(fields[STAT_NICE]))
-    return nices
 
 
 @contextmanager
