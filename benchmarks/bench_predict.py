@@ -4,7 +4,8 @@ Trains a model of each family (``rf``: the demo's 200-tree forest; ``hgb``) on t
 in a temporary FUTURE_SKILLS_HOME, puts it in production, and times the real path a user
 calls: registry lookup, sha256-verified cached model, scoring, one JSON line per prediction
 appended to the log. The single pair is a dict with names, as an HR application sends it;
-the large batch is a DataFrame. ``predict_proba_s`` is the fitted model's own scoring of the
+the large batch is a DataFrame, and so are the mid-size ones (10, 100 and 1,000 pairs, median of
+20 calls). ``predict_proba_s`` is the fitted model's own scoring of the
 encoded batch alone (the floor of the batch call). Writes benchmarks/results/predict.json.
 
     .venv/bin/python benchmarks/bench_predict.py [--calls 300] [--batch 100000] [--families rf,hgb]
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import REPO, print_table, write_results  # noqa: E402
 
 sys.path.insert(0, str(REPO / "lib"))
+FRAME_SIZES = (10, 100, 1000)  # DataFrames between one pair and the large batch
 
 
 def put_in_production(version: str, family: str, n_estimators: int):
@@ -54,6 +56,22 @@ def one_pair_ms(record: dict, calls: int) -> float:
     for _ in range(calls):
         started = time.perf_counter()
         predict(record, log=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def frame_median_ms(dataset, size: int, calls: int = 20) -> float:
+    """Median of ``calls`` calls on a DataFrame of ``size`` pairs (a role's skills, a department)."""
+    from future_skills import predict
+    from future_skills.schema import FEATURES, ID_COLUMNS
+
+    frame = dataset.sample(n=size, replace=size > len(dataset), random_state=1)[[*ID_COLUMNS, *FEATURES]]
+    frame = frame.reset_index(drop=True)
+    predict(frame, log=True)
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        predict(frame, log=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
 
@@ -98,9 +116,10 @@ def measure(family: str, args: argparse.Namespace, version: str) -> dict:
               for key, value in dataset.iloc[7][[*ID_COLUMNS, *FEATURES]].items()}
     batch = dataset.sample(n=args.batch, replace=args.batch > len(dataset), random_state=0)[[*ID_COLUMNS, *FEATURES]]
     ms = one_pair_ms(record, args.calls)
+    frames = {f"frame_{size}_ms": round(frame_median_ms(dataset, size), 2) for size in FRAME_SIZES}
     seconds = batch_seconds(batch.reset_index(drop=True))
     model_seconds = model_only_seconds(batch.reset_index(drop=True))
-    return {"family": family, "pair_median_ms": round(ms, 3), "batch_pairs": args.batch,
+    return {"family": family, "pair_median_ms": round(ms, 3), **frames, "batch_pairs": args.batch,
             "batch_s": round(seconds, 3), "pairs_per_s": round(args.batch / seconds),
             "predict_proba_s": round(model_seconds, 3), "predict_proba_pairs_per_s": round(args.batch / model_seconds)}
 

@@ -48,6 +48,25 @@ def test_hot_path_equals_the_general_path_and_logs_the_same_lines(monkeypatch):
     assert len(fast_lines) == 7
 
 
+def test_a_small_frame_takes_the_hot_path_and_answers_as_the_general_one(monkeypatch):
+    install_model("v1")
+    given = pd.DataFrame(records(12), index=range(100, 112))  # the general path also answers 0..n-1
+    given["comment"] = "an extra column, ignored"
+    calls = []
+    real = serving.prepare_pairs
+    monkeypatch.setattr(serving, "prepare_pairs", lambda *a, **k: calls.append(1) or real(*a, **k))
+    fast = serving.predict(given, log=True, timestamp="2026-01-05T10:00:00")
+    assert calls == []  # not through the general path
+    log = load_settings().monitoring_log
+    fast_lines = log.read_text().splitlines()
+    log.unlink()
+    monkeypatch.setattr(hot_path, "FAST_MAX_ROWS", 0)  # force the general path
+    general = serving.predict(given, log=True, timestamp="2026-01-05T10:00:00")
+    assert calls == [1]
+    pd.testing.assert_frame_equal(fast, general)  # values, dtypes and index
+    assert fast_lines == log.read_text().splitlines()
+
+
 def test_hot_path_is_taken_for_complete_records_only(monkeypatch):
     install_model("v1")
     calls = []
@@ -59,8 +78,10 @@ def test_hot_path_is_taken_for_complete_records_only(monkeypatch):
     assert hot_path.plain_records(incomplete) is None
     assert hot_path.plain_records([{**records(1)[0], "trend_score": float("nan")}]) is None
     assert hot_path.plain_records([{**records(1)[0], "skill_id": True}]) is None
-    assert hot_path.plain_records(pd.DataFrame(records(2))) is None
+    assert hot_path.plain_records(pd.DataFrame(records(2))) == records(2)  # a small frame, read as records
+    assert hot_path.plain_records(pd.DataFrame(records(2)).assign(skill_id=[1.0, 2.5])) is None  # not whole IDs
     assert hot_path.plain_records(records(hot_path.FAST_MAX_ROWS + 1)) is None
+    assert hot_path.plain_records(pd.DataFrame(records(hot_path.FAST_MAX_ROWS + 1))) is None
 
 
 def test_no_model_means_general_path_with_rules():

@@ -18,9 +18,10 @@ from future_skills.schema import FEATURES, LEVELS, PROBABILITY_COLUMNS
 
 ML_ENGINE = "ML (RandomForest)"
 LEVEL_WEIGHTS: dict[str, float] = {"LOW": 0.0, "MEDIUM": 0.5, "HIGH": 1.0}
-# Below this many rows a forest scores faster on one thread: starting the threads costs more than
-# the trees' work (benchmarks/bench_predict.py; 200 trees, 1 row: ~70 ms on all cores, ~25 ms on one).
-PARALLEL_MIN_ROWS = 1_000
+# Below this many rows a forest scores faster on one thread: handing its 200 trees to threads costs more
+# than their work (the demo forest's predict_proba, one thread / two: 1 row 13 / 47 ms, 1,000 rows 44 / 68 ms,
+# 2,000 rows 67 / 67 ms, 5,000 rows 137 / 98 ms; BENCHMARKS.md).
+PARALLEL_MIN_ROWS = 2_000
 
 
 def ml_model_version(version: str) -> str:

@@ -23,12 +23,13 @@ every logged line says engine ``"rules"``; the next call after ``resume`` uses t
 """
 from __future__ import annotations
 
+import functools
 import os
 import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -348,9 +349,9 @@ def _log(frame: pd.DataFrame, result: pd.DataFrame, stamps: list[str]) -> None:
     monitoring.append_formatted(lambda: monitoring.format_columns(columns), len(result), enabled=True)
 
 
-def _score(frame: pd.DataFrame) -> pd.DataFrame:
+def _score(frame: pd.DataFrame, active: Callable[[], tuple[Any | None, ModelChoice]] = active_model) -> pd.DataFrame:
     """ML scores when a model is usable, else the rules (warning once with the reason)."""
-    model, choice = active_model()
+    model, choice = active()
     if model is not None:
         try:
             scored = ml_predict(model, frame, hot_path.compiled_model(model))
@@ -375,7 +376,8 @@ def predict(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, An
     saying how many). A few complete, valid records take the hot path
     (:mod:`future_skills.serving.hot_path`); everything else the general one below.
     """
-    fast = hot_path.predict_records(frame_or_records, log, timestamp, on_invalid)
+    active = functools.cache(active_model)  # one model lookup (and load attempt) per call, whichever path answers
+    fast = hot_path.predict_records(frame_or_records, log, timestamp, on_invalid, active)
     if fast is not None:
         return fast
     frame, invalid = prepare_pairs(frame_or_records, on_invalid)
@@ -385,7 +387,7 @@ def predict(frame_or_records: pd.DataFrame | list[dict[str, Any]] | dict[str, An
     except (ValueError, TypeError) as exc:
         raise FutureSkillsError(f"Invalid timestamp {timestamp!r} ({exc}); give ISO date-times.") from exc
     valid = frame.loc[~invalid]
-    parts = [_score(valid)] if len(valid) or not len(frame) else []
+    parts = [_score(valid, active)] if len(valid) or not len(frame) else []
     if invalid.any():
         parts.append(rules_predict(frame.loc[invalid], missing_as_zero=True))
     scored = pd.concat(parts).sort_index() if len(parts) > 1 else parts[0]
