@@ -45,10 +45,13 @@ def score_and_log(batch: pd.DataFrame) -> tuple[pd.DataFrame, bytes]:
     return result, log.read_bytes()
 
 
+@pytest.mark.parametrize("rows", [150, 300, PARALLEL_MIN_ROWS + 500])
 @pytest.mark.parametrize("family", ["rf", "hgb"])
-def test_fast_batch_path_equals_the_slow_reference(family, monkeypatch):
+def test_fast_batch_path_equals_the_slow_reference(family, rows, monkeypatch):
+    """On threads (many rows) and below: hgb's node tables (150 rows) or its own scoring (300), the forest tree by
+    tree (150 and 300 rows)."""
     install_model("v1", family=family)
-    batch = big_batch(PARALLEL_MIN_ROWS + 500)
+    batch = big_batch(rows)
     fast, fast_log = score_and_log(batch)
     assert hot_path.COMPILED_CACHE and all(c is not None for c in hot_path.COMPILED_CACHE.values())
 

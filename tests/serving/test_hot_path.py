@@ -6,8 +6,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from joblib import parallel_config
 
-from future_skills.model.compiled import compile_pipeline
+from future_skills.model.compiled import FOREST_WALK_MAX_ROWS, compile_pipeline
 from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, ID_COLUMNS, NUMERIC_FEATURES
 from future_skills.serving import hot_path
 from future_skills.serving import predict as serving
@@ -101,8 +102,15 @@ def test_compiled_pipeline_reproduces_predict_proba(family):
     assert compiled is not None
     sample = pd.concat([frame.head(40), frame.head(3).assign(skill_name="unknown skill")])
     names = sample[list(CATEGORICAL_FEATURES)].to_numpy().tolist()
+    expected = pipeline.predict_proba(sample[list(FEATURES)])
     got = compiled.predict_proba(names, sample[list(NUMERIC_FEATURES)].to_numpy(float))
-    assert np.abs(got - pipeline.predict_proba(sample[list(FEATURES)])).max() < 1e-9
+    assert np.abs(got - expected).max() < 1e-9
+    X = compiled.encode(names, sample[list(NUMERIC_FEATURES)].to_numpy(float))
+    for rows in (1, FOREST_WALK_MAX_ROWS, FOREST_WALK_MAX_ROWS + 1, len(X)):  # each evaluator proba_encoded picks
+        assert np.abs(compiled.proba_encoded(X[:rows]) - expected[:rows]).max() < 1e-9
+    if family == "rf":  # the trees one by one: scikit-learn's own sums, in its order, bit for bit
+        with parallel_config(n_jobs=1):
+            np.testing.assert_array_equal(compiled.tree_by_tree_proba(X), pipeline.predict_proba(sample[list(FEATURES)]))
 
 
 def test_a_pipeline_the_compiler_cannot_reproduce_is_not_compiled():

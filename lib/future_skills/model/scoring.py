@@ -60,8 +60,10 @@ def ml_predict(model: Any, frame: pd.DataFrame, compiled: Any = None) -> pd.Data
 
     With ``compiled`` (the model's :class:`~future_skills.model.compiled.CompiledPipeline`), the
     names are encoded by its vectorised :meth:`encode_frame` (identical output, checked when it was
-    compiled) and the fitted estimator scores that matrix: the ColumnTransformer's DataFrame
-    handling cost more than gradient boosting's own scoring on 100k rows (BENCHMARKS.md).
+    compiled) and the fitted estimator scores that matrix on threads (the ColumnTransformer's
+    DataFrame handling cost more than gradient boosting's own scoring on 100k rows, BENCHMARKS.md);
+    below :data:`PARALLEL_MIN_ROWS` rows, the compiled form scores it by the evaluator fastest for
+    that many rows (:meth:`~future_skills.model.compiled.CompiledPipeline.proba_encoded`).
     """
     # Imported when scoring, not with the module: families imports scikit-learn (~0.3 s), which the drift
     # verdict (ml_model_version, prediction_frame) must not pay.
@@ -72,7 +74,8 @@ def ml_predict(model: Any, frame: pd.DataFrame, compiled: Any = None) -> pd.Data
     # threads, not processes: a ColumnTransformer would otherwise ship the rows to worker processes
     with parallel_config(backend="threading", n_jobs=-1 if many else 1), (model_threads() if many else nullcontext()):
         if compiled is not None:
-            raw = model.named_steps["model"].predict_proba(compiled.encode_frame(frame))
+            encoded = compiled.encode_frame(frame)
+            raw = model.named_steps["model"].predict_proba(encoded) if many else compiled.proba_encoded(encoded)
         else:
             raw = model.predict_proba(frame[list(FEATURES)])
     raw = np.asarray(raw, dtype=float)
