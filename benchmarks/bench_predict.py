@@ -48,32 +48,25 @@ def put_in_production(version: str, family: str, n_estimators: int):
     return frame
 
 
-def one_pair_ms(record: dict, calls: int) -> float:
+def median_call_ms(payload, calls: int) -> float:
+    """Median of ``calls`` calls of ``predict(payload)``, after one that loads, verifies and compiles the model."""
     from future_skills import predict
 
-    predict(record, log=True)  # load, verify and compile once
+    predict(payload, log=True)
     times = []
     for _ in range(calls):
         started = time.perf_counter()
-        predict(record, log=True)
+        predict(payload, log=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times) * 1000
 
 
 def frame_median_ms(dataset, size: int, calls: int = 20) -> float:
     """Median of ``calls`` calls on a DataFrame of ``size`` pairs (a role's skills, a department)."""
-    from future_skills import predict
     from future_skills.schema import FEATURES, ID_COLUMNS
 
     frame = dataset.sample(n=size, replace=size > len(dataset), random_state=1)[[*ID_COLUMNS, *FEATURES]]
-    frame = frame.reset_index(drop=True)
-    predict(frame, log=True)
-    times = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        predict(frame, log=True)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
+    return median_call_ms(frame.reset_index(drop=True), calls)
 
 
 def batch_seconds(frame, repeat: int = 2) -> float:
@@ -115,7 +108,7 @@ def measure(family: str, args: argparse.Namespace, version: str) -> dict:
     record = {key: (value.item() if hasattr(value, "item") else value)
               for key, value in dataset.iloc[7][[*ID_COLUMNS, *FEATURES]].items()}
     batch = dataset.sample(n=args.batch, replace=args.batch > len(dataset), random_state=0)[[*ID_COLUMNS, *FEATURES]]
-    ms = one_pair_ms(record, args.calls)
+    ms = median_call_ms(record, args.calls)
     frames = {f"frame_{size}_ms": round(frame_median_ms(dataset, size), 2) for size in FRAME_SIZES}
     seconds = batch_seconds(batch.reset_index(drop=True))
     model_seconds = model_only_seconds(batch.reset_index(drop=True))
