@@ -17,9 +17,10 @@ def free_cores() -> int:
     """Cores not taken by other tasks running now at this process's priority or above, at least 1.
 
     On a shared machine whose cores are busy, two OpenMP threads fitted 100k rows 8x slower than
-    one (BENCHMARKS.md). What runs at a lower priority yields and is not counted. The count is taken now (:func:`runnable_elsewhere`): the 1-minute load average,
-    used before, still held the run that had just ended and gave a fit on an idle machine one
-    thread of two. Elsewhere than Linux, the load average beyond this process stands in.
+    one (BENCHMARKS.md). What runs at a lower priority yields and is not counted. The count is
+    taken now (:func:`runnable_elsewhere`): the 1-minute load average, used before, still held the
+    run that had just ended and gave a fit on an idle machine one thread of two. Elsewhere than
+    Linux, the load average beyond this process stands in.
     """
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     busy = runnable_elsewhere()
