@@ -80,8 +80,6 @@ def numeric_drift(reference: pd.DataFrame, current: pd.DataFrame, thresholds: Ma
     def one(name: str) -> dict[str, Any]:
         return compare_numeric(reference[name], current[name], thresholds)
 
-    if NUMERIC_WORKERS < 2:
-        return {name: one(name) for name in NUMERIC_FEATURES}
     with ThreadPoolExecutor(max_workers=NUMERIC_WORKERS) as pool:
         return dict(zip(NUMERIC_FEATURES, pool.map(one, NUMERIC_FEATURES)))
 

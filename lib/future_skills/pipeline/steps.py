@@ -142,7 +142,8 @@ class StepRunner:
         label = f"[{NOTEBOOKS.index(notebook) + 1}/{len(NOTEBOOKS)}] {notebook}"
         output = self.run_dir / notebook
         report = self.report_dir / notebook.replace(".ipynb", ".html")
-        step = StepRecord(notebook, relative_to_root(output, self.paths.root), relative_to_root(report, self.paths.root))
+        root = self.paths.root
+        step = StepRecord(notebook, relative_to_root(output, root), relative_to_root(report, root))
         self.watches[notebook] = KernelWatch(kernel_env, self.run_dir,
                                              BACKGROUND_NICE if notebook in INDEPENDENT else 0, notebook)
         with self.lock:

@@ -6,9 +6,9 @@ computation on a 10k-row dataset. :class:`WarmKernelPool` starts one *template* 
 the beginning of a run (on the second core, while the driver validates the dataset); it
 imports what the notebooks import (read from the notebooks themselves, :func:`notebook_imports`)
 and then only forks. A kernel asked for before the template is through waits for what its own
-notebook imports (imported next), never importing it alongside the template. Every notebook still gets its own fresh kernel process — the executed
-notebook remains the audit record of one kernel — but that kernel starts with its imports
-done, in about a tenth of a second.
+notebook imports (imported next), never importing it alongside the template. Every notebook
+still gets its own fresh kernel process — the executed notebook remains the audit record of one
+kernel — but that kernel starts with its imports done, in about a tenth of a second.
 
 A forked kernel behaves like one started by jupyter_client: its own session and process group
 (so the time limits' ``killpg`` and interrupts work), stdin on /dev/null, the environment and
@@ -44,8 +44,8 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
 # the notebooks always: those the first notebook needs (its dataset checks), then the others.
 FIRST_LATE_IMPORTS = ("pandera.pandas",)
 LATE_IMPORTS = ("sklearn.metrics", "scipy.stats")
-# scikit-learn's import (~0.9 s) in steps of at most ~0.3 s (scipy.stats is one), after the first notebook's own modules: the
-# template serves a kernel request only between two imports, and the driver asks for the first kernels
+# scikit-learn's import (~0.9 s) in steps of at most ~0.3 s (scipy.stats is one), after the first notebook's own
+# modules: the template serves a kernel request only between two imports, and the driver asks for the first kernels
 # while scikit-learn comes in (one import of it whole made them wait 0.7 s).
 STEPPING_STONES = ("numpy.testing", "scipy.sparse", "scipy.special", "scipy.linalg", "scipy.optimize",
                    "scipy.integrate", "scipy.interpolate", "scipy.spatial", "scipy.ndimage", "scipy.stats",
@@ -170,7 +170,8 @@ class WarmKernelPool:
         return (self._socket is not None and len(cmd) > 2 and cmd[1:3] == ["-m", "ipykernel_launcher"]
                 and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable))
 
-    def launch(self, cmd: list[str], env: dict[str, str], cwd: str | None, needs: list[str] | None = None) -> ForkedKernel:
+    def launch(self, cmd: list[str], env: dict[str, str], cwd: str | None,
+               needs: list[str] | None = None) -> ForkedKernel:
         """Fork a kernel running ``cmd``'s arguments with ``env`` in ``cwd`` once the template has imported ``needs``
         (:func:`kernel_needs`; by default every kernel module)."""
         needs = list(KERNEL_MODULES) if needs is None else needs

@@ -34,7 +34,8 @@ FAST_MAX_ROWS = 100
 
 
 def compiled_model(model: Any) -> Any:
-    """The compiled form of the loaded ``model`` (:mod:`future_skills.model.compiled`), built and checked once; None if it cannot be."""
+    """The compiled form of the loaded ``model`` (:mod:`future_skills.model.compiled`), built and checked once;
+    None if it cannot be."""
     key = id(model)
     if key not in COMPILED_CACHE:
         COMPILED_CACHE[key] = compile_pipeline(model)
