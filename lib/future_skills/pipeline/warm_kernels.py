@@ -40,9 +40,10 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
                   "IPython.core.history", "IPython.extensions", "tornado.queues", "tornado.platform.asyncio",
                   "sqlite3", "pdb", "faulthandler",
                   "matplotlib_inline.backend_inline", "matplotlib.pyplot")
-# Imported by the package only where used (the pipeline's driver or the drift verdict do not need them), by
-# the notebooks always: those the first notebook needs (its dataset checks), then the others.
-FIRST_LATE_IMPORTS = ("pandera.pandas",)
+# Imported by the package only where used (the pipeline's driver or the drift verdict do not need them), by the
+# notebooks always. Not pandera: only 01_export uses it, and only when it validates rows itself (a database
+# export); a --dataset-csv is validated by the driver before any kernel starts. 02_train's kernel, which waits
+# for scikit-learn, was forked 0.2 s later when the template imported pandera first.
 LATE_IMPORTS = ("sklearn.metrics", "scipy.stats")
 # scikit-learn's import (~0.9 s) in steps of at most ~0.3 s (scipy.stats is one), after the first notebook's own
 # modules: the template serves a kernel request only between two imports, and the driver asks for the first kernels
@@ -81,19 +82,17 @@ def notebook_imports(notebooks_dir: Path = NOTEBOOKS_DIR, names: tuple[str, ...]
 
 
 def template_imports() -> list[str]:
-    """What the template imports after :data:`KERNEL_MODULES`, in order: the first notebook's modules and
-    :data:`FIRST_LATE_IMPORTS`, the :data:`STEPPING_STONES`, then the other notebooks' modules and the
-    :data:`LATE_IMPORTS`."""
-    first = notebook_imports(names=tuple(NOTEBOOKS[:1])) + list(FIRST_LATE_IMPORTS)
+    """What the template imports after :data:`KERNEL_MODULES`, in order: the first notebook's modules, the
+    :data:`STEPPING_STONES`, then the other notebooks' modules and the :data:`LATE_IMPORTS`."""
+    first = notebook_imports(names=tuple(NOTEBOOKS[:1]))
     ordered = first + list(STEPPING_STONES) + notebook_imports() + list(LATE_IMPORTS)
     return list(dict.fromkeys(ordered))
 
 
 def kernel_needs(notebook: str) -> list[str]:
-    """What the template imports before it forks ``notebook``'s kernel: :data:`KERNEL_MODULES`, the notebook's own
-    imports and, for the first notebook, :data:`FIRST_LATE_IMPORTS`."""
-    first = list(FIRST_LATE_IMPORTS) if notebook == NOTEBOOKS[0] else []
-    return list(dict.fromkeys([*KERNEL_MODULES, *notebook_imports(names=(notebook,)), *first]))
+    """What the template imports before it forks ``notebook``'s kernel: :data:`KERNEL_MODULES` and the notebook's
+    own imports."""
+    return list(dict.fromkeys([*KERNEL_MODULES, *notebook_imports(names=(notebook,))]))
 
 
 class ForkedKernel:
