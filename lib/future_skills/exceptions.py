@@ -72,6 +72,11 @@ class NotebookExecutionError(FutureSkillsError):
         self.error = error
 
 
+class NotebookCancelled(NotebookExecutionError):
+    """A notebook whose kernel was started ahead was stopped before its first cell: the run stopped meanwhile.
+    Nothing of it is written."""
+
+
 class ConfigError(FutureSkillsError):
     """The thresholds config file or an environment setting is invalid."""
 

@@ -11,12 +11,15 @@ import sys
 import textwrap
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from future_skills.exceptions import FutureSkillsError, NotebookExecutionError
+from future_skills.exceptions import FutureSkillsError, NotebookCancelled, NotebookExecutionError
 from future_skills.pipeline.execute import KERNEL_DIED, run_and_report, run_notebook
+from future_skills.pipeline.kernels import KernelWatch
 from future_skills.pipeline.limits import TimeLimits
 from helpers.notebooks import kernel_pid, process_alive, write_notebook
 
@@ -124,8 +127,46 @@ def test_the_executed_notebook_is_saved_at_the_end_not_at_every_cell(tmp_path: P
     monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: writes.append(1) or original(nb, path))
     notebook = write_notebook(tmp_path / "many.ipynb", *[f"print({i})" for i in range(12)])
     run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS)
-    import nbformat
-
     cells = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4).cells
     assert [c.outputs[0]["text"].strip() for c in cells[1:]] == [str(i) for i in range(12)]
     assert len(writes) < 6  # papermill alone writes twice per cell: 26 times here
+
+
+def test_a_kernel_started_ahead_runs_no_cell_before_its_turn_and_its_clock_starts_then(tmp_path: Path):
+    """``ready`` is called once the kernel answers and before any cell; the notebook's start time is its turn."""
+    notebook = write_notebook(tmp_path / "ahead.ipynb", "print('ran')")
+    watch = KernelWatch({}, tmp_path)
+    seen: dict = {}
+
+    def ready() -> None:
+        seen.update(kernel_up=watch.manager is not None, cell_ran=kernel_pid(notebook) is not None)
+        seen["turn"] = time.time()
+
+    run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS, watch=watch, ready=ready)
+    executed = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4)
+    assert seen["kernel_up"] and not seen["cell_ran"]
+    assert datetime.fromisoformat(executed.metadata.papermill["start_time"]).timestamp() >= seen["turn"]
+    assert executed.cells[1].outputs[0]["text"].strip() == "ran"
+
+
+def test_a_kernel_cancelled_before_its_turn_is_killed_and_writes_nothing(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "never.ipynb", "print('ran')")
+    watch = KernelWatch({}, tmp_path)
+
+    def ready() -> None:
+        raise NotebookCancelled("never.ipynb was not started: the run stopped.", notebook="never.ipynb")
+
+    with pytest.raises(NotebookCancelled):
+        run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS, watch=watch,
+                     ready=ready)
+    assert not (tmp_path / "out.ipynb").exists() and kernel_pid(notebook) is None
+    assert not process_alive(watch.manager.provisioner.pid) and _sockets(tmp_path) == []
+
+
+def test_the_notebook_time_limit_counts_from_its_turn_not_from_its_kernel_start(tmp_path: Path):
+    """A kernel waiting longer than the notebook's time limit for its turn is not stopped for it."""
+    notebook = write_notebook(tmp_path / "waits.ipynb", "print('ran')")
+    run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=TimeLimits(None, 1),
+                 ready=lambda: threading.Event().wait(2))
+    cells = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4).cells
+    assert cells[1].outputs[0]["text"].strip() == "ran"

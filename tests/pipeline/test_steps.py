@@ -48,6 +48,7 @@ class FakeNotebooks:
         self.ended: list[str] = []
 
     def __call__(self, notebook, output, parameters, **options):
+        options["ready"]()  # the notebook's turn (NotebookCancelled when the run stopped before it)
         self.started[notebook].set()
         try:
             self.scripts.get(notebook, lambda p: None)(parameters)
@@ -75,6 +76,11 @@ def test_the_next_notebook_starts_once_the_product_is_written_while_the_previous
     # once handed over, a notebook only draws its report: its kernel gives way to the next one's
     assert run.watches["01_export.ipynb"].nice == run.watches["02_train.ipynb"].nice == BACKGROUND_NICE
     assert run.watches["03_evaluate.ipynb"].nice == 0 and run.watches["04_drift.ipynb"].nice == BACKGROUND_NICE
+    # every kernel is asked for ahead, in pipeline order, 04_drift's last: the template forks them in that order
+    watches = run.watches
+    assert watches["01_export.ipynb"].after is None
+    assert [watches[name].after for name in ("02_train.ipynb", "03_evaluate.ipynb", "04_drift.ipynb")] == \
+        [watches["01_export.ipynb"], watches["02_train.ipynb"], watches["03_evaluate.ipynb"]]
     assert sorted(finished) == ["01_export.ipynb", "02_train.ipynb", "03_evaluate.ipynb"]  # as each succeeded
     assert [s.status for s in run.manifest.steps] == ["succeeded"] * 4
 
@@ -116,7 +122,9 @@ def test_a_failure_after_the_handover_cancels_the_next_notebook_and_is_the_runs_
         run.run_all(parameters(run.run_dir), {})
     statuses = {s.notebook: s.status for s in run.manifest.steps}
     assert statuses["01_export.ipynb"] == "failed" and statuses["02_train.ipynb"] == CANCELLED
-    assert not notebooks.started["03_evaluate.ipynb"].is_set()
+    # 03_evaluate's kernel waited for a turn that never came: stopped, and not recorded
+    assert not notebooks.started["03_evaluate.ipynb"].is_set() and "03_evaluate.ipynb" not in statuses
+    assert not (run.run_dir / "03_evaluate.ipynb").exists()
 
 
 def test_a_later_failure_waits_for_the_earlier_notebook_and_the_first_in_order_wins(tmp_path, monkeypatch):

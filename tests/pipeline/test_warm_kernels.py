@@ -1,6 +1,7 @@
 """Warm kernels: each notebook gets its own kernel, forked from a template that imported the libraries once."""
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
@@ -159,3 +160,37 @@ def test_kernel_needs_are_the_kernel_modules_and_the_notebooks_own_imports():
     assert "future_skills.model.training" in train and "future_skills.monitoring.drift" not in train
     # pandera is imported by 01_export only when it validates rows itself: no kernel waits for it
     assert not any(module.startswith("pandera") for module in template_imports() + train)
+
+
+@pytest.mark.parametrize("ending", ["kernel up", "run over"])
+def test_a_kernel_is_asked_for_once_the_one_before_it_is_up_or_never_will_be(ending: str):
+    """The template forks kernels in the order they are asked for: a run asks in the order it needs them."""
+    from future_skills.pipeline.kernels import KernelWatch
+
+    first = KernelWatch()
+    second = KernelWatch(after=first)
+
+    async def ask_second() -> list[bool]:
+        waiting = asyncio.ensure_future(second.turn())
+        await asyncio.sleep(0.1)  # gives a wrong implementation the time to go ahead
+        seen = [waiting.done()]
+        if ending == "kernel up":
+            first.settled.set()  # as when its kernel started
+        else:
+            with first:  # as when its notebook ended without a kernel (failed, or cancelled before its start)
+                pass
+        await asyncio.wait_for(waiting, 5)
+        return seen + [waiting.done()]
+
+    assert asyncio.run(ask_second()) == [False, True]
+
+
+def test_a_kernel_whose_run_stopped_while_it_waited_its_turn_is_never_started():
+    from future_skills.exceptions import NotebookCancelled
+    from future_skills.pipeline.kernels import KernelWatch
+
+    waiting = KernelWatch(notebook="03_evaluate.ipynb", after=KernelWatch())  # the one before never starts
+    waiting.kill()  # as kill_running_kernels does when the run stops
+    with pytest.raises(NotebookCancelled, match="03_evaluate.ipynb was not started"):
+        asyncio.run(asyncio.wait_for(waiting.turn(), 5))
+    assert waiting.manager is None

@@ -20,14 +20,17 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import papermill
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, NotebookExecutionManager, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.log import logger as papermill_logger
+from papermill.utils import merge_kwargs, remove_args
 
-from future_skills.exceptions import NotebookExecutionError
+from future_skills.exceptions import NotebookCancelled, NotebookExecutionError
 from future_skills.paths import NOTEBOOKS_DIR
 from future_skills.pipeline.kernels import KernelWatch
 from future_skills.pipeline.limits import TimeLimits
@@ -56,22 +59,64 @@ class SparseSaves(NotebookExecutionManager):
         super().save(**kwargs)
 
 
+class GatedClient(PapermillNotebookClient):
+    """papermill's notebook client, which calls ``before_cells`` once the kernel is up and then starts the notebook.
+
+    A kernel can so be started ahead of its notebook's inputs: ``before_cells`` waits for them (or raises to
+    cancel), and the executed notebook's clock starts when its first cell may run.
+    """
+
+    def __init__(self, nb_man: NotebookExecutionManager, before_cells: Callable[[], None], **kw: Any) -> None:
+        super().__init__(nb_man, **kw)
+        self.before_cells = before_cells
+
+    def papermill_execute_cells(self) -> None:
+        self.before_cells()
+        self.nb_man.notebook_start()
+        super().papermill_execute_cells()
+
+
 class SparseSavesEngine(NBClientEngine):
-    """papermill's nbclient engine with :class:`SparseSaves` as its execution record."""
+    """papermill's nbclient engine with :class:`SparseSaves` as its execution record, and a ``before_cells`` hook
+    (:class:`GatedClient`)."""
 
     @classmethod
     def execute_notebook(cls, nb: Any, kernel_name: str | None, output_path: str | None = None,
                          progress_bar: bool = True, log_output: bool = False, autosave_cell_every: int = 30,
-                         **kwargs: Any) -> Any:
+                         before_cells: Callable[[], None] = lambda: None, **kwargs: Any) -> Any:
         manager = SparseSaves(nb, output_path=output_path, progress_bar=progress_bar, log_output=log_output,
                               autosave_cell_every=autosave_cell_every)
-        manager.notebook_start()
         try:
-            cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, **kwargs)
-        finally:
+            cls.execute_managed_notebook(manager, kernel_name, log_output=log_output, before_cells=before_cells,
+                                         **kwargs)
+        except NotebookCancelled:
             manager.cleanup_pbar()
-            manager.notebook_complete()
+            raise  # stopped before its first cell: no executed notebook is written
+        except BaseException:
+            cls.record_end(manager)
+            raise
+        cls.record_end(manager)
         return manager.nb
+
+    @staticmethod
+    def record_end(manager: NotebookExecutionManager) -> None:
+        """Write the executed notebook as it ended (also when its kernel never started)."""
+        manager.cleanup_pbar()
+        if manager.start_time is None:
+            manager.notebook_start()
+        manager.notebook_complete()
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: NotebookExecutionManager, kernel_name: str | None,
+                                 log_output: bool = False, stdout_file: Any = None, stderr_file: Any = None,
+                                 start_timeout: int = 60, execution_timeout: float | None = None,
+                                 before_cells: Callable[[], None] = lambda: None, **kwargs: Any) -> Any:
+        """papermill's own (its keyword handling), with :class:`GatedClient` as the client."""
+        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+        options = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                               kernel_name=kernel_name, log=papermill_logger, log_output=log_output,
+                               stdout_file=stdout_file, stderr_file=stderr_file)
+        return GatedClient(nb_man, before_cells, **options).execute()
 
 
 papermill_engines.register(ENGINE, SparseSavesEngine)
@@ -89,11 +134,14 @@ class StepResult:
 def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *,
                  kernel: str | None = None, progress: bool = True, cwd: Path | None = None,
                  env: Mapping[str, str] | None = None, limits: TimeLimits = TimeLimits(),
-                 watch: KernelWatch | None = None) -> StepResult:
+                 watch: KernelWatch | None = None, ready: Callable[[], None] | None = None) -> StepResult:
     """Execute ``notebooks/<notebook>`` into ``output_path`` with ``parameters`` under ``limits``.
 
     ``watch`` is the kernel's :class:`KernelWatch` when the caller acts on the kernel while it runs
-    (lowers its priority); by default one is made for ``env`` and ``cwd``.
+    (lowers its priority); by default one is made for ``env`` and ``cwd``. ``ready``, when given, is
+    called once the kernel is up and before the first cell: it may wait (a kernel started ahead of
+    the notebook's inputs) or raise :class:`NotebookCancelled`, which propagates and writes nothing;
+    the notebook's time limit then counts from its return.
 
     Raises :class:`NotebookExecutionError` with one sentence naming the notebook and what
     happened (failing cell and error, time limit, dead kernel); the partially executed notebook
@@ -104,15 +152,23 @@ def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *
     output_path.parent.mkdir(parents=True, exist_ok=True)
     watch = watch or KernelWatch(env, cwd, notebook=notebook)
     timer = threading.Timer(limits.notebook_seconds, watch.expire) if limits.notebook_seconds else None
+    if timer:
+        timer.daemon = True
+
+    def begin() -> None:
+        if ready:
+            ready()
+            if timer:
+                timer.start()
+
     try:
-        if timer:
-            timer.daemon = True
+        if timer and not ready:
             timer.start()
         with watch, (contextlib.chdir(cwd) if cwd else contextlib.nullcontext()):
-            _execute(notebook, output_path, parameters, kernel, progress, limits, watch)
+            _execute(notebook, output_path, parameters, kernel, progress, limits, watch, begin)
     except BaseException as exc:
         watch.kill()
-        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, NotebookCancelled)):
             raise
         raise _failure(exc, notebook, output_path, limits, watch.expired) from exc
     finally:
@@ -122,7 +178,7 @@ def run_notebook(notebook: str, output_path: Path, parameters: dict[str, Any], *
 
 
 def _execute(notebook: str, output_path: Path, parameters: dict[str, Any], kernel: str | None,
-             progress: bool, limits: TimeLimits, watch: KernelWatch) -> None:
+             progress: bool, limits: TimeLimits, watch: KernelWatch, before_cells: Callable[[], None]) -> None:
     """papermill in the current folder (the caller's): kernel and driver share it for the IPC socket files."""
     papermill.execute_notebook(
         str(NOTEBOOKS_DIR / notebook),
@@ -135,6 +191,7 @@ def _execute(notebook: str, output_path: Path, parameters: dict[str, Any], kerne
         shutdown_kernel="immediate",  # every output is in: a graceful shutdown only waited (0.3 s a notebook)
         execution_timeout=limits.cell_seconds,
         kernel_manager_class=watch.manager_class(),
+        before_cells=before_cells,
     )
 
 

@@ -9,6 +9,7 @@ and remove its socket files.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import threading
@@ -23,6 +24,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type
 
+from future_skills.exceptions import NotebookCancelled
 from future_skills.pipeline.warm_kernels import active_pool, kernel_needs
 
 _RUNNING: set["KernelWatch"] = set()
@@ -30,6 +32,7 @@ _RUNNING_LOCK = threading.Lock()
 
 
 READY_POLL_SECONDS = 0.02
+TURN_POLL_SECONDS = 0.005  # a kernel waiting for the one started before it looks this often
 
 
 class PromptKernelClient(AsyncKernelClient):
@@ -96,14 +99,20 @@ class LocalIPCKernelManager(AsyncKernelManager):
 
 
 class KernelWatch:
-    """The kernel of one notebook run: known once started, killable from a timer or an interrupt."""
+    """The kernel of one notebook run: known once started, killable from a timer or an interrupt.
+
+    ``after``: another notebook's watch whose kernel is started first. The warm template forks kernels in the
+    order they are asked for, so a run asks in the order it needs them.
+    """
 
     def __init__(self, env: Mapping[str, str] | None = None, cwd: Path | None = None, nice: int = 0,
-                 notebook: str | None = None) -> None:
+                 notebook: str | None = None, after: "KernelWatch | None" = None) -> None:
         self.manager: LocalIPCKernelManager | None = None
         self.expired = self.killed = False
         self.env, self.cwd, self.nice = dict(env or {}), cwd, nice
         self.notebook = notebook  # a pipeline notebook: its warm kernel is forked once its imports are in
+        self.after = after
+        self.settled = threading.Event()  # its kernel is up, or it will never start one
 
     def __enter__(self) -> "KernelWatch":
         with _RUNNING_LOCK:
@@ -113,6 +122,15 @@ class KernelWatch:
     def __exit__(self, *exc: Any) -> None:
         with _RUNNING_LOCK:
             _RUNNING.discard(self)
+        self.settled.set()
+
+    async def turn(self) -> None:
+        """Until the kernel of :attr:`after` (if any) is up, or will never be; :class:`NotebookCancelled` when this
+        watch was killed meanwhile (the run stopped): no kernel is started."""
+        while self.after is not None and not self.after.settled.is_set() and not self.killed:
+            await asyncio.sleep(TURN_POLL_SECONDS)
+        if self.killed:
+            raise NotebookCancelled(f"{self.notebook} was not started: the run stopped.", notebook=self.notebook or "")
 
     def manager_class(self) -> type[LocalIPCKernelManager]:
         """A kernel manager class that reports its instance to this watch once the kernel runs."""
@@ -120,6 +138,7 @@ class KernelWatch:
 
         class WatchedKernelManager(LocalIPCKernelManager):
             async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+                await watch.turn()
                 install_provisioner(self, watch.notebook)  # a fork of the warm template when a run started one
                 kw["env"] = kernel_env(watch.env)
                 if watch.cwd:
@@ -129,6 +148,7 @@ class KernelWatch:
             async def _async_post_start_kernel(self, **kw: Any) -> None:
                 await super()._async_post_start_kernel(**kw)
                 watch.manager = self
+                watch.settled.set()
                 if watch.nice:
                     lower_priority(getattr(self.provisioner, "pid", None), watch.nice)
                 if watch.killed:  # killed while it was starting

@@ -2,10 +2,14 @@
 
 01_export → 02_train → 03_evaluate each read what the previous one wrote (:data:`HANDOVER`): the
 next notebook starts, in its own kernel, as soon as that file is written, while the previous one
-still draws its tables and figures — as a build tool starts a task once its inputs exist. A
-notebook that then fails stops the run: the next one, already running, is killed and recorded
-as ``cancelled``. 04_drift reads production's prediction log and training data, not the
-candidate, so it runs alongside them from the start. Each executed notebook is exported to HTML
+still draws its tables and figures — as a build tool starts a task once its inputs exist. Every
+kernel is started ahead, in pipeline order (the warm template forks them in the order asked), and
+waits for its notebook's turn: a notebook's first cell then follows the handover at once instead
+of a kernel start later (0.2 s). A notebook that fails stops the run: the next one, already running,
+is killed and recorded as ``cancelled``; the kernels still waiting for their turn are stopped and
+their notebooks never recorded. 04_drift reads production's prediction log and training data, not
+the candidate, so it runs alongside them, its kernel asked for after theirs: nothing waits for it.
+Each executed notebook is exported to HTML
 by a background thread; all exports are finished before :meth:`StepRunner.run_all` returns, a
 failed step's included (its report is what the operator reads). Every step is recorded in the
 run manifest (``runs/<version>/run.json``) as it starts and ends, with its seconds.
@@ -21,7 +25,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from future_skills.data.dataset import snapshot_sidecar
-from future_skills.exceptions import NotebookExecutionError
+from future_skills.exceptions import NotebookCancelled, NotebookExecutionError
 from future_skills.paths import NOTEBOOKS, ProjectPaths, relative_to_root
 from future_skills.pipeline.execute import run_notebook
 from future_skills.pipeline.kernels import KernelWatch, kill_running_kernels, lower_this_thread_priority
@@ -76,8 +80,11 @@ class StepRunner:
 
         ``after(notebook)`` is called once a blocking notebook succeeded.
         """
-        started = time.perf_counter()
+        started, since = time.perf_counter(), time.time_ns()
         chain = [name for name in NOTEBOOKS if name not in INDEPENDENT]
+        self.turns = {name: threading.Event() for name in NOTEBOOKS}
+        for name in [chain[0], *INDEPENDENT]:
+            self.turns[name].set()
         quiet = KilledKernelsFilter(self.stopped)
         logging.getLogger(NBCLIENT_LOGGER).addFilter(quiet)
         # one working folder for the whole run: two notebooks at once must not change it under each other
@@ -86,95 +93,131 @@ class StepRunner:
                                    initargs=(BACKGROUND_NICE,)) as html, \
                 ThreadPoolExecutor(len(NOTEBOOKS), thread_name_prefix="step") as steps:
             self.html = html
-            chained: list[Future] = []
-            alongside: list[Future] = []
+            futures: dict[str, Future] = {}
             try:
-                for name in chain:
-                    since = time.time_ns()
-                    chained.append(steps.submit(self._run_then, name, parameters[name], kernel_env, after))
-                    if not alongside:  # after the first: its kernel is the one the run waits for
-                        alongside = [steps.submit(self.run_step, other, parameters[other], kernel_env)
-                                     for other in NOTEBOOKS if other in INDEPENDENT]
-                    if self._handed_over(name, parameters[name], chained, since):
-                        self.watches[name].lower_priority(BACKGROUND_NICE)  # it only draws its report now
-                    elif _any_failed(chained):
-                        break  # a notebook failed: start nothing more
-                for future in chained + alongside:  # the first failure in pipeline order is the run's
-                    future.result()
+                previous = None
+                for name in chain + sorted(INDEPENDENT):  # kernels asked for in this order
+                    self.watches[name] = previous = KernelWatch(
+                        kernel_env, self.run_dir, BACKGROUND_NICE if name in INDEPENDENT else 0, name, previous)
+                    futures[name] = steps.submit(self._run_then, name, parameters[name], after)
+                self._give_turns(chain, parameters, futures, since)
+                for name in NOTEBOOKS:  # the first failure in pipeline order is the run's
+                    futures[name].result()
             except BaseException as exc:
                 self.stopped.set()
+                for turn in self.turns.values():
+                    turn.set()  # the kernels waiting for their turn see the run stopped
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     self.interrupted.set()
                     html.shutdown(cancel_futures=True)
                 kill_running_kernels()
                 raise
             finally:
-                for future in chained + alongside:
+                for future in futures.values():
                     future.exception()  # wait: nothing may write into the run after this returns
                 logging.getLogger(NBCLIENT_LOGGER).removeFilter(quiet)
         self.manifest.notebooks_seconds = round(time.perf_counter() - started, 2)
         self.save()
 
-    def _run_then(self, notebook: str, parameters: dict[str, Any], kernel_env: dict[str, str],
-                  after: Callable[[str], None]) -> StepRecord:
-        step = self.run_step(notebook, parameters, kernel_env)
-        if step.status == RunStatus.SUCCEEDED.value:
+    def _give_turns(self, chain: list[str], parameters: dict[str, dict[str, Any]], futures: dict[str, Future],
+                    since_ns: int) -> None:
+        """Let each notebook of ``chain`` start once the previous one has written what it reads (or has ended),
+        until one fails; a notebook that handed over runs on at lower priority (it only draws its report)."""
+        for position, (name, following) in enumerate(zip(chain, chain[1:])):
+            so_far = [futures[earlier] for earlier in chain[:position + 1]]
+            if self._handed_over(name, parameters[name], so_far, since_ns):
+                self.watches[name].lower_priority(BACKGROUND_NICE)
+            elif _any_failed(so_far):
+                return  # a notebook failed: the run stops once the failure is collected
+            self.turns[following].set()
+
+    def _run_then(self, notebook: str, parameters: dict[str, Any],
+                  after: Callable[[str], None]) -> StepRecord | None:
+        step = self.run_step(notebook, parameters)
+        if step is not None and step.status == RunStatus.SUCCEEDED.value and notebook not in NON_BLOCKING:
             after(notebook)
         return step
 
     @staticmethod
-    def _handed_over(notebook: str, parameters: dict[str, Any], chained: list[Future], since_ns: int) -> bool:
-        """Wait until ``notebook`` (the last of ``chained``) has written what the next one reads (True), or
-        has ended, or an earlier notebook has failed (False)."""
+    def _handed_over(notebook: str, parameters: dict[str, Any], so_far: list[Future], since_ns: int) -> bool:
+        """Wait until ``notebook`` (the last of ``so_far``) has written what the next one reads (True), or has
+        ended, or an earlier notebook has failed (False)."""
         product = HANDOVER[notebook](parameters) if notebook in HANDOVER else None
-        running = chained[-1]
+        running = so_far[-1]
         while not running.done():
-            if _any_failed(chained):
+            if _any_failed(so_far):
                 return False
             if product is not None and written_since(product, since_ns):
                 return True
-            wait([future for future in chained if not future.done()], timeout=HANDOVER_POLL_SECONDS,
+            wait([future for future in so_far if not future.done()], timeout=HANDOVER_POLL_SECONDS,
                  return_when=FIRST_COMPLETED)
         return False
 
-    def run_step(self, notebook: str, parameters: dict[str, Any], kernel_env: dict[str, str]) -> StepRecord:
-        """One notebook, recorded in the manifest and exported to HTML in the background."""
-        label = f"[{NOTEBOOKS.index(notebook) + 1}/{len(NOTEBOOKS)}] {notebook}"
-        output = self.run_dir / notebook
-        report = self.report_dir / notebook.replace(".ipynb", ".html")
-        root = self.paths.root
-        step = StepRecord(notebook, relative_to_root(output, root), relative_to_root(report, root))
-        self.watches[notebook] = KernelWatch(kernel_env, self.run_dir,
-                                             BACKGROUND_NICE if notebook in INDEPENDENT else 0, notebook)
+    def run_step(self, notebook: str, parameters: dict[str, Any]) -> StepRecord | None:
+        """One notebook, its kernel started now and its cells once its turn comes: recorded in the manifest from
+        then and exported to HTML in the background. None when the run stopped before its turn."""
+        output, report = self.run_dir / notebook, self.report_dir / notebook.replace(".ipynb", ".html")
+        step = StepRecord(notebook, relative_to_root(output, self.paths.root), relative_to_root(report, self.paths.root))
+        began: list[float] = []
+
+        def take_turn() -> None:
+            self.turns[notebook].wait()
+            if self.stopped.is_set():
+                raise NotebookCancelled(f"{notebook} was not started: the run stopped.", notebook=notebook)
+            began.append(self._begin(step))
+
+        try:
+            run_notebook(notebook, output, parameters, kernel=self.kernel, cwd=self.run_dir, limits=self.limits,
+                         watch=self.watches[notebook], ready=take_turn)
+            step.status = RunStatus.SUCCEEDED.value
+        except NotebookCancelled:
+            return None
+        except NotebookExecutionError as exc:
+            if not began and self.stopped.is_set():  # killed while its kernel started: as if cancelled
+                output.unlink(missing_ok=True)
+                return None
+            if not began:  # its kernel could not start: said now, not at its turn
+                began.append(self._begin(step))
+            self._failed(step, exc)
+        finally:
+            if began:
+                self._end(step, output, report, began[0])
+        self.echo(f"{self._label(notebook)}: {step.status} in {step.seconds:.1f} s")
+        return step
+
+    def _label(self, notebook: str) -> str:
+        return f"[{NOTEBOOKS.index(notebook) + 1}/{len(NOTEBOOKS)}] {notebook}"
+
+    def _begin(self, step: StepRecord) -> float:
+        """Record ``step`` as running (manifest, console); the time it began."""
         with self.lock:
             self.manifest.steps.append(step)
         self.save()
-        self.echo(f"{label}: running" + (" (alongside the others: it reads production's log, not the candidate)"
-                                         if notebook in INDEPENDENT else ""))
-        started = time.perf_counter()
-        try:
-            run_notebook(notebook, output, parameters, kernel=self.kernel, cwd=self.run_dir, env=kernel_env,
-                         limits=self.limits, watch=self.watches[notebook])
-            step.status = RunStatus.SUCCEEDED.value
-        except NotebookExecutionError as exc:
-            step.status, step.cell, step.error = RunStatus.FAILED.value, exc.cell, exc.error
-            if self.stopped.is_set():  # killed because the run stops
-                step.status, step.error = CANCELLED, ("stopped because the run was interrupted"
-                                                      if self.interrupted.is_set() else
-                                                      "stopped because an earlier step failed")
-            elif notebook not in NON_BLOCKING:
-                raise
-            else:
-                self._non_blocking_failure(step, exc)
-        finally:
-            step.seconds = round(time.perf_counter() - started, 2)
-            self.save()
-            # an operator who stopped the run wants it to stop: no report (it takes seconds)
-            if not self.interrupted.is_set() and output.exists():
-                with contextlib.suppress(RuntimeError):  # interrupted meanwhile: the exports were cancelled
-                    self.html.submit(self._export, output, report)
-        self.echo(f"{label}: {step.status} in {step.seconds:.1f} s")
-        return step
+        self.echo(f"{self._label(step.notebook)}: running" + (
+            " (alongside the others: it reads production's log, not the candidate)"
+            if step.notebook in INDEPENDENT else ""))
+        return time.perf_counter()
+
+    def _failed(self, step: StepRecord, exc: NotebookExecutionError) -> None:
+        """Record how ``step`` failed: cancelled (the run stops), a warning (non-blocking) or the run's error."""
+        step.status, step.cell, step.error = RunStatus.FAILED.value, exc.cell, exc.error
+        if self.stopped.is_set():  # killed because the run stops
+            step.status, step.error = CANCELLED, ("stopped because the run was interrupted"
+                                                  if self.interrupted.is_set() else
+                                                  "stopped because an earlier step failed")
+        elif step.notebook not in NON_BLOCKING:
+            raise exc
+        else:
+            self._non_blocking_failure(step, exc)
+
+    def _end(self, step: StepRecord, output: Path, report: Path, began: float) -> None:
+        """Record ``step``'s seconds and export its executed notebook to HTML in the background."""
+        step.seconds = round(time.perf_counter() - began, 2)
+        self.save()
+        # an operator who stopped the run wants it to stop: no report (it takes seconds)
+        if not self.interrupted.is_set() and output.exists():
+            with contextlib.suppress(RuntimeError):  # interrupted meanwhile: the exports were cancelled
+                self.html.submit(self._export, output, report)
 
     def _non_blocking_failure(self, step: StepRecord, exc: NotebookExecutionError) -> None:
         """A failed 04_drift: a warning of the run (the model is still published)."""
