@@ -154,3 +154,24 @@ def test_papermill_error_banners_read_in_the_report_language(tmp_path: Path, lan
         assert "L'exécution s'est arrêtée sur une erreur à la cellule" in text and "In [4]" in text
     else:
         assert "An Exception was encountered at" in text and "encountered an exception here and stopped:" in text
+
+
+def test_page_templates_are_compiled_once_per_language_and_ahead_on_request(monkeypatch):
+    """A run's end only fills its pages in: compile_templates compiled them while the notebooks ran."""
+    from jinja2 import Environment
+
+    from future_skills.reporting import html
+
+    compiled: list[str] = []
+    original = Environment.compile
+    monkeypatch.setattr(Environment, "compile",
+                        lambda self, source, name=None, *args, **kw: compiled.append(name) or
+                        original(self, source, name, *args, **kw))
+    html._jinja_environment.cache_clear()
+    html.compile_templates("fr")
+    assert {"index.html.j2", "status_block.html.j2", "report_status.html.j2"} <= set(compiled)
+    compiled.clear()
+    for name in ("index.html.j2", "status_block.html.j2", "report_status.html.j2", "model_card.html.j2"):
+        html._jinja_environment("fr").get_template(name)
+    assert compiled == []  # the same environment, its templates kept
+    html._jinja_environment.cache_clear()

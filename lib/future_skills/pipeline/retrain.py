@@ -53,7 +53,7 @@ from future_skills.pipeline.warm_kernels import warm_kernels
 from future_skills.registry.entities import Decision
 from future_skills.registry.governance import check_auto_promote_allowed
 from future_skills.registry.store import Registry, now_iso
-from future_skills.reporting.html import write_run_index
+from future_skills.reporting.html import compile_templates, write_run_index
 from future_skills.reporting.run_index import build_index_context
 from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
 from future_skills.reporting.texts import cli_text
@@ -145,11 +145,12 @@ class _Run:
         steps.run_all(params, kernel_env, after=self.after_step)
 
     def after_step(self, notebook: str) -> None:
-        """Once 01_export succeeded, import what index.html draws with (this process then only waits for
-        02_train; earlier the import competed with the notebooks' start) and remove the rows handed on to it;
-        once 02_train did, say its model."""
+        """Once 01_export succeeded, prepare the run's end (:func:`prepare_run_end`; this process then only waits
+        for 02_train, and earlier it competed with the notebooks' start) and remove the rows handed on to it; once
+        02_train did, say its model."""
         if notebook == "01_export.ipynb":
-            threading.Thread(target=import_in_background, args=(INDEX_CHARTS,), daemon=True).start()
+            lang = self.manifest.parameters.get("report_lang", "en")
+            threading.Thread(target=prepare_run_end, args=(lang,), daemon=True).start()
             discard_validated(self.paths.validated_csv_rows(self.version))  # in the snapshot now: no second copy
         elif notebook == "02_train.ipynb":
             self.echo_family()
@@ -209,10 +210,12 @@ class _Run:
         return write_index(self.manifest, metadata, failure, self.paths, self.registry)
 
 
-def import_in_background(module: str) -> None:
-    """Import ``module`` at a lower priority: ahead of its use, in the gaps the notebooks leave."""
+def prepare_run_end(lang: str) -> None:
+    """At a lower priority, in the gaps the notebooks leave: import what index.html draws with and compile the
+    pages the run's end writes (index.html, the status blocks), so that the end only fills them in."""
     lower_this_thread_priority(BACKGROUND_NICE)
-    importlib.import_module(module)
+    importlib.import_module(INDEX_CHARTS)
+    compile_templates(lang)
 
 
 def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure: dict[str, Any] | None,
