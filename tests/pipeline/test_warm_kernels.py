@@ -194,3 +194,19 @@ def test_a_kernel_whose_run_stopped_while_it_waited_its_turn_is_never_started():
     with pytest.raises(NotebookCancelled, match="03_evaluate.ipynb was not started"):
         asyncio.run(asyncio.wait_for(waiting.turn(), 5))
     assert waiting.manager is None
+
+
+def test_a_kernel_client_tries_to_connect_again_within_milliseconds():
+    """The client connects before a just-forked kernel has bound its sockets: zmq's 100 ms retry delayed every
+    warm kernel's first answer."""
+    import zmq
+
+    from future_skills.pipeline.kernels import RECONNECT_MILLISECONDS, PromptKernelClient
+
+    client = PromptKernelClient()
+    socket = client.context.socket(zmq.DEALER)
+    try:
+        assert socket.getsockopt(zmq.RECONNECT_IVL) == RECONNECT_MILLISECONDS < 100
+    finally:
+        socket.close(linger=0)
+        client.context.term()

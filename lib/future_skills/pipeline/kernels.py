@@ -19,6 +19,8 @@ from pathlib import Path
 from queue import Empty
 from typing import Any, Mapping
 
+import zmq
+import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
@@ -32,6 +34,7 @@ _RUNNING_LOCK = threading.Lock()
 
 
 READY_POLL_SECONDS = 0.02
+RECONNECT_MILLISECONDS = 5  # a client socket whose kernel has not bound yet tries again this soon (zmq: 100 ms)
 TURN_POLL_SECONDS = 0.005  # a kernel waiting for the one started before it looks this often
 
 
@@ -42,7 +45,15 @@ class PromptKernelClient(AsyncKernelClient):
     when none came) and another 0.2 s of silence to flush IOPub: most of a warm kernel's start.
     This asks again every :data:`READY_POLL_SECONDS` until both channels answer, then drains what
     IOPub already holds (later stray messages carry another request's id: nbclient ignores them).
+    Its sockets try to connect again every :data:`RECONNECT_MILLISECONDS`: the client connects as
+    soon as the kernel is forked, before the kernel has bound its sockets, and zmq's default 100 ms
+    before the next try was most of the wait for a warm kernel's first answer.
     """
+
+    def _context_default(self) -> zmq.asyncio.Context:
+        context = super()._context_default()
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MILLISECONDS)  # default of the sockets it creates
+        return context
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
