@@ -1,6 +1,7 @@
 """index.html as DRH reads it: one number per figure, French without English, the status block."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -79,3 +80,21 @@ def test_figures_use_the_shared_formatter(pages):
     accuracy = candidate_metadata()["evaluation"]["paired"]["candidate"]["accuracy"]
     assert pages["en"].find(attrs={"data-figure": "candidate.accuracy"}).get_text() == percent(accuracy)
     assert pages["fr"].find(attrs={"data-figure": "candidate.accuracy"}).get_text() == percent(accuracy, "fr")
+
+
+def test_the_calibration_chart_is_drawn_once_per_calibration_and_language(monkeypatch):
+    """The run draws index.html's chart while 03_evaluate draws its own figures; the index then finds it."""
+    from future_skills.reporting import plots, run_index
+
+    drawn: list[str] = []
+    original = plots.reliability_figure
+    monkeypatch.setattr(plots, "reliability_figure", lambda calibration, lang: drawn.append(lang) or
+                        original(calibration, lang))
+    run_index._reliability_png.cache_clear()
+    calibration = {"bins": [{"confidence": 0.55, "accuracy": 0.5, "rows": 40},
+                            {"confidence": 0.9, "accuracy": 0.88, "rows": 60}]}
+    first = run_index.calibration_png(calibration, "fr")
+    again = run_index.calibration_png(json.loads(json.dumps(calibration)), "fr")  # an equal calibration, read again
+    assert first == again and set(first) == {"fr"} and drawn == ["fr"]
+    assert run_index.calibration_png(calibration, "en") != first and drawn == ["fr", "en"]
+    run_index._reliability_png.cache_clear()

@@ -54,7 +54,7 @@ from future_skills.registry.entities import Decision
 from future_skills.registry.governance import check_auto_promote_allowed
 from future_skills.registry.store import Registry, now_iso
 from future_skills.reporting.html import compile_templates, write_run_index
-from future_skills.reporting.run_index import build_index_context
+from future_skills.reporting.run_index import build_index_context, calibration_png
 from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
 from future_skills.reporting.texts import cli_text
 from future_skills.reporting.train_view import family_sentence
@@ -125,6 +125,7 @@ class _Run:
         self.production = self.registry.production_version()
         self.limits = TimeLimits(options.cell_timeout, options.notebook_timeout)
         self.warnings: list[str] = []
+        self.drawing: threading.Thread | None = None  # index.html's chart, drawn while 03_evaluate draws its own
         self.manifest = RunManifest(
             run_id=f"{self.version}-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}",
             version=self.version, status=RunStatus.RUNNING.value, started_at=now_iso(),
@@ -142,7 +143,9 @@ class _Run:
         params = notebook_parameters(self.options, self.paths, self.production, db_parameter, self.manifest.run_id)
         steps = StepRunner(self.manifest, self.run_dir, self.report_dir, self.paths, kernel=self.options.kernel,
                            limits=self.limits, echo=self.echo, warn=self.warn)
-        steps.run_all(params, kernel_env, after=self.after_step)
+        steps.run_all(params, kernel_env, after=self.after_step, handed_over=self.handed_over)
+        if self.drawing is not None:
+            self.drawing.join()  # index.html's chart: drawn once
 
     def after_step(self, notebook: str) -> None:
         """Once 01_export succeeded, prepare the run's end (:func:`prepare_run_end`; this process then only waits
@@ -154,6 +157,14 @@ class _Run:
             discard_validated(self.paths.validated_csv_rows(self.version))  # in the snapshot now: no second copy
         elif notebook == "02_train.ipynb":
             self.echo_family()
+
+    def handed_over(self, notebook: str) -> None:
+        """Once 03_evaluate has written its evaluation, draw index.html's chart from it while the notebook draws
+        its own figures."""
+        if notebook == "03_evaluate.ipynb":
+            self.drawing = threading.Thread(target=draw_index_chart, args=(self.paths.staged_metadata(self.version),
+                                            self.manifest.parameters.get("report_lang", "en")), daemon=True)
+            self.drawing.start()
 
     def echo_family(self) -> None:
         """Say which model family 02_train chose and why (from the staged metadata)."""
@@ -216,6 +227,16 @@ def prepare_run_end(lang: str) -> None:
     lower_this_thread_priority(BACKGROUND_NICE)
     importlib.import_module(INDEX_CHARTS)
     compile_templates(lang)
+
+
+def draw_index_chart(metadata_path: Path, lang: str) -> None:
+    """Draw index.html's calibration chart from the evaluation in ``metadata_path`` (kept until the index is
+    written; best effort: the index draws it itself otherwise)."""
+    try:
+        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+        calibration_png((metadata.get("evaluation") or {}).get("calibration"), lang)
+    except Exception:  # noqa: BLE001 - drawn ahead only to save time: writing the index draws (and reports) it
+        return
 
 
 def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure: dict[str, Any] | None,
