@@ -2,7 +2,8 @@
 
 (a) ``--ratio``: the pipeline (four notebook kernels, HTML reports, publishing) against the same
     library calls in one plain Python process (read + validate + snapshot, split + fit + score +
-    save, evaluation, drift statistics), both timed from process start, at each ``--rows``.
+    save, evaluation, drift statistics), both timed from process start, at each ``--rows``: the
+    median of ``--repeat`` interleaved pairs (one run of each varies by ±0.15 s on 2 cores).
 (b) ``--scale``: wall time, peak RSS of the whole process tree (notebook kernels included, polled
     with psutil), model size, accuracy and the family chosen, from a CSV (``--source csv``) or from
     a SQLite HR database export (``--source db``).
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,7 +76,7 @@ def retrain(rows: int, source: str, model: str, extra: list[str] | None = None) 
         meta = json.loads((root / "models" / "future_skills_model_v1.json").read_text())
         manifest = json.loads((root / "runs" / "v1" / "run.json").read_text())
     params = meta["hyperparameters"]
-    return {"rows": rows, "source": source, "model": f"{model}->{params['model_family']}", "wall_s": round(wall, 1), "cpu_s": cpu,
+    return {"rows": rows, "source": source, "model": f"{model}->{params['model_family']}", "wall_s": round(wall, 2), "cpu_s": cpu,
             "peak_rss_mb": peak, "model_mb": round(meta["model_size_bytes"] / 1e6, 2),
             "accuracy": meta["metrics"]["accuracy"], "fit_s": meta["training_duration_seconds"],
             "steps_s": {s["notebook"][:2]: s["seconds"] for s in manifest["steps"]}}
@@ -87,7 +89,7 @@ def bare(rows: int, model: str) -> dict:
         data_args = prepare(root, rows, "csv")
         command = [PYTHON, str(Path(__file__).resolve()), "--bare-run", data_args[1], "--model", model]
         wall, peak, _, cpu = timed_process(command, root)
-    return {"wall_s": round(wall, 1), "peak_rss_mb": peak, "cpu_s": cpu}
+    return {"wall_s": round(wall, 2), "peak_rss_mb": peak, "cpu_s": cpu}
 
 
 def bare_run(dataset_csv: str, model: str) -> None:
@@ -111,15 +113,18 @@ def bare_run(dataset_csv: str, model: str) -> None:
                        output_json=str(paths.run_dir("v1") / "drift.json"), version="v1")
 
 
-def ratio_rows(sizes: list[int], model: str) -> list[dict]:
+def ratio_rows(sizes: list[int], model: str, repeat: int = 1) -> list[dict]:
+    """Per size, ``repeat`` pairs (bare, then pipeline), each figure the median over the pairs."""
     rows = []
     for size in sizes:
-        plain = bare(size, model)
-        run = retrain(size, "csv", model)
-        rows.append({"rows": size, "model": run["model"], "pipeline_s": run["wall_s"], "bare_s": plain["wall_s"],
-                     "ratio": round(run["wall_s"] / plain["wall_s"], 2), "pipeline_cpu_s": run["cpu_s"],
-                     "bare_cpu_s": plain["cpu_s"], "cpu_ratio": round(run["cpu_s"] / max(plain["cpu_s"], 0.1), 2),
-                     "steps_s": run["steps_s"]})
+        pairs = [(bare(size, model), retrain(size, "csv", model)) for _ in range(repeat)]
+        plain = {key: statistics.median(p[key] for p, _ in pairs) for key in ("wall_s", "cpu_s")}
+        piped = {key: statistics.median(r[key] for _, r in pairs) for key in ("wall_s", "cpu_s")}
+        steps = min((r for _, r in pairs), key=lambda r: abs(r["wall_s"] - piped["wall_s"]))["steps_s"]
+        rows.append({"rows": size, "model": pairs[0][1]["model"], "runs": repeat, "pipeline_s": piped["wall_s"],
+                     "bare_s": plain["wall_s"], "ratio": round(piped["wall_s"] / plain["wall_s"], 2),
+                     "pipeline_cpu_s": piped["cpu_s"], "bare_cpu_s": plain["cpu_s"],
+                     "cpu_ratio": round(piped["cpu_s"] / max(plain["cpu_s"], 0.1), 2), "steps_s": steps})
     return rows
 
 
@@ -129,6 +134,7 @@ def main() -> None:
     parser.add_argument("--source", default="csv", help="csv, db or both (csv,db)")
     parser.add_argument("--model", default="auto")
     parser.add_argument("--ratio", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3, help="--ratio: interleaved pairs per size (medians)")
     parser.add_argument("--scale", action="store_true")
     parser.add_argument("--tag", default="", help="suffix of the results file (e.g. quick)")
     parser.add_argument("--bare-run", metavar="CSV", help=argparse.SUPPRESS)
@@ -139,7 +145,7 @@ def main() -> None:
     sizes = [int(float(n)) for n in args.rows.split(",")]
     suffix = f"_{args.tag}" if args.tag else ""
     if args.ratio:
-        rows = ratio_rows(sizes, args.model)
+        rows = ratio_rows(sizes, args.model, args.repeat)
         print_table("run_retrain.py against the bare computation (one plain process)", rows)
         write_results(f"retrain_ratio{suffix}", {"results": rows})
     if args.scale:

@@ -27,7 +27,7 @@ FULL = {
     "drift": ["bench_drift.py", "--output", str(RESULTS / "drift.json")],
 }
 QUICK = {
-    "retrain_ratio": ["bench_retrain.py", "--ratio", "--rows", "3000", "--tag", "quick"],
+    "retrain_ratio": ["bench_retrain.py", "--ratio", "--rows", "3000", "--repeat", "1", "--tag", "quick"],
     "retrain_scale": ["bench_retrain.py", "--scale", "--rows", "3000", "--source", "csv,db", "--tag", "quick"],
     "models": ["bench_models.py", "--rows", "3000", "--trees", "10", "--configs", "rf-unbounded,rf,hgb"],
     "predict": ["bench_predict.py", "--calls", "20", "--batch", "2000", "--n-estimators", "20", "--tag", "quick"],

@@ -210,3 +210,23 @@ def test_a_kernel_client_tries_to_connect_again_within_milliseconds():
     finally:
         socket.close(linger=0)
         client.context.term()
+
+
+def test_a_closed_template_collects_its_ended_kernels_so_their_cpu_time_counts(tmp_path: Path):
+    """The driver's getrusage(RUSAGE_CHILDREN) counts a kernel's CPU time only once the template has collected
+    it and has itself been collected: the benchmark's CPU account of a run (BENCHMARKS.md)."""
+    import resource
+
+    import future_skills.pipeline.warm_kernels as warm
+
+    notebook = write_notebook(tmp_path / "busy.ipynb", "sum(i * i for i in range(40_000_000))")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    pool = WarmKernelPool(modules=[]).start()  # imports only what the kernel needs to start: little CPU
+    warm._ACTIVE = pool
+    try:
+        run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS)
+    finally:
+        warm._ACTIVE = None
+        pool.close()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) > 2.0  # the kernel's loop

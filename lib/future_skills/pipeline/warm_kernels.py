@@ -54,6 +54,7 @@ STEPPING_STONES = ("numpy.testing", "scipy.sparse", "scipy.special", "scipy.lina
                    "sklearn.preprocessing", "sklearn.ensemble")
 FOLLOW_UP_SECONDS = 0.005  # two kernels asked for at once: the second request follows the first reply
 MESSAGE_BYTES = 1 << 20  # one request (command, environment, directory) fits easily
+EXIT_SECONDS = 0.2  # how long a closed template may take to collect its ended kernels before it is killed
 
 
 def notebook_imports(notebooks_dir: Path = NOTEBOOKS_DIR, names: tuple[str, ...] = tuple(NOTEBOOKS)) -> list[str]:
@@ -184,14 +185,18 @@ class WarmKernelPool:
         return ForkedKernel(int(reply), fds[0])
 
     def close(self) -> None:
-        """Stop the template now: it holds no state (kernels still running notice and exit)."""
+        """Stop the template: it collects the kernels that ended and exits, or is killed after
+        :data:`EXIT_SECONDS` (busy importing); it holds no state (kernels still running notice and exit)."""
         if self._socket is not None:
             self._socket.close()
             os.close(self._ready)
             self._socket = None
         if self._process is not None:
-            self._process.kill()
-            self._process.wait()
+            try:
+                self._process.wait(timeout=EXIT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
             self._process = None
 
 
@@ -245,8 +250,9 @@ def serve(fd: int, modules: list[str], ready: int | None = None) -> None:
             _reap()
             if readable:
                 _import_serving(channel, [], tried, _receive(channel))
-    except EOFError:
-        return  # the driver has gone
+    except EOFError:  # the driver has gone
+        _reap()  # the kernels that ended are collected: their CPU time then counts in the driver's getrusage
+        os._exit(0)  # nothing to tear down
 
 
 def _import_serving(channel: socket.socket, pending: list[str], tried: set[str],
