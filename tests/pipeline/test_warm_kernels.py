@@ -19,6 +19,20 @@ from future_skills.pipeline.warm_kernels import WarmKernelPool, notebook_imports
 from helpers.notebooks import kernel_pid, process_alive, write_notebook
 
 NO_LIMITS = TimeLimits(None, None)
+
+
+def run_with_bare_template(notebook: Path, output: Path) -> None:
+    """Run ``notebook`` in a kernel forked from a template that imports only what a kernel needs to start and what
+    the request names, as the pool of a run in progress; the template is closed after."""
+    import future_skills.pipeline.warm_kernels as warm
+
+    pool = WarmKernelPool(modules=[]).start()
+    warm._ACTIVE = pool
+    try:
+        run_notebook(str(notebook), output, {}, cwd=notebook.parent, limits=NO_LIMITS)
+    finally:
+        warm._ACTIVE = None
+        pool.close()
 REPORT = ("import json, sys\n"
           "print(json.dumps({'ppid': os.getppid(), 'cwd': os.getcwd(), 'secret': os.environ.get('FS_TEST_SECRET'),"
           " 'preloaded': 'future_skills.model.training' in sys.modules}))")
@@ -139,15 +153,7 @@ def test_a_kernel_is_forked_once_the_template_has_imported_what_its_notebook_imp
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")])))
     notebook = write_notebook(tmp_path / "needs.ipynb", "import sys\nprint('fs_needed_module' in sys.modules)",
                               "import fs_needed_module")
-    pool = WarmKernelPool(modules=[]).start()  # imports nothing of its own: only what a request needs
-    import future_skills.pipeline.warm_kernels as warm
-
-    warm._ACTIVE = pool
-    try:
-        run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS)
-    finally:
-        warm._ACTIVE = None
-        pool.close()
+    run_with_bare_template(notebook, tmp_path / "out.ipynb")
     cell = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4).cells[1]
     assert "".join(o.get("text", "") for o in cell.outputs).strip() == "True"
 
@@ -217,16 +223,8 @@ def test_a_closed_template_collects_its_ended_kernels_so_their_cpu_time_counts(t
     it and has itself been collected: the benchmark's CPU account of a run (BENCHMARKS.md)."""
     import resource
 
-    import future_skills.pipeline.warm_kernels as warm
-
     notebook = write_notebook(tmp_path / "busy.ipynb", "sum(i * i for i in range(40_000_000))")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    pool = WarmKernelPool(modules=[]).start()  # imports only what the kernel needs to start: little CPU
-    warm._ACTIVE = pool
-    try:
-        run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS)
-    finally:
-        warm._ACTIVE = None
-        pool.close()
+    run_with_bare_template(notebook, tmp_path / "out.ipynb")  # its imports: little CPU
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) > 2.0  # the kernel's loop

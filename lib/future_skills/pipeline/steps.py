@@ -68,7 +68,8 @@ class StepRunner:
         self.lock = threading.Lock()  # the manifest is written from two threads
         self.stopped = threading.Event()  # a blocking step failed: the steps still running are cancelled
         self.interrupted = threading.Event()  # the operator stopped the run: no more reports
-        self.watches: dict[str, KernelWatch] = {}  # each notebook's kernel, once its step started
+        self.watches: dict[str, KernelWatch] = {}  # each notebook's kernel, asked for in pipeline order
+        self.turns: dict[str, threading.Event] = {}  # set when a notebook's cells may run (or the run stopped)
 
     def save(self) -> None:
         """Write the manifest, its steps in pipeline order (two threads record steps)."""
