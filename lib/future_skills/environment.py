@@ -61,7 +61,25 @@ def installed_packages() -> dict[str, str]:
     """Every installed distribution with its version (name lower-cased), as a run manifest records it."""
     found: dict[str, str] = {}
     for dist in metadata.distributions():
-        name = (dist.metadata.get("Name") or "").strip().lower()
+        name, version = name_and_version(dist)
         if name:
-            found.setdefault(name, dist.version)
+            found.setdefault(name.lower(), version)
     return dict(sorted(found.items()))
+
+
+def name_and_version(dist: metadata.Distribution) -> tuple[str, str | None]:
+    """A distribution's ``Name`` and ``Version`` from the head of its METADATA file, read up to them.
+
+    ``dist.metadata`` parses the whole file with the e-mail parser: 0.07 s for ~130 distributions at every
+    run's start, before its first kernel is asked for.
+    """
+    fields: dict[str, str] = {}
+    for line in (dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "").splitlines():
+        if not line.strip():
+            break  # the headers end at the first blank line
+        key, _, value = line.partition(":")
+        if key in ("Name", "Version"):
+            fields.setdefault(key, value.strip())
+            if len(fields) == 2:
+                break
+    return fields.get("Name", ""), fields.get("Version") or dist.version
