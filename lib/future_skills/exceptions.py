@@ -76,6 +76,10 @@ class NotebookCancelled(NotebookExecutionError):
     """A notebook whose kernel was started ahead was stopped before its first cell: the run stopped meanwhile.
     Nothing of it is written."""
 
+    def __init__(self, notebook: str) -> None:
+        super().__init__(f"{notebook} was not started: the run stopped.", notebook=notebook,
+                         error="stopped before its first cell")
+
 
 class ConfigError(FutureSkillsError):
     """The thresholds config file or an environment setting is invalid."""

@@ -154,7 +154,7 @@ def test_a_kernel_cancelled_before_its_turn_is_killed_and_writes_nothing(tmp_pat
     watch = KernelWatch({}, tmp_path)
 
     def ready() -> None:
-        raise NotebookCancelled("never.ipynb was not started: the run stopped.", notebook="never.ipynb")
+        raise NotebookCancelled("never.ipynb")
 
     with pytest.raises(NotebookCancelled):
         run_notebook(str(notebook), tmp_path / "out.ipynb", {}, cwd=tmp_path, limits=NO_LIMITS, watch=watch,

@@ -141,7 +141,7 @@ class KernelWatch:
         while self.after is not None and not self.after.settled.is_set() and not self.killed:
             await asyncio.sleep(TURN_POLL_SECONDS)
         if self.killed:
-            raise NotebookCancelled(f"{self.notebook} was not started: the run stopped.", notebook=self.notebook or "")
+            raise NotebookCancelled(self.notebook or "the notebook")
 
     def manager_class(self) -> type[LocalIPCKernelManager]:
         """A kernel manager class that reports its instance to this watch once the kernel runs."""

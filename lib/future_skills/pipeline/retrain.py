@@ -152,8 +152,7 @@ class _Run:
         for 02_train, and earlier it competed with the notebooks' start) and remove the rows handed on to it; once
         02_train did, say its model."""
         if notebook == "01_export.ipynb":
-            lang = self.manifest.parameters.get("report_lang", "en")
-            threading.Thread(target=prepare_run_end, args=(lang,), daemon=True).start()
+            threading.Thread(target=prepare_run_end, args=(self.options.report_lang,), daemon=True).start()
             discard_validated(self.paths.validated_csv_rows(self.version))  # in the snapshot now: no second copy
         elif notebook == "02_train.ipynb":
             self.echo_family()
@@ -162,8 +161,9 @@ class _Run:
         """Once 03_evaluate has written its evaluation, draw index.html's chart from it while the notebook draws
         its own figures."""
         if notebook == "03_evaluate.ipynb":
-            self.drawing = threading.Thread(target=draw_index_chart, args=(self.paths.staged_metadata(self.version),
-                                            self.manifest.parameters.get("report_lang", "en")), daemon=True)
+            metadata = self.paths.staged_metadata(self.version)
+            self.drawing = threading.Thread(target=draw_index_chart, args=(metadata, self.options.report_lang),
+                                            daemon=True)
             self.drawing.start()
 
     def echo_family(self) -> None:

@@ -179,7 +179,7 @@ class StepRunner:
         def take_turn() -> None:
             self.turns[notebook].wait()
             if self.stopped.is_set():
-                raise NotebookCancelled(f"{notebook} was not started: the run stopped.", notebook=notebook)
+                raise NotebookCancelled(notebook)
             began.append(self._begin(step))
 
         try:
