@@ -63,7 +63,9 @@ def test_fast_batch_path_equals_the_slow_reference(family, rows, monkeypatch):
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
     assert fast_log == slow_log
     assert fast_log.count(b"\n") == len(batch)
-    assert set(fast["engine"]) == {"ML (RandomForest)"} and fast[list(PROBABILITY_COLUMNS)].notna().all().all()
+    engine = {"rf": "ML (RandomForest)", "hgb": "ML (GradientBoosting)"}[family]
+    assert set(fast["engine"]) == {engine} and fast[list(PROBABILITY_COLUMNS)].notna().all().all()
+    assert fast_log.count(f'"engine": "{engine}"'.encode()) == len(batch)
 
 
 def test_encode_frame_equals_the_pipeline_transform():

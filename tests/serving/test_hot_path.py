@@ -85,6 +85,19 @@ def test_hot_path_is_taken_for_complete_records_only(monkeypatch):
     assert hot_path.plain_records(pd.DataFrame(records(hot_path.FAST_MAX_ROWS + 1))) is None
 
 
+@pytest.mark.parametrize(("family", "engine"), [("rf", "ML (RandomForest)"), ("hgb", "ML (GradientBoosting)")])
+def test_the_engine_names_the_model_family_in_answers_log_and_status(family, engine, monkeypatch):
+    """A gradient-boosted model's answers and log lines say so (they said RandomForest): the audit trail is true."""
+    install_model("v1", family=family)
+    assert serving.engine_status()["engine"] == engine
+    log = load_settings().monitoring_log
+    for fast_max_rows in (hot_path.FAST_MAX_ROWS, 0):  # the hot path, then the general one
+        monkeypatch.setattr(hot_path, "FAST_MAX_ROWS", fast_max_rows)
+        log.unlink(missing_ok=True)
+        assert serving.predict(records(3), log=True)["engine"].tolist() == [engine] * 3
+        assert [json.loads(line)["engine"] for line in log.read_text().splitlines()] == [engine] * 3
+
+
 def test_no_model_means_general_path_with_rules():
     result = serving.predict(records(2), log=False)
     assert set(result["engine"]) == {"rules"}

@@ -10,7 +10,7 @@ import pytest
 
 from future_skills.cli import main
 from future_skills.exceptions import FutureSkillsError
-from future_skills.model.scoring import ML_ENGINE
+from future_skills.model.scoring import ML_ENGINES
 from future_skills.serving.predict import InvalidPairsWarning, predict
 from helpers.monitoring import pairs
 
@@ -42,7 +42,7 @@ def test_invalid_pairs_are_refused_with_column_rule_row_and_value(serving_projec
 def test_on_invalid_rules_scores_the_invalid_pairs_with_the_rules_engine(serving_project):
     with pytest.warns(InvalidPairsWarning, match="3 of 6 pairs .* the rules engine scored those 3 pair"):
         result = predict(broken_pairs(), log=True, on_invalid="rules")
-    assert result["engine"].tolist() == [ML_ENGINE, "rules", ML_ENGINE, "rules", "rules", ML_ENGINE]
+    assert result["engine"].tolist() == [ML_ENGINES["rf"], "rules", ML_ENGINES["rf"], "rules", "rules", ML_ENGINES["rf"]]
     assert result["job_role_id"].tolist() == pairs(6)["job_role_id"].tolist()  # input order kept
     assert result.loc[[0, 2, 5], "model_version"].eq("ml_random_forest_v1").all()
     logged = _log_lines(serving_project)
@@ -58,7 +58,7 @@ def test_a_missing_feature_column_makes_every_pair_invalid(serving_project):
 
 
 def test_valid_pairs_are_scored_as_before_and_bad_ids_are_never_scored(serving_project):
-    assert set(predict(pairs(4), log=False)["engine"]) == {ML_ENGINE}
+    assert set(predict(pairs(4), log=False)["engine"]) == {ML_ENGINES["rf"]}
     frame = pairs(2)
     frame.loc[0, "job_role_id"] = -1
     with pytest.raises(FutureSkillsError, match="job_role_id a whole number above 0"):

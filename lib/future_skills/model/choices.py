@@ -12,6 +12,8 @@ from typing import Any
 from future_skills.exceptions import FutureSkillsError
 
 FAMILIES: tuple[str, ...] = ("rf", "hgb", "auto")
+# The scikit-learn estimator each trained family ends in (``model_type`` in the metadata; names the engine).
+FAMILY_MODEL_TYPES: dict[str, str] = {"rf": "RandomForestClassifier", "hgb": "HistGradientBoostingClassifier"}
 # From AUTO_HGB_MIN_ROWS rows on, auto trains hgb: at 100k rows the forest is slower to fit, larger
 # and no more accurate than hgb (BENCHMARKS.md, model families); below it the original forest is kept.
 AUTO_HGB_MIN_ROWS = 50_000

@@ -29,10 +29,9 @@ from threadpoolctl import threadpool_limits
 
 from future_skills.cores import free_cores
 from future_skills.exceptions import FutureSkillsError
-from future_skills.model.choices import AUTO_HGB_MIN_ROWS, check_family
+from future_skills.model.choices import AUTO_HGB_MIN_ROWS, FAMILY_MODEL_TYPES, check_family
 from future_skills.schema import CATEGORICAL_FEATURES, FEATURES, NUMERIC_FEATURES
 
-FAMILY_MODEL_TYPES = {"rf": "RandomForestClassifier", "hgb": "HistGradientBoostingClassifier"}
 CLASS_WEIGHT = "balanced"
 # Bounds of the forest (BENCHMARKS.md): each tree draws at most 100k rows and its leaves hold at least
 # 1 row per 16k drawn (1 up to 24k rows: the original forest, unchanged on the demo's 4,800 rows; 5 at

@@ -14,14 +14,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from future_skills.model.choices import FAMILY_MODEL_TYPES
 from future_skills.schema import FEATURES, LEVELS, PROBABILITY_COLUMNS
 
-ML_ENGINE = "ML (RandomForest)"
+# The ``engine`` of the ML model's predictions, per family: an auditor reading the log sees which kind answered.
+ML_ENGINES: dict[str, str] = {"rf": "ML (RandomForest)", "hgb": "ML (GradientBoosting)"}
 LEVEL_WEIGHTS: dict[str, float] = {"LOW": 0.0, "MEDIUM": 0.5, "HIGH": 1.0}
 # Below this many rows a forest scores faster on one thread: handing its 200 trees to threads costs more
 # than their work (the demo forest's predict_proba, one thread / two: 1 row 13 / 47 ms, 1,000 rows 44 / 68 ms,
 # 2,000 rows 67 / 67 ms, 5,000 rows 137 / 98 ms; BENCHMARKS.md).
 PARALLEL_MIN_ROWS = 2_000
+
+
+def ml_engine(model: Any) -> str:
+    """The ``engine`` written in ``model``'s predictions and log lines: its family's name in :data:`ML_ENGINES`
+    (read from the fitted pipeline's final estimator, without importing scikit-learn)."""
+    estimator = type(model.named_steps["model"]).__name__
+    family = next((f for f, model_type in FAMILY_MODEL_TYPES.items() if model_type == estimator), None)
+    return ML_ENGINES[family] if family in ML_ENGINES else f"ML ({estimator})"
 
 
 def ml_model_version(version: str) -> str:
@@ -81,4 +91,4 @@ def ml_predict(model: Any, frame: pd.DataFrame, compiled: Any = None) -> pd.Data
     raw = np.asarray(raw, dtype=float)
     probabilities = level_probabilities(raw, model.classes_)
     levels, score = levels_and_scores(probabilities)
-    return prediction_frame(frame.index, levels, score, probabilities, ML_ENGINE)
+    return prediction_frame(frame.index, levels, score, probabilities, ml_engine(model))

@@ -20,7 +20,7 @@ import pandas as pd
 
 from future_skills.data.contract import feature_rules, load_contract
 from future_skills.model.compiled import compile_pipeline
-from future_skills.model.scoring import ML_ENGINE, level_probabilities, levels_and_scores, ml_model_version
+from future_skills.model.scoring import level_probabilities, levels_and_scores, ml_engine, ml_model_version
 from future_skills.monitoring import log_writer
 from future_skills.schema import CATEGORICAL_FEATURES, ID_COLUMNS, LEVELS, NUMERIC_FEATURES, PROBABILITY_COLUMNS
 from future_skills.serving import predict as serving
@@ -111,29 +111,30 @@ def predict_records(payload: Any, log: bool | None, timestamp: Any, on_invalid: 
     names = [[record[name] for name in CATEGORICAL_FEATURES] for record in records]
     probabilities = level_probabilities(compiled.predict_proba(names, numbers), compiled.classes)
     levels, scores = levels_and_scores(probabilities)
-    version = ml_model_version(choice.version)
+    named = (ml_engine(model), ml_model_version(choice.version))
     scores, probabilities = np.round(scores, 2), np.round(probabilities, 4)
     if logging_on:
-        _log(records, levels, scores, probabilities, version, numbers, stamps)
-    return _result(records, levels, scores, probabilities, version)
+        _log(records, levels, scores, probabilities, named, numbers, stamps)
+    return _result(records, levels, scores, probabilities, named)
 
 
 def _result(records: list[dict[str, Any]], levels: np.ndarray, scores: np.ndarray,
-            probabilities: np.ndarray, version: str) -> pd.DataFrame:
+            probabilities: np.ndarray, named: tuple[str, str]) -> pd.DataFrame:
     columns: dict[str, Any] = {name: np.array([r[name] for r in records], dtype=np.int64) for name in ID_COLUMNS}
     columns["predicted_level"] = levels
     columns["score"] = scores
     for position, column in enumerate(PROBABILITY_COLUMNS):
         columns[column] = probabilities[:, position]
-    columns["engine"] = [ML_ENGINE] * len(records)
-    columns["model_version"] = [version] * len(records)
+    columns["engine"] = [named[0]] * len(records)
+    columns["model_version"] = [named[1]] * len(records)
     return pd.DataFrame(columns)
 
 
 def _log(records: list[dict[str, Any]], levels: np.ndarray, scores: np.ndarray, probabilities: np.ndarray,
-         version: str, numbers: np.ndarray, stamps: list[str]) -> None:
+         named: tuple[str, str], numbers: np.ndarray, stamps: list[str]) -> None:
+    engine, version = named
     entries = [{"timestamp": stamp, "job_role_id": record["job_role_id"], "skill_id": record["skill_id"],
-                "predicted_level": str(level), "score": score, "engine": ML_ENGINE,
+                "predicted_level": str(level), "score": score, "engine": engine,
                 "model_version": version, "features": dict(zip(NUMERIC_FEATURES, row)),
                 "probabilities": dict(zip(LEVELS, probs))}
                for record, level, score, row, probs, stamp in zip(

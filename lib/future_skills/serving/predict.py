@@ -38,7 +38,7 @@ from future_skills.data.contract import features_pass, features_schema, load_con
 from future_skills.data.database import load_catalog
 from future_skills.data.validation import PRESENT, check_frame
 from future_skills.exceptions import FutureSkillsError
-from future_skills.model.scoring import ML_ENGINE, ml_model_version, ml_predict
+from future_skills.model.scoring import ml_engine, ml_model_version, ml_predict
 from future_skills.model.store import load_model
 from future_skills.monitoring import log_writer as monitoring
 from future_skills.paths import ProjectPaths, get_paths
@@ -255,7 +255,7 @@ def engine_status() -> dict[str, Any]:
     model, choice = active_model()
     if model is None:
         return {"engine": RULES_ENGINE, "model_version": RULES_VERSION, "reason": choice.reason}
-    return {"engine": ML_ENGINE, "model_version": ml_model_version(choice.version), "reason": None,
+    return {"engine": ml_engine(model), "model_version": ml_model_version(choice.version), "reason": None,
             "model_path": str(choice.path)}
 
 
