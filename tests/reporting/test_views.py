@@ -94,6 +94,20 @@ def test_training_sentence_and_tables():
     assert train_view.hyperparameter_table(metadata).loc["n_estimators", "Value"] == "200"
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_training_report_explains_the_family_that_was_trained(lang):
+    """A gradient-boosted model's report does not describe a forest voting, nor importance as its decisions."""
+    forest, boosted = ({"hyperparameters": {"model_family": family}} for family in ("rf", "hgb"))
+    tree_words = {"en": ("random forest", "vote", "forest's decisions"), "fr": ("forêt", "votent", "forêt")}[lang]
+    boosting = {"en": ("gradient boosting", "target encoding", "permutation importance", "shuffled"),
+                "fr": ("gradient boosting", "encodage par la cible", "importance par permutation", "mélangées")}[lang]
+    rf_text = train_view.method_paragraph(forest, lang) + train_view.importance_paragraph(forest, lang)
+    hgb_text = train_view.method_paragraph(boosted, lang) + train_view.importance_paragraph(boosted, lang)
+    assert all(word in rf_text for word in tree_words) and "permutation" not in rf_text
+    assert all(word in hgb_text for word in boosting) and not any(word in hgb_text for word in tree_words)
+    assert train_view.method_paragraph({"hyperparameters": {}}, lang) == train_view.method_paragraph(forest, lang)
+
+
 def test_the_family_and_settings_of_a_french_training_report_read_in_french():
     from future_skills.reporting import model_card
 

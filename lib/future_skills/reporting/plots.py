@@ -27,14 +27,14 @@ CANDIDATE_COLOUR, PRODUCTION_COLOUR = "#1f77b4", "#9e9e9e"
 # Axis labels and legends of the figures, per report language.
 LABELS: dict[str, dict[str, str]] = {
     "en": {"predicted": "Level predicted by the model", "decided": "Level decided by HR",
-           "share": "Share of the HR level's rows", "importance": "Importance (share of the forest's decisions, "
-           "all features sum to 1)", "need": "Future need level decided by HR", "rows": "Number of rows",
+           "share": "Share of the HR level's rows", "importance": "Importance (all features sum to 1)",
+           "need": "Future need level decided by HR", "rows": "Number of rows",
            "accuracy": "Accuracy", "f1": "Weighted F1", "precision": "Precision", "objective": "Objective",
            "score": "Score (1 = perfect)", "same_rows": "Candidate vs production on the same unseen rows",
            "alone": "Candidate scores on its held-out rows"},
     "fr": {"predicted": "Niveau prédit par le modèle", "decided": "Niveau décidé par la RH",
-           "share": "Part des lignes de ce niveau RH", "importance": "Importance (part des décisions de la forêt, "
-           "somme de 1 sur toutes les variables)", "need": "Niveau de besoin futur décidé par la RH",
+           "share": "Part des lignes de ce niveau RH", "importance": "Importance (somme de 1 sur toutes les variables)",
+           "need": "Niveau de besoin futur décidé par la RH",
            "rows": "Nombre de lignes", "accuracy": "Bonnes réponses", "f1": "F1 pondéré", "precision": "Précision",
            "objective": "Objectif", "score": "Score (1 = parfait)",
            "same_rows": "Candidat et production sur les mêmes lignes jamais vues",

@@ -27,6 +27,21 @@ TEXT: dict[str, dict[str, str]] = {
         "features": "Features used",
         "model": "Model (pickle)", "metadata": "Model metadata (JSON)", "split": "Train/test split",
         "dataset": "Dataset (input)",
+        "how_rf": "The model is a *random forest*: many decision trees that each look at the job role, the skill and "
+                  "its market and internal signals, and vote on the need level. Rare levels are given more weight so "
+                  "that the model does not simply favour the most frequent one.",
+        "how_hgb": "The model is *gradient boosting*: a sequence of small decision trees, each correcting the mistakes "
+                   "of the ones before it, that look at the job role, the skill and its market and internal signals. "
+                   "A job role or a skill enters as the share of each need level HR gave it in the training rows "
+                   "(*target encoding*), so hundreds of roles and thousands of skills fit. Rare levels are given more "
+                   "weight so that the model does not simply favour the most frequent one.",
+        "importance_rf": "The importance of a feature is the share of the forest's decisions that depend on it. The "
+                         "first chart shows the ten most important inputs (a job role or a skill counts as its own "
+                         "input); the second adds them up for each of the eleven original features.",
+        "importance_hgb": "The importance of a feature is the accuracy the model loses when that feature's values are "
+                          "shuffled among the test rows (*permutation importance*: gradient boosting keeps no share "
+                          "of decisions to count), as a share of all the losses. Both charts name the eleven original "
+                          "features: the first shows the ten most important, the second all of them.",
     },
     "fr": {
         "levels_title": "Niveaux de besoin décidés par la RH dans les données",
@@ -49,6 +64,24 @@ TEXT: dict[str, dict[str, str]] = {
                    "conservée",
         "auto_hgb": "auto : {rows} lignes d'entraînement atteignent {minimum}, seuil à partir duquel le gradient "
                     "boosting est plus rapide, plus léger et au moins aussi juste",
+        "how_rf": "Le modèle est une *forêt aléatoire* : de nombreux arbres de décision qui regardent chacun le "
+                  "métier, la compétence et ses signaux, puis votent pour un niveau de besoin. Les niveaux rares "
+                  "reçoivent plus de poids pour que le modèle ne favorise pas simplement le plus fréquent.",
+        "how_hgb": "Le modèle est un *gradient boosting* : une suite de petits arbres de décision, chacun corrigeant "
+                   "les erreurs des précédents, qui regardent le métier, la compétence et ses signaux. Un métier ou "
+                   "une compétence y entre comme la part de chaque niveau de besoin que la RH lui a donnée dans les "
+                   "lignes d'entraînement (*encodage par la cible*), ce qui admet des centaines de métiers et des "
+                   "milliers de compétences. Les niveaux rares reçoivent plus de poids pour que le modèle ne "
+                   "favorise pas simplement le plus fréquent.",
+        "importance_rf": "L'importance d'une variable est la part des décisions de la forêt qui en dépendent. Le "
+                         "premier graphique montre les dix entrées les plus importantes (un métier ou une compétence "
+                         "compte comme une entrée à part entière) ; le second les additionne pour chacune des onze "
+                         "variables d'origine.",
+        "importance_hgb": "L'importance d'une variable est la part de bonnes réponses que le modèle perd quand les "
+                          "valeurs de cette variable sont mélangées entre les lignes de test (*importance par "
+                          "permutation* : le gradient boosting ne garde pas de part de décisions à compter), rapportée "
+                          "au total des pertes. Les deux graphiques nomment les onze variables d'origine : le premier "
+                          "montre les dix plus importantes, le second toutes.",
     },
 }
 
@@ -64,6 +97,23 @@ def trained_sentence(metadata: dict[str, Any], lang: str = "en") -> str:
               seconds=decimal(metadata["training_duration_seconds"], 1, lang),
               accuracy=percent(metadata["metrics"]["accuracy"], lang),
               rows=integer(metadata["dataset"].get("test_samples"), lang))
+
+
+def _family(metadata: dict[str, Any]) -> str:
+    """The trained family (``rf`` for metadata written before families existed)."""
+    family = metadata.get("hyperparameters", {}).get("model_family", "rf")
+    return family if f"how_{family}" in TEXT["en"] else "rf"
+
+
+def method_paragraph(metadata: dict[str, Any], lang: str = "en") -> str:
+    """How the trained family decides, in plain words for a reader without ML background (Markdown)."""
+    return text(f"how_{_family(metadata)}", lang)
+
+
+def importance_paragraph(metadata: dict[str, Any], lang: str = "en") -> str:
+    """What the importance charts measure for the trained family: the forest's own shares of decisions, or
+    the accuracy lost by shuffling a feature (Markdown)."""
+    return text(f"importance_{_family(metadata)}", lang)
 
 
 def family_sentence(metadata: dict[str, Any], lang: str = "en") -> str:
