@@ -12,6 +12,8 @@ a fresh process (peak RSS of that process via ``wait4``):
 * ``compact``: ``compact_logs`` on the 1M log's rotated files;
 * ``cli --no-report``: ``future-skills drift --no-report`` on the 10k log, end to end: computed
   (the stored verdict removed before each run), then reused (nothing changed since the last run).
+* ``cli report``: ``future-skills drift`` on the 10k log, end to end: the 04_drift notebook in its kernel
+  (forked from a warm template), its HTML report and the JSON.
 
 It checks that the 1M drift JSON is identical read from JSONL (before compaction) and from
 Parquet (after). Prints a table and writes benchmarks/results/drift.json (figures, machine,
@@ -138,12 +140,13 @@ def peak_rss_mb() -> float:
 def child(task: str, log: str, output: str) -> None:
     """One measurement in this (fresh) process; prints its seconds and peak RSS as JSON."""
     started = time.perf_counter()
-    if task == "cli":  # the console script's code path: `future-skills drift --no-report`
+    if task in ("cli", "cli_report"):  # the console script's code path: `future-skills drift [--no-report]`
         from future_skills.cli import main
 
-        code = main(["drift", "--no-report", "--log", log, "--output-json", output])
+        code = main(["drift", *(["--no-report"] if task == "cli" else []), "--log", log, "--output-json", output])
         print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time(),
-                          "exit_code": code, "rss_mb": peak_rss_mb(), "computed": "scipy.stats" in sys.modules}))
+                          "exit_code": code, "rss_mb": peak_rss_mb(),
+                          **({"computed": "scipy.stats" in sys.modules} if task == "cli" else {})}))
         return
     if task == "compact":
         from future_skills.monitoring.log_compaction import compact_logs
@@ -217,7 +220,9 @@ def measurements(logs: dict[str, Path], env: dict[str, str], out: Path, repeat: 
                "drift_medium": run([*me, "drift", str(logs["medium"]), str(out / "medium.json")], env, repeat),
                "drift_large": run([*me, "drift", str(logs["large"]), str(out / "large.json")], env, repeat),
                "cli_no_report_small": run([*cli, str(out / "cli.json")], env, repeat, before=forget_verdict),
-               "cli_no_report_small_reused": run([*cli, str(out / "cli_reused.json")], env, repeat)}
+               "cli_no_report_small_reused": run([*cli, str(out / "cli_reused.json")], env, repeat),
+               "cli_report_small": run([*me, "cli_report", str(logs["small"]), str(out / "cli_report.json")], env,
+                                       repeat, before=forget_verdict)}
     results["medium_identical_jsonl_vs_parquet"] = comparable(out / "medium_jsonl.json") == comparable(
         out / "medium.json")
     results["cli_identical_computed_vs_reused"] = comparable(out / "cli.json") == comparable(out / "cli_reused.json")
@@ -233,7 +238,8 @@ def table(sizes: tuple[int, int, int], results: dict[str, dict]) -> list[str]:
             ("drift statistics + JSON (compacted)", f"{medium:,}", "drift_medium"),
             ("drift statistics + JSON (compacted)", f"{large:,}", "drift_large"),
             ("future-skills drift --no-report (CLI)", f"{small:,}", "cli_no_report_small"),
-            ("same, unchanged log: last verdict reused", f"{small:,}", "cli_no_report_small_reused")]
+            ("same, unchanged log: last verdict reused", f"{small:,}", "cli_no_report_small_reused"),
+            ("future-skills drift (CLI, notebook + HTML report)", f"{small:,}", "cli_report_small")]
     lines = [f"{'what':42} {'predictions':>12} {'in-process s':>13} {'(CPU s)':>8} {'process wall s':>15} "
              f"{'peak RSS MB':>12}"]
     for label, count, key in rows:

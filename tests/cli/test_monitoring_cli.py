@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from future_skills.cli import main
+from future_skills.pipeline.warm_kernels import WarmKernelPool
 from future_skills.schema import LABEL
 from future_skills.serving import predict as serving
 from helpers.model import make_dataset
@@ -66,8 +67,13 @@ def test_drift_command_flags_exactly_the_shifted_features_and_exits_3_only_on_re
         handle.write("not json\n{\"timestamp\": \"2026-11-20T10:00:00\", \"job_role_id\": 1, \"ski\n")
     out_json = tmp_path / "d.json"
     no_db = f"sqlite:///{tmp_path / 'absent.sqlite'}"
+    forked = []  # the notebook's kernel comes from a warm template that imported its libraries and scipy.stats
+    launch = WarmKernelPool.launch
+    monkeypatch.setattr(WarmKernelPool, "launch", lambda pool, cmd, env, cwd, needs=None: forked.append(needs) or
+                        launch(pool, cmd, env, cwd, needs))
     code = main(["drift", "--window", "all", "--log", str(drifted_log), "--output-json", str(out_json),
                  "--db-url", no_db, "--fail-on-drift"])
+    assert len(forked) == 1 and {"scipy.stats", "future_skills.monitoring.drift"} <= set(forked[0])
     printed = capsys.readouterr().out
     report = json.loads(out_json.read_text())
     assert code == 3 and report["verdict"] == "retrain" and "Drift verdict: retrain" in printed

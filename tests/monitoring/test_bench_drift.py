@@ -19,7 +19,8 @@ def test_bench_drift_tiny_writes_every_figure(tmp_path: Path):
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(output.read_text())
     figures = result["results"]
-    for case in ("drift_small", "drift_medium_jsonl", "drift_medium", "drift_large", "cli_no_report_small"):
+    for case in ("drift_small", "drift_medium_jsonl", "drift_medium", "drift_large", "cli_no_report_small",
+                 "cli_report_small"):
         assert figures[case]["wall_seconds"] > 0 and figures[case]["rss_mb"] > 0, case
     assert figures["drift_large"]["rows"] == result["sizes"]["large"]
     assert figures["compact_medium"]["lines"] == result["sizes"]["medium"] - result["live_jsonl_lines"]
@@ -27,5 +28,6 @@ def test_bench_drift_tiny_writes_every_figure(tmp_path: Path):
     assert figures["cli_no_report_small"]["computed"] is True  # the stored verdict was removed first
     assert figures["cli_no_report_small_reused"]["computed"] is False  # answered without the statistics
     assert figures["cli_identical_computed_vs_reused"] is True
+    assert figures["cli_report_small"]["exit_code"] == 0  # the report ran to its verdict
     assert result["git_commit"] and set(result["packages"]) >= {"numpy", "pandas", "pyarrow", "scipy"}
     assert "predictions" in done.stdout.splitlines()[1]

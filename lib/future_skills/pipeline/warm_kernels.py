@@ -45,6 +45,9 @@ KERNEL_MODULES = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshe
 # export); a --dataset-csv is validated by the driver before any kernel starts. 02_train's kernel, which waits
 # for scikit-learn, was forked 0.2 s later when the template imported pandera first.
 LATE_IMPORTS = ("sklearn.metrics", "scipy.stats")
+# What a notebook's library calls import on their first use (the drift statistics' scipy.stats, ~0.5 s): part of its
+# kernel's needs, so that the kernel starts with them in rather than importing them in its first cell.
+FIRST_USE_IMPORTS: dict[str, tuple[str, ...]] = {"04_drift.ipynb": ("scipy.stats",)}
 # scikit-learn's import (~0.9 s) in steps of at most ~0.3 s (scipy.stats is one), after the first notebook's own
 # modules: the template serves a kernel request only between two imports, and the driver asks for the first kernels
 # while scikit-learn comes in (one import of it whole made them wait 0.7 s).
@@ -91,9 +94,10 @@ def template_imports() -> list[str]:
 
 
 def kernel_needs(notebook: str) -> list[str]:
-    """What the template imports before it forks ``notebook``'s kernel: :data:`KERNEL_MODULES` and the notebook's
-    own imports."""
-    return list(dict.fromkeys([*KERNEL_MODULES, *notebook_imports(names=(notebook,))]))
+    """What the template imports before it forks ``notebook``'s kernel: :data:`KERNEL_MODULES`, the notebook's
+    own imports and its :data:`FIRST_USE_IMPORTS`."""
+    return list(dict.fromkeys([*KERNEL_MODULES, *notebook_imports(names=(notebook,)),
+                               *FIRST_USE_IMPORTS.get(notebook, ())]))
 
 
 class ForkedKernel:
@@ -141,7 +145,7 @@ class WarmKernelPool:
     """The template process of one pipeline run and the kernels forked from it."""
 
     def __init__(self, modules: list[str] | None = None) -> None:
-        self.modules = list(KERNEL_MODULES) + (template_imports() if modules is None else modules)
+        self.modules = list(dict.fromkeys([*KERNEL_MODULES, *(template_imports() if modules is None else modules)]))
         self._socket: socket.socket | None = None
         self._ready = -1
         self._process: subprocess.Popen | None = None
@@ -209,13 +213,14 @@ def active_pool() -> WarmKernelPool | None:
 
 
 @contextmanager
-def warm_kernels(enabled: bool = True) -> Iterator[WarmKernelPool | None]:
-    """Within the block, pipeline notebooks start from a warm template (see the module docstring)."""
+def warm_kernels(enabled: bool = True, modules: list[str] | None = None) -> Iterator[WarmKernelPool | None]:
+    """Within the block, pipeline notebooks start from a warm template (see the module docstring) that imports
+    ``modules`` (by default every pipeline notebook's, :func:`template_imports`)."""
     global _ACTIVE
     if not enabled or _ACTIVE is not None:
         yield _ACTIVE
         return
-    pool = WarmKernelPool().start()
+    pool = WarmKernelPool(modules).start()
     _ACTIVE = pool
     try:
         yield pool
