@@ -239,7 +239,7 @@ def table(sizes: tuple[int, int, int], results: dict[str, dict]) -> list[str]:
             ("drift statistics + JSON (compacted)", f"{large:,}", "drift_large"),
             ("future-skills drift --no-report (CLI)", f"{small:,}", "cli_no_report_small"),
             ("same, unchanged log: last verdict reused", f"{small:,}", "cli_no_report_small_reused"),
-            ("future-skills drift (CLI, notebook + HTML report)", f"{small:,}", "cli_report_small")]
+            ("future-skills drift (CLI, with HTML report)", f"{small:,}", "cli_report_small")]
     lines = [f"{'what':42} {'predictions':>12} {'in-process s':>13} {'(CPU s)':>8} {'process wall s':>15} "
              f"{'peak RSS MB':>12}"]
     for label, count, key in rows:

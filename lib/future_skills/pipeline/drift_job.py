@@ -83,8 +83,8 @@ def run_drift_job(*, window: str = "30d", log_path: str | None = None, output_js
 def _drift_report(*, window: str, log_path: str | None, output_json: str | None, reference_version: str | None,
                   db_url: str | None, paths: ProjectPaths | None, kernel: str | None,
                   report_lang: str) -> dict[str, Any]:
-    # Imported here, not at the top: papermill and nbconvert take seconds to import, which the
-    # scheduler's `drift --no-report` (run_drift_verdict, same module) must not pay.
+    # Imported here, not at the top: papermill and nbconvert take seconds to import, which the scheduler's
+    # `drift --no-report` (run_drift_verdict, same module) must not pay; pandas (database) once the template started.
     from future_skills.data.database import db_url_for_notebook  # noqa: I001 - one block under its comment
     from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
 
