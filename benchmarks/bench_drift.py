@@ -143,10 +143,12 @@ def child(task: str, log: str, output: str) -> None:
     if task in ("cli", "cli_report"):  # the console script's code path: `future-skills drift [--no-report]`
         from future_skills.cli import main
 
+        stored_before = stored_verdict()
         code = main(["drift", *(["--no-report"] if task == "cli" else []), "--log", log, "--output-json", output])
-        print(json.dumps({"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time(),
-                          "exit_code": code, "rss_mb": peak_rss_mb(),
-                          **({"computed": "scipy.stats" in sys.modules} if task == "cli" else {})}))
+        seconds = time.perf_counter() - started  # a computed verdict is stored anew, a reused one is not
+        print(json.dumps({"seconds": seconds, "cpu_seconds": time.process_time(), "exit_code": code,
+                          "rss_mb": peak_rss_mb(),
+                          **({"computed": stored_verdict() != stored_before} if task == "cli" else {})}))
         return
     if task == "compact":
         from future_skills.monitoring.log_compaction import compact_logs
@@ -200,6 +202,15 @@ def environment() -> dict:
                         "load_average_1_5_15min": [round(x, 1) for x in os.getloadavg()]},
             "packages": {name: metadata.version(name) for name in PACKAGES}, "git_commit": commit,
             "generated_at": datetime.now().isoformat(timespec="seconds")}
+
+
+def stored_verdict() -> int | None:
+    """When the stored verdict was last written (ns), None without one."""
+    from future_skills.monitoring.verdict_cache import cache_file
+    from future_skills.paths import get_paths
+
+    file = cache_file(get_paths())
+    return file.stat().st_mtime_ns if file.exists() else None
 
 
 def forget_verdict() -> None:

@@ -6,7 +6,7 @@ which lets each statistic count by bisection instead of scanning millions of row
 * ``psi``: population stability index on the reference's deciles — *watch* from ``psi_watch``,
   *drift* from ``psi_drift``, the latter only when the KS test confirms it;
 * ``ks``: two-sample Kolmogorov–Smirnov test, significant when p < ``ks_pvalue``; exact as
-  :func:`scipy.stats.ks_2samp` on every row, without sorting the current sample (see :func:`ks_test`);
+  :func:`scipy.stats.ks_2samp` on every row (see :mod:`~future_skills.monitoring.significance`);
 * ``out_of_range``: share of current values outside the reference range — *watch* above ``out_of_range_watch``.
 
 Categorical features (``compute`` receives the value counts of reference and current):
@@ -25,11 +25,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from future_skills.monitoring.significance import chi_square_test, expected_frequencies, ks_two_sample
 from future_skills.monitoring.statistics import Column, DriftStatistic, register
 
 PSI_EPSILON = 1e-4  # share given to an empty bin so that log(0) never occurs
 UNSEEN = "(unseen)"
-EXACT_KS_MAX_ROWS = 10_000  # scipy's own limit for the exact KS p-value (method="auto")
 
 
 def finite_pair(reference: Any, current: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -78,47 +78,19 @@ def _bin_counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.diff(np.searchsorted(values, edges, side="left"), prepend=0, append=len(values))
 
 
-def _ks_large(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
-    """``ks_2samp`` (two-sided, asymptotic p-value) from counts of current values at the reference values.
-
-    Between two reference values the reference CDF is flat, so the largest gaps are at a reference
-    value or just below the next one; the counts of current values ≤ and < each reference value
-    give every candidate, with the same integer ratios, hence the same floats, as scipy.
-    """
-    from scipy import stats  # imported when a statistic is computed: rendering a drift report's text needs no scipy
-    values, ref_counts = np.unique(ref, return_counts=True)
-    cur_leq = np.searchsorted(cur, values, side="right")
-    cur_less = np.searchsorted(cur, values, side="left")
-    ref_leq = np.cumsum(ref_counts)
-    n_ref, n_cur = len(ref), len(cur)
-    at_values = ref_leq / n_ref - cur_leq / n_cur
-    below_values = np.concatenate([[0], ref_leq[:-1]]) / n_ref - cur_less / n_cur
-    max_s = float(at_values.max())
-    min_s = float(np.clip(-min(at_values.min(), below_values.min()), 0, 1))
-    d = min_s if min_s > max_s else max_s
-    m, n = sorted([float(n_ref), float(n_cur)], reverse=True)
-    pvalue = float(np.clip(stats.distributions.kstwo.sf(d, np.round(m * n / (m + n))), 0, 1))
-    return float(d), pvalue
-
-
 def ks_test(reference: Any, current: Any) -> tuple[float, float]:
     """Two-sample Kolmogorov–Smirnov, as ``scipy.stats.ks_2samp``: (statistic, p-value); NaN ignored.
 
-    Up to :data:`EXACT_KS_MAX_ROWS` rows per sample scipy itself runs (exact p-value); above, the
-    same statistic and asymptotic p-value are computed from the sorted current sample and the
-    distinct reference values (one sort instead of scipy's sort plus two searches of every value).
+    The numbers are scipy's, computed by :func:`~future_skills.monitoring.significance.ks_two_sample`
+    (exact p-value up to 10,000 rows per sample, without importing ``scipy.stats``; asymptotic above).
     """
     return _ks(*sorted_finite(reference, current))
 
 
 def _ks(ref: np.ndarray, cur: np.ndarray) -> tuple[float, float]:
-    from scipy import stats  # lazily, as in _ks_large
     if not len(ref) or not len(cur):
         return float("nan"), float("nan")
-    if max(len(ref), len(cur)) <= EXACT_KS_MAX_ROWS:
-        result = stats.ks_2samp(ref, cur)
-        return float(result.statistic), float(result.pvalue)
-    return _ks_large(ref, cur)
+    return ks_two_sample(ref, cur)
 
 
 def out_of_range_share(reference: Any, current: Any) -> float:
@@ -180,16 +152,15 @@ def total_variation(reference: pd.Series, current: pd.Series) -> dict[str, Any]:
 
 def chi_square(reference: pd.Series, current: pd.Series) -> dict[str, Any]:
     """Chi-square of reference vs current counts (``scipy.stats.chi2_contingency``), where meaningful."""
-    from scipy import stats  # lazily, as in _ks_large
     categories, table = _pooled_table(reference, current)
     result: dict[str, Any] = {"categories": len(categories), "chi2": None, "chi2_pvalue": None, "chi2_note": None}
     if len(categories) < 2:
         result["chi2_note"] = "a single category: nothing to test"
         return result
-    if np.mean(stats.contingency.expected_freq(table) >= 5) < 0.8:
+    if np.mean(expected_frequencies(table) >= 5) < 0.8:
         result["chi2_note"] = "too few predictions per category for a chi-square test"
         return result
-    chi2, pvalue, _, _ = stats.chi2_contingency(table)
+    chi2, pvalue = chi_square_test(table)
     result.update(chi2=float(chi2), chi2_pvalue=float(pvalue))
     return result
 
