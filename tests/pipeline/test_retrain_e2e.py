@@ -14,6 +14,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
+from future_skills.reporting.run_index import RELIABILITY_TAG, notebook_png
 from helpers.reports import english_notebook_sentences, english_sentences
 
 REPO = Path(__file__).resolve().parents[2]
@@ -166,6 +167,14 @@ def test_html_reports_have_no_code_and_no_network_assets(two_versions: Path):
     assert index.find(id="comparison") is not None
     links = {a["href"] for a in index.select("#reports a")}
     assert links == {"01_export.html", "02_train.html", "03_evaluate.html", "04_drift.html"}
+
+
+def test_the_model_cards_calibration_chart_is_the_figure_03_evaluate_drew(two_versions: Path):
+    """The pipeline's own process does not draw (nor import matplotlib): index.html shows 03's figure."""
+    drawn = notebook_png(two_versions / "runs" / "v2" / "03_evaluate.ipynb", RELIABILITY_TAG)
+    index = BeautifulSoup((two_versions / "reports" / "v2" / "index.html").read_text(), "html.parser")
+    charts = [img["src"] for img in index.find_all("img") if img["src"].startswith("data:image/png")]
+    assert drawn and charts == [f"data:image/png;base64,{drawn}"]
 
 
 def test_an_existing_version_is_refused_and_nothing_changes(two_versions: Path):

@@ -172,28 +172,3 @@ def test_kernel_death_lines_are_dropped_only_once_the_run_stops_on_its_own():
     stopped.set()  # the run killed its kernels
     assert not quiet.filter(died) and quiet.filter(other)
 
-
-def test_each_product_is_told_and_03s_only_once_it_rewrote_the_metadata_02_wrote(tmp_path, monkeypatch):
-    """03_evaluate's product is the model's metadata again, with its evaluation: the run's end prepares
-    index.html's chart from it, so 02_train's writing of the same file must not count."""
-    run = runner(tmp_path)
-    notebooks = FakeNotebooks({})
-    told: dict[str, threading.Event] = {name: threading.Event() for name in steps_module.NOTEBOOKS}
-
-    def train(p):
-        Path(p["metadata_path"]).write_text("{}")
-
-    def evaluate(p):
-        assert not told["03_evaluate.ipynb"].wait(0.5)  # gives a wrong schedule time to take 02's file for 03's
-        metadata = Path(p["metadata_path"])
-        previous = metadata.stat().st_mtime_ns
-        metadata.write_text('{"evaluation": {}}')
-        os.utime(metadata, ns=(previous + 1_000_000_000, previous + 1_000_000_000))  # a later write, whatever the clock
-        assert told["03_evaluate.ipynb"].wait(WAIT)
-
-    notebooks.scripts = {"01_export.ipynb": lambda p: snapshot_sidecar(p["output_csv"]).write_text("{}"),
-                         "02_train.ipynb": train, "03_evaluate.ipynb": evaluate}
-    monkeypatch.setattr(steps_module, "run_notebook", notebooks)
-    order: list[str] = []
-    run.run_all(parameters(run.run_dir), {}, handed_over=lambda name: order.append(name) or told[name].set())
-    assert order == ["01_export.ipynb", "02_train.ipynb", "03_evaluate.ipynb"]

@@ -82,19 +82,24 @@ def test_figures_use_the_shared_formatter(pages):
     assert pages["fr"].find(attrs={"data-figure": "candidate.accuracy"}).get_text() == percent(accuracy, "fr")
 
 
-def test_the_calibration_chart_is_drawn_once_per_calibration_and_language(monkeypatch):
-    """The run draws index.html's chart while 03_evaluate draws its own figures; the index then finds it."""
+def test_the_calibration_chart_is_the_one_03_evaluate_drew_else_drawn_in_the_pages_language(monkeypatch, tmp_path):
+    """The run's own process takes the chart from the executed 03_evaluate notebook instead of importing matplotlib."""
     from future_skills.reporting import plots, run_index
 
     drawn: list[str] = []
     original = plots.reliability_figure
     monkeypatch.setattr(plots, "reliability_figure", lambda calibration, lang: drawn.append(lang) or
                         original(calibration, lang))
-    run_index._reliability_png.cache_clear()
     calibration = {"bins": [{"confidence": 0.55, "accuracy": 0.5, "rows": 40},
                             {"confidence": 0.9, "accuracy": 0.88, "rows": 60}]}
-    first = run_index.calibration_png(calibration, "fr")
-    again = run_index.calibration_png(json.loads(json.dumps(calibration)), "fr")  # an equal calibration, read again
-    assert first == again and set(first) == {"fr"} and drawn == ["fr"]
-    assert run_index.calibration_png(calibration, "en") != first and drawn == ["fr", "en"]
-    run_index._reliability_png.cache_clear()
+    executed = tmp_path / "03_evaluate.ipynb"
+    executed.write_text(json.dumps({"cells": [
+        {"cell_type": "code", "metadata": {}, "outputs": [{"output_type": "display_data", "data": {"image/png": "x"}}]},
+        {"cell_type": "code", "metadata": {"tags": [run_index.RELIABILITY_TAG]}, "outputs": [
+            {"output_type": "display_data", "data": {"text/markdown": "When the model is ..."}},
+            {"output_type": "display_data", "data": {"image/png": ["iVBORw0K\n", "GgoAAA\n"]}}]}]}))
+    assert run_index.calibration_png(calibration, "fr", executed) == {"fr": "iVBORw0KGgoAAA"} and drawn == []
+    assert run_index.calibration_png(None, "fr", executed) is None  # no calibration: no chart at all
+    for missing in (tmp_path / "absent.ipynb", None):  # a run without the executed notebook: drawn here
+        assert set(run_index.calibration_png(calibration, "en", missing)) == {"en"}
+    assert drawn == ["en", "en"]

@@ -10,7 +10,6 @@ point is recognised and set aside by the next run of that version (see :mod:`.re
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
@@ -54,13 +53,11 @@ from future_skills.registry.entities import Decision
 from future_skills.registry.governance import check_auto_promote_allowed
 from future_skills.registry.store import Registry, now_iso
 from future_skills.reporting.html import compile_templates, write_run_index
-from future_skills.reporting.run_index import build_index_context, calibration_png
+from future_skills.reporting.run_index import build_index_context
 from future_skills.reporting.status_block import refresh_status_blocks, render_status_block, status_context
 from future_skills.reporting.texts import cli_text
 from future_skills.reporting.train_view import family_sentence
 from future_skills.versions import validate_version
-
-INDEX_CHARTS = "future_skills.reporting.plots"
 
 
 def _recorded_parameters(options: RetrainOptions) -> dict[str, Any]:
@@ -125,7 +122,6 @@ class _Run:
         self.production = self.registry.production_version()
         self.limits = TimeLimits(options.cell_timeout, options.notebook_timeout)
         self.warnings: list[str] = []
-        self.drawing: threading.Thread | None = None  # index.html's chart, drawn while 03_evaluate draws its own
         self.manifest = RunManifest(
             run_id=f"{self.version}-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}",
             version=self.version, status=RunStatus.RUNNING.value, started_at=now_iso(),
@@ -143,9 +139,7 @@ class _Run:
         params = notebook_parameters(self.options, self.paths, self.production, db_parameter, self.manifest.run_id)
         steps = StepRunner(self.manifest, self.run_dir, self.report_dir, self.paths, kernel=self.options.kernel,
                            limits=self.limits, echo=self.echo, warn=self.warn)
-        steps.run_all(params, kernel_env, after=self.after_step, handed_over=self.handed_over)
-        if self.drawing is not None:
-            self.drawing.join()  # index.html's chart: drawn once
+        steps.run_all(params, kernel_env, after=self.after_step)
 
     def after_step(self, notebook: str) -> None:
         """Once 01_export succeeded, prepare the run's end (:func:`prepare_run_end`; this process then only waits
@@ -156,15 +150,6 @@ class _Run:
             discard_validated(self.paths.validated_csv_rows(self.version))  # in the snapshot now: no second copy
         elif notebook == "02_train.ipynb":
             self.echo_family()
-
-    def handed_over(self, notebook: str) -> None:
-        """Once 03_evaluate has written its evaluation, draw index.html's chart from it while the notebook draws
-        its own figures."""
-        if notebook == "03_evaluate.ipynb":
-            metadata = self.paths.staged_metadata(self.version)
-            self.drawing = threading.Thread(target=draw_index_chart, args=(metadata, self.options.report_lang),
-                                            daemon=True)
-            self.drawing.start()
 
     def echo_family(self) -> None:
         """Say which model family 02_train chose and why (from the staged metadata)."""
@@ -222,21 +207,10 @@ class _Run:
 
 
 def prepare_run_end(lang: str) -> None:
-    """At a lower priority, in the gaps the notebooks leave: import what index.html draws with and compile the
-    pages the run's end writes (index.html, the status blocks), so that the end only fills them in."""
+    """At a lower priority, in the gaps the notebooks leave: compile the pages the run's end writes (index.html,
+    the status blocks), so that the end only fills them in."""
     lower_this_thread_priority(BACKGROUND_NICE)
-    importlib.import_module(INDEX_CHARTS)
     compile_templates(lang)
-
-
-def draw_index_chart(metadata_path: Path, lang: str) -> None:
-    """Draw index.html's calibration chart from the evaluation in ``metadata_path`` (kept until the index is
-    written; best effort: the index draws it itself otherwise)."""
-    try:
-        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-        calibration_png((metadata.get("evaluation") or {}).get("calibration"), lang)
-    except Exception:  # noqa: BLE001 - drawn ahead only to save time: writing the index draws (and reports) it
-        return
 
 
 def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure: dict[str, Any] | None,

@@ -44,12 +44,10 @@ NON_BLOCKING = frozenset({"04_drift.ipynb"})
 WARNING = "warning"
 CANCELLED = "cancelled"
 # What a notebook writes last for the next one (from the parameters the pipeline gives it): once it is there,
-# the next notebook may start. 03_evaluate's (its evaluation, added to the model's metadata) is for the run's end,
-# which may prepare index.html's chart while the notebook still draws its figures.
+# the next notebook may start.
 HANDOVER: dict[str, Callable[[dict[str, Any]], Path]] = {
     "01_export.ipynb": lambda parameters: snapshot_sidecar(parameters["output_csv"]),
     "02_train.ipynb": lambda parameters: Path(parameters["metadata_path"]),
-    "03_evaluate.ipynb": lambda parameters: Path(parameters["metadata_path"]),
 }
 HANDOVER_POLL_SECONDS = 0.01
 NBCLIENT_LOGGER = "papermill"  # papermill hands its logger to nbclient, which says when a kernel died
@@ -78,12 +76,10 @@ class StepRunner:
             self.manifest.save(self.run_dir)
 
     def run_all(self, parameters: dict[str, dict[str, Any]], kernel_env: dict[str, str],
-                after: Callable[[str], None] = lambda notebook: None,
-                handed_over: Callable[[str], None] = lambda notebook: None) -> None:
+                after: Callable[[str], None] = lambda notebook: None) -> None:
         """Run every notebook; raise the first blocking failure (in pipeline order) once the reports are written.
 
-        ``after(notebook)`` is called once a blocking notebook succeeded, ``handed_over(notebook)`` once it has
-        written its :data:`HANDOVER` product (it may still be drawing its report).
+        ``after(notebook)`` is called once a blocking notebook succeeded.
         """
         started, since = time.perf_counter(), time.time_ns()
         chain = [name for name in NOTEBOOKS if name not in INDEPENDENT]
@@ -105,7 +101,7 @@ class StepRunner:
                     self.watches[name] = previous = KernelWatch(
                         kernel_env, self.run_dir, BACKGROUND_NICE if name in INDEPENDENT else 0, name, previous)
                     futures[name] = steps.submit(self._run_then, name, parameters[name], after)
-                self._give_turns(chain, parameters, futures, since, handed_over)
+                self._give_turns(chain, parameters, futures, since)
                 for name in NOTEBOOKS:  # the first failure in pipeline order is the run's
                     futures[name].result()
             except BaseException as exc:
@@ -125,22 +121,17 @@ class StepRunner:
         self.save()
 
     def _give_turns(self, chain: list[str], parameters: dict[str, dict[str, Any]], futures: dict[str, Future],
-                    since_ns: int, handed_over: Callable[[str], None]) -> None:
+                    since_ns: int) -> None:
         """Let each notebook of ``chain`` start once the previous one has written what it reads (or has ended),
-        until one fails; a notebook that handed over runs on at lower priority (it only draws its report). The
-        last one's product is only told (``handed_over``): nothing waits for it to be drawn."""
-        for position, name in enumerate(chain):
+        until one fails; a notebook that handed over runs on at lower priority (it only draws its report)."""
+        for position, name in enumerate(chain[:-1]):
             so_far = [futures[earlier] for earlier in chain[:position + 1]]
-            following = chain[position + 1] if position + 1 < len(chain) else None
             if self._handed_over(name, parameters[name], so_far, since_ns):
-                handed_over(name)
-                if following:
-                    self.watches[name].lower_priority(BACKGROUND_NICE)
+                self.watches[name].lower_priority(BACKGROUND_NICE)
             elif _any_failed(so_far):
                 return  # a notebook failed: the run stops once the failure is collected
-            if following:
-                since_ns = time.time_ns()  # its product is written after its turn (03 rewrites 02's metadata)
-                self.turns[following].set()
+            since_ns = time.time_ns()  # its product is written after its turn
+            self.turns[chain[position + 1]].set()
 
     def _run_then(self, notebook: str, parameters: dict[str, Any],
                   after: Callable[[str], None]) -> StepRecord | None:
@@ -152,8 +143,8 @@ class StepRunner:
     @staticmethod
     def _handed_over(notebook: str, parameters: dict[str, Any], so_far: list[Future], since_ns: int) -> bool:
         """Wait until ``notebook`` (the last of ``so_far``) has written what the next one reads (True), or has
-        ended without (False), or an earlier notebook has failed (False). A product that exists already
-        (03_evaluate's is the metadata 02_train wrote) counts once it is written again."""
+        ended without (False), or an earlier notebook has failed (False). A product that exists already counts
+        once it is written again."""
         product = HANDOVER[notebook](parameters) if notebook in HANDOVER else None
         found = modified_ns(product) if product is not None else None
 

@@ -5,8 +5,9 @@ from typing import Any
 
 import pandas as pd
 
-from future_skills.formatting import integer, level_name, mark, outcome, percent
+from future_skills.formatting import integer, level_name, mark, outcome, percent, points
 from future_skills.model.gate_texts import criterion_detail, criterion_name, verdict_text
+from future_skills.reporting import model_card
 from future_skills.reporting.metrics_view import comparison_table, measure, metric_label
 from future_skills.reporting.texts import catalogue_text
 
@@ -28,6 +29,7 @@ TEXT: dict[str, dict[str, str]] = {
         "job_role_id": "Job role ID", "skill_id": "Skill ID", "snapshot_date": "Snapshot date",
         "job_role_name": "Job role", "skill_name": "Skill", "hr_label": "HR level",
         "candidate_prediction": "Candidate {version}", "production_prediction": "Production {version}",
+        "no_calibration": "The candidate gives no confidence for its answers: there is no calibration to show.",
     },
     "fr": {
         "alone": "Aucun modèle en production à comparer : le candidat **{version}** est évalué seul sur les "
@@ -46,6 +48,7 @@ TEXT: dict[str, dict[str, str]] = {
         "job_role_id": "ID du métier", "skill_id": "ID de la compétence", "snapshot_date": "Date de l'instantané",
         "job_role_name": "Métier", "skill_name": "Compétence", "hr_label": "Niveau RH",
         "candidate_prediction": "Candidat {version}", "production_prediction": "Production {version}",
+        "no_calibration": "Le candidat ne donne pas de confiance pour ses réponses : pas de calibration à montrer.",
     },
 }
 
@@ -62,6 +65,16 @@ def rows_sentence(result: dict[str, Any], lang: str = "en") -> str:
         return text("alone", lang, version=version, test=test)
     return text("rows", lang, version=version, test=test, excluded=integer(result["excluded_overlap"], lang),
               prod=prod, compared=integer(result["rows_compared"], lang))
+
+
+def calibration_sentence(result: dict[str, Any], lang: str = "en") -> str:
+    """How sure the candidate is on average against how often it is right (the model card's sentence)."""
+    calibration = result.get("calibration")
+    if not calibration or not calibration.get("bins"):
+        return text("no_calibration", lang)
+    return catalogue_text(model_card.TEXT, "calibration_text", lang,
+                          confidence=percent(calibration["mean_confidence"], lang),
+                          accuracy=percent(calibration["accuracy"], lang), gap=points(calibration["gap"], lang))
 
 
 def validation_sentence(result: dict[str, Any], lang: str = "en") -> str:
