@@ -47,8 +47,8 @@ def calibration_png(calibration: dict[str, Any] | None, lang: str,
     """The reliability diagram of the model card in ``lang`` (base64 PNG, keyed by ``lang``), or None.
 
     The run's executed 03_evaluate notebook has drawn it (the cell tagged :data:`RELIABILITY_TAG`, in the run's
-    language): taken from there, so that the pipeline's own process never imports matplotlib (0.3 s, and 0.5 s
-    of a 10k-row run's wall time when it did, competing with the notebooks). Drawn here only without it.
+    language): taken from there, so that the pipeline's own process never imports matplotlib (0.3 CPU-s; drawing
+    it there cost a 10k-row run 0.2 s of wall time, competing with the notebooks). Drawn here only without it.
     """
     if not calibration or not calibration.get("bins"):
         return None
