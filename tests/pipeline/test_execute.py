@@ -15,10 +15,13 @@ from datetime import datetime
 from pathlib import Path
 
 import nbformat
+import nbformat.json_compat
+import nbformat.validator
 import pytest
 
 from future_skills.exceptions import FutureSkillsError, NotebookCancelled, NotebookExecutionError
-from future_skills.pipeline.execute import KERNEL_DIED, run_and_report, run_notebook
+from future_skills.paths import NOTEBOOKS, NOTEBOOKS_DIR
+from future_skills.pipeline.execute import KERNEL_DIED, compile_validator, run_and_report, run_notebook
 from future_skills.pipeline.kernels import KernelWatch
 from future_skills.pipeline.limits import TimeLimits
 from helpers.notebooks import kernel_pid, process_alive, write_notebook
@@ -170,3 +173,17 @@ def test_the_notebook_time_limit_counts_from_its_turn_not_from_its_kernel_start(
                  ready=lambda: threading.Event().wait(2))
     cells = nbformat.read(str(tmp_path / "out.ipynb"), as_version=4).cells
     assert cells[1].outputs[0]["text"].strip() == "ran"
+
+
+def test_the_validator_is_compiled_once_before_the_steps_read_their_notebooks(monkeypatch):
+    """Four step threads read their notebook at once: each compiled nbformat's validator while none was cached."""
+    compiled: list[int] = []
+    original = nbformat.json_compat.FastJsonSchemaValidator.__init__
+    monkeypatch.setattr(nbformat.json_compat.FastJsonSchemaValidator, "__init__",
+                        lambda self, schema: compiled.append(1) or original(self, schema))
+    monkeypatch.setattr(nbformat.validator, "validators", {})  # a fresh process's empty cache
+    compile_validator(NOTEBOOKS)
+    assert len(compiled) == 1
+    for name in NOTEBOOKS:  # what papermill does in each step: read and validate
+        nbformat.validate(nbformat.read(str(NOTEBOOKS_DIR / name), as_version=4))
+    assert len(compiled) == 1

@@ -167,6 +167,7 @@ def test_page_templates_are_compiled_once_per_language_and_ahead_on_request(monk
     monkeypatch.setattr(Environment, "compile",
                         lambda self, source, name=None, *args, **kw: compiled.append(name) or
                         original(self, source, name, *args, **kw))
+    monkeypatch.setattr(html, "bytecode_cache", lambda: None)  # compiled here, not loaded from an earlier run's
     html._jinja_environment.cache_clear()
     html.compile_templates("fr")
     assert {"index.html.j2", "status_block.html.j2", "report_status.html.j2"} <= set(compiled)
@@ -175,3 +176,25 @@ def test_page_templates_are_compiled_once_per_language_and_ahead_on_request(monk
         html._jinja_environment("fr").get_template(name)
     assert compiled == []  # the same environment, its templates kept
     html._jinja_environment.cache_clear()
+
+
+def test_compiled_templates_are_kept_between_processes_and_a_full_cache_never_fails_a_page(tmp_path: Path):
+    """Like __pycache__: a later run loads the template's code instead of compiling it; writing it is best effort."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from future_skills.reporting.html import TEMPLATES_DIR, BestEffortBytecodeCache
+
+    def environment(cache: BestEffortBytecodeCache) -> Environment:
+        return Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), bytecode_cache=cache)
+
+    cache = BestEffortBytecodeCache(str(tmp_path))
+    first = environment(cache).get_template("status_block.html.j2")
+    assert len(list(tmp_path.iterdir())) == 1
+    compiled: list[str] = []
+    later = environment(cache)
+    later.compile = lambda *args, **kwargs: compiled.append("compiled")  # a compile would now fail the load
+    assert later.get_template("status_block.html.j2").blocks.keys() == first.blocks.keys()
+    assert compiled == []
+    unwritable = BestEffortBytecodeCache(str(tmp_path / "absent"))  # writing there fails (as on a full disk)
+    assert environment(unwritable).get_template("status_block.html.j2").blocks.keys() == first.blocks.keys()
+    assert not (tmp_path / "absent").exists()

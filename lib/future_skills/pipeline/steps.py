@@ -27,7 +27,7 @@ from typing import Any, Callable
 from future_skills.data.dataset import snapshot_sidecar
 from future_skills.exceptions import NotebookCancelled, NotebookExecutionError
 from future_skills.paths import NOTEBOOKS, ProjectPaths, relative_to_root
-from future_skills.pipeline.execute import run_notebook
+from future_skills.pipeline.execute import compile_validator, run_notebook
 from future_skills.pipeline.kernels import KernelWatch, kill_running_kernels, lower_this_thread_priority
 from future_skills.pipeline.limits import TimeLimits
 from future_skills.pipeline.manifest import RunManifest, RunStatus, StepRecord
@@ -82,6 +82,7 @@ class StepRunner:
         ``after(notebook)`` is called once a blocking notebook succeeded.
         """
         started, since = time.perf_counter(), time.time_ns()
+        compile_validator(NOTEBOOKS)  # before the four threads each read (and validate) their notebook
         chain = [name for name in NOTEBOOKS if name not in INDEPENDENT]
         self.turns = {name: threading.Event() for name in NOTEBOOKS}
         for name in [chain[0], *INDEPENDENT]:

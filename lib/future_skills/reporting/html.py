@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nbformat
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
+from jinja2.bccache import Bucket
 
 from future_skills.atomic import atomic_write_text
 from future_skills.formatting import LANGUAGES, check_language, mark_css, typography
@@ -28,6 +29,27 @@ if TYPE_CHECKING:
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 NBCONVERT_TEMPLATES = TEMPLATES_DIR / "nbconvert"
 NOTEBOOK_TEMPLATE = "future_skills"
+
+
+class BestEffortBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept on disk between runs, like ``__pycache__`` (jinja checks each against its
+    template's source): nbconvert's report templates and the run's pages compiled in ~0.13 s at every run.
+    A cache that cannot be written (full disk, read-only folder) is skipped, never failing a page."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@functools.cache
+def bytecode_cache() -> BytecodeCache | None:
+    """The user's template cache (jinja's private per-user folder in the temporary directory), None if unusable."""
+    try:
+        return BestEffortBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
 
 
 def drop_stderr(notebook: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -58,6 +80,7 @@ def make_html_exporter() -> HTMLExporter:
         embed_images=True,
     )
     exporter.register_preprocessor(drop_stderr, enabled=True)
+    exporter.environment.bytecode_cache = bytecode_cache()
     return exporter
 
 
@@ -128,6 +151,7 @@ def _jinja_environment(lang: str = "en") -> Environment:
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(template_filters(lang))
     return env
