@@ -212,21 +212,23 @@ def environment() -> dict:
             "generated_at": datetime.now().isoformat(timespec="seconds")}
 
 
-def stored_verdict() -> int | None:
-    """When the stored verdict was last written (ns), None without one."""
+def _verdict_file() -> Path:
+    """Where ``drift --no-report`` stores its last verdict."""
     from future_skills.monitoring.verdict_cache import cache_file
     from future_skills.paths import get_paths
 
-    file = cache_file(get_paths())
+    return cache_file(get_paths())
+
+
+def stored_verdict() -> int | None:
+    """When the stored verdict was last written (ns), None without one."""
+    file = _verdict_file()
     return file.stat().st_mtime_ns if file.exists() else None
 
 
 def forget_verdict() -> None:
     """Remove the stored verdict, so that the next ``drift --no-report`` computes it."""
-    from future_skills.monitoring.verdict_cache import cache_file
-    from future_skills.paths import get_paths
-
-    cache_file(get_paths()).unlink(missing_ok=True)
+    _verdict_file().unlink(missing_ok=True)
 
 
 def measurements(logs: dict[str, Path], env: dict[str, str], out: Path, repeat: int) -> dict[str, dict]:

@@ -144,22 +144,16 @@ class StepRunner:
     @staticmethod
     def _handed_over(notebook: str, parameters: dict[str, Any], so_far: list[Future], since_ns: int) -> bool:
         """Wait until ``notebook`` (the last of ``so_far``) has written what the next one reads (True), or has
-        ended without (False), or an earlier notebook has failed (False). A product that exists already counts
-        once it is written again."""
+        ended, or an earlier notebook has failed (False)."""
         product = HANDOVER[notebook](parameters) if notebook in HANDOVER else None
-        found = modified_ns(product) if product is not None else None
-
-        def written() -> bool:
-            return product is not None and written_since(product, since_ns) and modified_ns(product) != found
-
         while not so_far[-1].done():
             if _any_failed(so_far):
                 return False
-            if written():
+            if product is not None and written_since(product, since_ns):
                 return True
             wait([future for future in so_far if not future.done()], timeout=HANDOVER_POLL_SECONDS,
                  return_when=FIRST_COMPLETED)
-        return not _any_failed(so_far) and written()
+        return False
 
     def run_step(self, notebook: str, parameters: dict[str, Any]) -> StepRecord | None:
         """One notebook, its kernel started now and its cells once its turn comes: recorded in the manifest from
@@ -256,14 +250,6 @@ class KilledKernelsFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (self.stopped.is_set() and record.getMessage().startswith("Kernel died"))
-
-
-def modified_ns(path: Path) -> int | None:
-    """``path``'s modification time in ns, or None when it does not exist."""
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return None
 
 
 def written_since(path: Path, since_ns: int) -> bool:
