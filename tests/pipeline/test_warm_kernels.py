@@ -33,9 +33,10 @@ def run_with_bare_template(notebook: Path, output: Path) -> None:
     finally:
         warm._ACTIVE = None
         pool.close()
-REPORT = ("import json, sys\n"
+REPORT = ("import gc, json, sys\n"
           "print(json.dumps({'ppid': os.getppid(), 'cwd': os.getcwd(), 'secret': os.environ.get('FS_TEST_SECRET'),"
-          " 'preloaded': 'future_skills.model.training' in sys.modules}))")
+          " 'preloaded': 'future_skills.model.training' in sys.modules, 'collecting': gc.isenabled(),"
+          " 'frozen': gc.get_freeze_count()}))")
 
 
 def _printed(output: Path) -> dict:
@@ -70,6 +71,8 @@ def test_a_notebook_runs_in_its_own_kernel_forked_from_the_warm_template(tmp_pat
     assert seen_a["ppid"] == seen_b["ppid"] == template != os.getpid()
     assert kernel_pid(notebook) != first  # one kernel per notebook, never reused
     assert seen_a["preloaded"] is True  # the notebook never imported it: the template did
+    # what the template imported is frozen (later collections skip it), and the kernel collects its own objects
+    assert seen_a["collecting"] is True and seen_a["frozen"] > 50_000
     assert seen_a["cwd"] == str(tmp_path) and seen_a["secret"] == "s3" and seen_b["secret"] is None
     assert "FS_TEST_SECRET" not in os.environ
     assert not list(tmp_path.glob("kernel-*ipc-*"))  # socket files removed
