@@ -13,6 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
 
 from future_skills.cli import exit_now, retrain_main  # noqa: E402
+from future_skills.startup import one_command_process  # noqa: E402
 
 if __name__ == "__main__":
+    one_command_process()
     exit_now(retrain_main())

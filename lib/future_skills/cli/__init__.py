@@ -18,32 +18,9 @@ from future_skills.cli.monitoring import add_monitoring_commands
 from future_skills.cli.registry import add_registry_commands
 from future_skills.cli.retrain import add_retrain_arguments, add_retrain_command, cmd_retrain
 from future_skills.exceptions import FutureSkillsError
+from future_skills.startup import one_command_process
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def console_main() -> NoReturn:
-    """The ``future-skills`` command: :func:`main`, then :func:`exit_now`."""
+    """The ``future-skills`` command: :func:`main` in a process of its own (``one_command_process``), then
+    :func:`exit_now`."""
+    one_command_process()
     exit_now(main())
 
 
@@ -113,4 +92,4 @@ def _dispatch(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> in
 
 
 if __name__ == "__main__":  # pragma: no cover
-    exit_now(main())
+    console_main()

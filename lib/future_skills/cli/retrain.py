@@ -6,6 +6,7 @@ import sys
 
 from future_skills.pipeline.limits import DEFAULT_CELL_TIMEOUT, DEFAULT_NOTEBOOK_TIMEOUT
 from future_skills.pipeline.warm_kernels import warm_kernels
+from future_skills.startup import uncollected_imports
 
 
 def add_retrain_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,9 +45,11 @@ def cmd_retrain(args: argparse.Namespace) -> int:
 
 
 def _retrain(args: argparse.Namespace) -> int:
-    from future_skills.formatting import decimal  # imported when the command runs: `future-skills --help` stays fast
-    from future_skills.pipeline.retrain import RetrainOptions, run_retrain  # papermill/nbconvert: slow import
-    from future_skills.reporting.texts import cli_text
+    # imported when the command runs (`future-skills --help` stays fast); papermill and nbconvert: slow imports
+    with uncollected_imports():
+        from future_skills.formatting import decimal  # noqa: I001 - one block under its comment
+        from future_skills.pipeline.retrain import RetrainOptions, run_retrain
+        from future_skills.reporting.texts import cli_text
 
     options = RetrainOptions(
         version=args.version, n_estimators=args.n_estimators, model=args.model, test_size=args.test_size,

@@ -10,6 +10,7 @@ from typing import Any
 
 from future_skills.paths import ProjectPaths, get_paths
 from future_skills.pipeline.warm_kernels import kernel_needs, warm_kernels
+from future_skills.startup import uncollected_imports
 
 DRIFT_NOTEBOOK = "04_drift.ipynb"
 
@@ -31,9 +32,10 @@ def _new_run_dir(runs: Path) -> Path:
 def _job_modules() -> tuple[Any, Any, Any]:
     """(compact_logs, monitoring_dirs, run_drift_analysis), imported when a job runs, not with this module: they
     bring pandas and the drift statistics (0.4 s), and the full report's warm template starts before them."""
-    from future_skills.monitoring.drift import run_drift_analysis  # noqa: I001 - one block under its docstring
-    from future_skills.monitoring.log_compaction import compact_logs
-    from future_skills.reporting.monitoring_history import monitoring_dirs
+    with uncollected_imports():
+        from future_skills.monitoring.drift import run_drift_analysis  # noqa: I001 - one block under its docstring
+        from future_skills.monitoring.log_compaction import compact_logs
+        from future_skills.reporting.monitoring_history import monitoring_dirs
 
     return compact_logs, monitoring_dirs, run_drift_analysis
 
@@ -85,10 +87,11 @@ def _drift_report(*, window: str, log_path: str | None, output_json: str | None,
                   report_lang: str) -> dict[str, Any]:
     # Imported here, not at the top: papermill and nbconvert take seconds to import, which the scheduler's
     # `drift --no-report` (run_drift_verdict, same module) must not pay; pandas (database) once the template started.
-    from future_skills.data.database import db_url_for_notebook  # noqa: I001 - one block under its comment
-    from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
+    with uncollected_imports():
+        from future_skills.data.database import db_url_for_notebook  # noqa: I001 - one block under its comment
+        from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
 
-    compact_logs, monitoring_dirs, _ = _job_modules()
+        compact_logs, monitoring_dirs, _ = _job_modules()
     paths = (paths or get_paths()).ensure()
     runs, reports = monitoring_dirs(paths)
     compaction = compact_logs(log_path)
