@@ -171,6 +171,20 @@ def test_kernel_needs_are_the_kernel_modules_and_the_notebooks_own_imports():
     assert not any(module.startswith("pandera") for module in template_imports() + train)
 
 
+def test_the_report_kernels_start_with_what_their_calls_import_on_first_use():
+    """03_evaluate's and 04_drift's kernels find in what reading Parquet, scoring a DataFrame, a table and a PNG
+    import on first use; each of those modules exists (the template skips a failing import silently)."""
+    import importlib
+
+    from future_skills.pipeline.warm_kernels import REPORT_FIRST_USE, kernel_needs
+
+    for notebook in ("03_evaluate.ipynb", "04_drift.ipynb"):
+        assert set(REPORT_FIRST_USE) <= set(kernel_needs(notebook))
+    assert not set(REPORT_FIRST_USE) & set(kernel_needs("02_train.ipynb"))  # forked as soon as its own are in
+    for module in REPORT_FIRST_USE:
+        importlib.import_module(module)
+
+
 @pytest.mark.parametrize("ending", ["kernel up", "run over"])
 def test_a_kernel_is_asked_for_once_the_one_before_it_is_up_or_never_will_be(ending: str):
     """The template forks kernels in the order they are asked for: a run asks in the order it needs them."""
