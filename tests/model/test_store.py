@@ -123,6 +123,50 @@ def test_publish_refuses_a_staged_model_that_changed(project_root: Path, fitted)
     assert not paths.model_path("v4").exists() and not paths.metadata_path("v4").exists()
 
 
+def test_a_model_hashed_ahead_is_published_without_reading_it_again(project_root: Path, fitted, monkeypatch):
+    import future_skills.model.store as store
+    from future_skills.pipeline.publish import publish_model
+
+    paths, sha = _stage(fitted)
+    checked = store.check_file(paths.staged_model("v4"))
+    assert checked is not None and checked.sha256 == sha
+    monkeypatch.setattr(store, "file_sha256", lambda path: pytest.fail(f"{path} was read again"))
+    publish_model("v4", paths, checked)
+    assert paths.model_path("v4").is_file()
+
+
+@pytest.mark.parametrize("change", ["written to", "replaced by a file of the same size"])
+def test_a_model_that_changed_after_it_was_hashed_ahead_is_hashed_again_and_refused(project_root: Path, fitted,
+                                                                                     change: str):
+    from future_skills.model.store import check_file
+    from future_skills.pipeline.publish import publish_model
+
+    paths, _ = _stage(fitted)
+    staged = paths.staged_model("v4")
+    checked = check_file(staged)
+    if change == "written to":
+        with open(staged, "ab") as handle:
+            handle.write(b"tampered")
+    else:
+        other = staged.with_name("other.pkl")
+        data = bytearray(staged.read_bytes())
+        data[-1] ^= 1
+        other.write_bytes(bytes(data))
+        other.replace(staged)
+    with pytest.raises(ModelIntegrityError, match="does not match the sha256"):
+        publish_model("v4", paths, checked)
+    assert not paths.model_path("v4").exists() and not paths.metadata_path("v4").exists()
+
+
+def test_a_check_made_of_another_file_is_not_used(project_root: Path, fitted, tmp_path: Path):
+    from future_skills.model.store import check_file, verify_model_file
+
+    paths, sha = _stage(fitted)
+    decoy = tmp_path / "decoy.pkl"
+    decoy.write_bytes(b"not the model")
+    assert verify_model_file(paths.staged_model("v4"), sha, check_file(decoy)) == sha
+
+
 def test_the_metadata_fingerprint_is_of_what_training_wrote_even_once_the_gate_is_added(project_root: Path):
     from future_skills.atomic import atomic_write_json
     from future_skills.model.store import written_files

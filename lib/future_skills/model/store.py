@@ -9,7 +9,9 @@ earlier versions wrote with ``joblib.dump``.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +34,42 @@ def _short(digest: str) -> str:
     return f"{digest[:12]}…"
 
 
-def verify_model_file(path: Path | str, expected_sha256: str | None) -> str:
-    """Check that ``path`` exists and (when given) matches ``expected_sha256``; return its sha256."""
+def file_identity(path: Path | str) -> tuple[int, ...]:
+    """What changes whenever a file's bytes do: device, inode, size, modification and change times (ns)."""
+    status = os.stat(path)
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file's sha256, computed ahead of its verification, with the :func:`file_identity` it had meanwhile."""
+
+    path: Path
+    sha256: str
+    identity: tuple[int, ...]
+
+
+def check_file(path: Path | str) -> CheckedFile | None:
+    """Hash ``path`` now, for :func:`verify_model_file` to use later while the file is unchanged; None when
+    the file changed while it was hashed."""
+    before = file_identity(path)
+    digest = file_sha256(path)
+    return CheckedFile(Path(path), digest, before) if file_identity(path) == before else None
+
+
+def verify_model_file(path: Path | str, expected_sha256: str | None, checked: CheckedFile | None = None) -> str:
+    """Check that ``path`` exists and (when given) matches ``expected_sha256``; return its sha256.
+
+    ``checked`` (:func:`check_file` of the same path) spares reading the file again when its identity is
+    unchanged since: a write to it, or another file renamed in its place, changes the identity.
+    """
     model = Path(path)
     if not model.is_file():
         raise ModelNotFoundError(
             f"Model file {model} does not exist; check the path or the registry entry, or retrain the model."
         )
-    found = file_sha256(model)
+    unchanged = checked is not None and checked.path == model and checked.identity == file_identity(model)
+    found = checked.sha256 if unchanged else file_sha256(model)
     if expected_sha256 is not None and found != expected_sha256.strip().lower():
         raise ModelIntegrityError(
             f"Model file {model} does not match the sha256 recorded in the registry "

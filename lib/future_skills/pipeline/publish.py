@@ -15,7 +15,7 @@ from typing import Any
 
 from future_skills.atomic import atomic_write_json, atomic_write_with, crash_point, storage_error
 from future_skills.exceptions import FutureSkillsError, ModelNotFoundError, StorageError
-from future_skills.model.store import verify_model_file
+from future_skills.model.store import CheckedFile, verify_model_file
 from future_skills.paths import ProjectPaths, relative_to_root
 from future_skills.registry.reader import read_metadata
 from future_skills.registry.store import Registry
@@ -43,13 +43,14 @@ def _move(source: Path, target: Path) -> None:
     source.unlink()
 
 
-def publish_model(version: str, paths: ProjectPaths) -> dict[str, Any]:
-    """Move the staged model and its metadata into models/ after checking the hash; return the metadata.
+def publish_model(version: str, paths: ProjectPaths, checked: CheckedFile | None = None) -> dict[str, Any]:
+    """Move the staged model and its metadata into models/ after checking the hash (``checked``: hashed ahead,
+    see ``verify_model_file``); return the metadata.
 
     On failure nothing stays in models/: what was moved goes back to staging.
     """
     staged_model, metadata = paths.staged_model(version), staged_metadata(version, paths)
-    verify_model_file(staged_model, metadata.get("model_sha256") or "")  # "" (none recorded) never matches
+    verify_model_file(staged_model, metadata.get("model_sha256") or "", checked)  # "" (none recorded) never matches
     target, metadata_target = paths.model_path(version), paths.metadata_path(version)
     metadata["model_path"] = relative_to_root(target, paths.root)  # where the model lives from now on
     try:
@@ -99,9 +100,10 @@ def registry_entry(metadata: dict[str, Any], paths: ProjectPaths) -> dict[str, A
     }
 
 
-def publish_version(version: str, paths: ProjectPaths, registry: Registry) -> dict[str, Any]:
+def publish_version(version: str, paths: ProjectPaths, registry: Registry,
+                    checked: CheckedFile | None = None) -> dict[str, Any]:
     """Publish the staged model of ``version`` and register it (the commit point); then drop the staging."""
-    metadata = publish_model(version, paths)
+    metadata = publish_model(version, paths, checked)
     try:
         crash_point("register")
         registry.register(registry_entry(metadata, paths))
