@@ -36,7 +36,7 @@ def run_with_bare_template(notebook: Path, output: Path) -> None:
 REPORT = ("import gc, json, sys\n"
           "print(json.dumps({'ppid': os.getppid(), 'cwd': os.getcwd(), 'secret': os.environ.get('FS_TEST_SECRET'),"
           " 'preloaded': 'future_skills.model.training' in sys.modules, 'collecting': gc.isenabled(),"
-          " 'frozen': gc.get_freeze_count()}))")
+          " 'frozen': gc.get_freeze_count(), 'debugger': sys.modules.get('debugpy') is not None}))")
 
 
 def _printed(output: Path) -> dict:
@@ -73,6 +73,7 @@ def test_a_notebook_runs_in_its_own_kernel_forked_from_the_warm_template(tmp_pat
     assert seen_a["preloaded"] is True  # the notebook never imported it: the template did
     # what the template imported is frozen (later collections skip it), and the kernel collects its own objects
     assert seen_a["collecting"] is True and seen_a["frozen"] > 50_000
+    assert seen_a["debugger"] is False  # no frontend debugs a run's kernel: debugpy is never imported
     assert seen_a["cwd"] == str(tmp_path) and seen_a["secret"] == "s3" and seen_b["secret"] is None
     assert "FS_TEST_SECRET" not in os.environ
     assert not list(tmp_path.glob("kernel-*ipc-*"))  # socket files removed

@@ -258,6 +258,9 @@ def serve(fd: int, modules: list[str], ready: int | None = None) -> None:
     # ipykernel's debugger (debugpy) warns on import that frozen modules hide some code from it; its kernelspec
     # silences that warning the same way (a kernel's own environment comes with its request)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # A run's kernels have no frontend to debug them: ipykernel's debugger is left out (its debugpy took 0.05 s of the
+    # imports before 02_train's kernel is forked), as ipykernel itself does where debugpy cannot be imported.
+    sys.modules.setdefault("debugpy", None)  # type: ignore[arg-type]
     # Python's recipe for a process that forks without exec (gc.freeze's documentation): no collection while the
     # template only imports (a tenth of the import time went to collections, each walking everything imported so
     # far), everything frozen before each fork, collection back on in the kernel, where it then walks only what the
