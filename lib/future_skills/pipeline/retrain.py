@@ -16,7 +16,7 @@ import shutil
 import threading
 import time
 import uuid
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -217,17 +217,18 @@ class _Run:
 def check_in_background(model: Path) -> Future:
     """Hash the staged ``model`` at a lower priority, in the gaps 03_evaluate leaves (``model.store.check_file``):
     publishing then does not read it again at the end of the run (0.06 s for the demo's 76 MB forest)."""
-    checked: Future = Future()
-
-    def check() -> None:
-        lower_this_thread_priority(BACKGROUND_NICE)
-        try:
-            checked.set_result(check_file(model))
-        except OSError:
-            checked.set_result(None)  # publishing hashes it itself, and says what is wrong
-
-    threading.Thread(target=check, daemon=True).start()
+    pool = ThreadPoolExecutor(1, thread_name_prefix="check", initializer=lower_this_thread_priority,
+                              initargs=(BACKGROUND_NICE,))
+    checked = pool.submit(_check_staged, model)
+    pool.shutdown(wait=False)  # the check goes on; the run collects it when it publishes
     return checked
+
+
+def _check_staged(model: Path) -> CheckedFile | None:
+    try:
+        return check_file(model)
+    except OSError:
+        return None  # publishing hashes it itself, and says what is wrong
 
 
 def prepare_run_end(lang: str) -> None:
