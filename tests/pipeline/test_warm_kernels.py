@@ -246,3 +246,24 @@ def test_a_closed_template_collects_its_ended_kernels_so_their_cpu_time_counts(t
     run_with_bare_template(notebook, tmp_path / "out.ipynb")  # its imports: little CPU
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime) > 2.0  # the kernel's loop
+
+
+def test_a_kernel_killed_before_it_has_its_own_process_group_is_killed_all_the_same():
+    """A kernel forked an instant ago has not made its own session yet, so killing its process group finds none:
+    the process itself is killed (it lived on, its socket files gone, and the run waited a minute for it)."""
+    import subprocess
+    from types import SimpleNamespace
+
+    from future_skills.pipeline.kernels import KernelWatch
+
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])  # in pytest's process group
+    try:
+        assert os.getpgid(process.pid) != process.pid
+        watch = KernelWatch()
+        watch.manager = SimpleNamespace(provisioner=SimpleNamespace(pid=process.pid, process=process))
+        watch.kill()
+        process.wait(timeout=10)  # raises TimeoutExpired while it still runs
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

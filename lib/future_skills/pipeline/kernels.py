@@ -187,7 +187,11 @@ class KernelWatch:
         if pid:
             try:
                 os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
+            except ProcessLookupError:
+                # no such group yet: a kernel forked from the warm template an instant ago has not made its own
+                # session yet; it lived on, its socket files gone, and the run waited a minute for it to answer
+                _kill_process(getattr(manager, "provisioner", None))
+            except PermissionError:
                 pass
             try:
                 os.waitpid(pid, os.WNOHANG)  # reap it now rather than leave a zombie
@@ -195,6 +199,16 @@ class KernelWatch:
                 pass
         if manager is not None:
             remove_kernel_files(manager)
+
+
+def _kill_process(provisioner: Any) -> None:
+    """SIGKILL the kernel process itself (``Popen.kill``, or a forked kernel's), if it still runs."""
+    process = getattr(provisioner, "process", None)
+    if process is not None:
+        try:
+            process.kill()
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def lower_priority(pid: int | None, nice: int) -> None:
