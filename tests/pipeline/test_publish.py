@@ -116,9 +116,9 @@ def test_a_read_only_folder_is_found_before_anything_starts(paths: ProjectPaths,
 
 def test_the_staged_model_hashed_in_the_background_matches_the_training_records(paths: ProjectPaths, tmp_path: Path):
     from future_skills.atomic import file_sha256
-    from future_skills.pipeline.retrain import check_in_background
+    from future_skills.pipeline.retrain import check_staged, in_background
 
     stage_model(paths, "v2")
-    checked = check_in_background(paths.staged_model("v2")).result(timeout=60)
+    checked = in_background(check_staged, paths.staged_model("v2")).result(timeout=60)
     assert checked is not None and checked.sha256 == file_sha256(paths.staged_model("v2"))
-    assert check_in_background(tmp_path / "missing.pkl").result(timeout=60) is None  # publishing hashes it itself
+    assert in_background(check_staged, tmp_path / "missing.pkl").result(timeout=60) is None  # publishing hashes it itself

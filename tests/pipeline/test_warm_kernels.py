@@ -249,8 +249,8 @@ def test_a_closed_template_collects_its_ended_kernels_so_their_cpu_time_counts(t
 
 
 def test_a_kernel_killed_before_it_has_its_own_process_group_is_killed_all_the_same():
-    """A kernel forked an instant ago has not made its own session yet, so killing its process group finds none:
-    the process itself is killed (it lived on, its socket files gone, and the run waited a minute for it)."""
+    """Killing a kernel whose process group cannot be found kills the process itself, as jupyter_client's
+    provisioner does (a kernel that lived on without its socket files made the run wait a minute for it)."""
     import subprocess
     from types import SimpleNamespace
 
@@ -267,3 +267,20 @@ def test_a_kernel_killed_before_it_has_its_own_process_group_is_killed_all_the_s
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_a_forked_kernel_has_its_own_process_group_when_the_template_answers(tmp_path: Path):
+    """The template answers once the kernel has made its session, as Popen(start_new_session=True) returns: killing
+    the group right away (a run stopping as a kernel starts) reaches the kernel."""
+    pool = WarmKernelPool(modules=[]).start()
+    kernels = []
+    try:
+        for number in range(3):
+            command = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / f"kernel-{number}.json")]
+            kernels.append(pool.launch(command, dict(os.environ), str(tmp_path)))
+            assert os.getpgid(kernels[-1].pid) == kernels[-1].pid
+    finally:
+        for kernel in kernels:
+            kernel.kill()
+            kernel.wait(10)
+        pool.close()

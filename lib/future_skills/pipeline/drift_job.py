@@ -91,7 +91,7 @@ def _drift_report(*, window: str, log_path: str | None, output_json: str | None,
         from future_skills.data.database import db_url_for_notebook  # noqa: I001 - one block under its comment
         from future_skills.pipeline.execute import interrupt_on_sigterm, run_and_report
 
-        compact_logs, monitoring_dirs, _ = _job_modules()
+    compact_logs, monitoring_dirs, _ = _job_modules()
     paths = (paths or get_paths()).ensure()
     runs, reports = monitoring_dirs(paths)
     compaction = compact_logs(log_path)

@@ -187,9 +187,7 @@ class KernelWatch:
         if pid:
             try:
                 os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                # no such group yet: a kernel forked from the warm template an instant ago has not made its own
-                # session yet; it lived on, its socket files gone, and the run waited a minute for it to answer
+            except ProcessLookupError:  # no such group: the process itself, as jupyter_client's provisioner does
                 _kill_process(getattr(manager, "provisioner", None))
             except PermissionError:
                 pass

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -145,15 +144,15 @@ class _Run:
         steps.run_all(params, kernel_env, after=self.after_step)
 
     def after_step(self, notebook: str) -> None:
-        """Once 01_export succeeded, prepare the run's end (:func:`prepare_run_end`; this process then only waits
-        for 02_train, and earlier it competed with the notebooks' start) and remove the rows handed on to it; once
-        02_train did, say its model."""
+        """Once 01_export succeeded, compile in the background the pages the run's end writes (index.html, the status
+        blocks: this process then only waits for 02_train, and earlier it competed with the notebooks' start) and
+        remove the rows handed on to it; once 02_train did, say its model and hash it while 03_evaluate runs."""
         if notebook == "01_export.ipynb":
-            threading.Thread(target=prepare_run_end, args=(self.options.report_lang,), daemon=True).start()
+            in_background(compile_templates, self.options.report_lang)
             discard_validated(self.paths.validated_csv_rows(self.version))  # in the snapshot now: no second copy
         elif notebook == "02_train.ipynb":
             self.echo_family()
-            self.model_check = check_in_background(self.paths.staged_model(self.version))
+            self.model_check = in_background(check_staged, self.paths.staged_model(self.version))
 
     def checked_model(self) -> CheckedFile | None:
         """The staged model as hashed ahead (``publish_model`` reads it again if it changed since), or None."""
@@ -214,28 +213,22 @@ class _Run:
         return write_index(self.manifest, metadata, failure, self.paths, self.registry)
 
 
-def check_in_background(model: Path) -> Future:
-    """Hash the staged ``model`` at a lower priority, in the gaps 03_evaluate leaves (``model.store.check_file``):
-    publishing then does not read it again at the end of the run (0.06 s for the demo's 76 MB forest)."""
-    pool = ThreadPoolExecutor(1, thread_name_prefix="check", initializer=lower_this_thread_priority,
+def in_background(work: Callable[..., Any], *args: Any) -> Future:
+    """Run ``work(*args)`` in a thread of its own at a lower priority, in the gaps the notebooks leave."""
+    pool = ThreadPoolExecutor(1, thread_name_prefix="background", initializer=lower_this_thread_priority,
                               initargs=(BACKGROUND_NICE,))
-    checked = pool.submit(_check_staged, model)
-    pool.shutdown(wait=False)  # the check goes on; the run collects it when it publishes
-    return checked
+    done = pool.submit(work, *args)
+    pool.shutdown(wait=False)  # the work goes on; whoever needs its result waits for it
+    return done
 
 
-def _check_staged(model: Path) -> CheckedFile | None:
+def check_staged(model: Path) -> CheckedFile | None:
+    """The staged ``model`` hashed while 03_evaluate runs (``model.store.check_file``): publishing then does not
+    read it again at the end of the run (0.06 s for the demo's 76 MB forest). None when it cannot be read."""
     try:
         return check_file(model)
     except OSError:
         return None  # publishing hashes it itself, and says what is wrong
-
-
-def prepare_run_end(lang: str) -> None:
-    """At a lower priority, in the gaps the notebooks leave: compile the pages the run's end writes (index.html,
-    the status blocks), so that the end only fills them in."""
-    lower_this_thread_priority(BACKGROUND_NICE)
-    compile_templates(lang)
 
 
 def write_index(manifest: RunManifest, metadata: dict[str, Any] | None, failure: dict[str, Any] | None,

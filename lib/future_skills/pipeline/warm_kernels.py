@@ -327,18 +327,29 @@ def _answer(channel: socket.socket, request: dict[str, Any]) -> None:
 
 
 def _fork_kernel(request: dict[str, Any], channel: socket.socket) -> int:
-    """Fork; in the child become the IPython kernel the request describes (never returns there)."""
+    """Fork; in the child become the IPython kernel the request describes (never returns there).
+
+    The pid is returned once the child has its own session, as ``Popen(start_new_session=True)`` returns
+    once its child has: a kill of the kernel's process group right after the reply then finds the group
+    (before, it found none, the kernel lived on without its socket files and its client waited a minute).
+    """
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()
+    in_session, session_made = os.pipe()
     pid = os.fork()
     if pid:
+        os.close(session_made)
+        os.read(in_session, 1)  # end of file: the child has made its session (or died)
+        os.close(in_session)
         return pid
     code = 1
     try:
         gc.enable()
         channel.close()
+        os.close(in_session)
         os.setsid()
+        os.close(session_made)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.close(null)
